@@ -1,0 +1,97 @@
+//! The one entry of the engine: bytes (or an already ingested report) in, the result of
+//! RULES.md "JSON shapes" out. Hosts call this and only translate its result.
+
+use serde::Serialize;
+
+use crate::finding::{Finding, Lang, Severity};
+use crate::ingest::{self, Ingested, InputError};
+use crate::model::Report;
+use crate::rules;
+use crate::template::Version;
+
+/// How to check.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub lang: Lang,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Engine {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+pub const ENGINE: Engine = Engine {
+    name: "nianbao",
+    version: env!("CARGO_PKG_VERSION"),
+};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+/// The result of a check.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub engine: Engine,
+    pub template: Option<Version>,
+    pub year: Option<i32>,
+    pub agency: Option<String>,
+    /// False exactly when there is at least one finding of severity `error`.
+    pub valid: bool,
+    pub summary: Summary,
+    pub findings: Vec<Finding>,
+    pub report: Report,
+}
+
+/// Checks a report given as bytes in any supported format.
+pub fn check(input: &[u8], options: &Options) -> Result<CheckResult, InputError> {
+    Ok(check_ingested(ingest::ingest(input)?, options))
+}
+
+/// Reads a report into its canonical form without checking it.
+pub fn normalize(input: &[u8]) -> Result<Report, InputError> {
+    Ok(ingest::ingest(input)?.report)
+}
+
+/// Runs the rules over an ingested report.
+pub fn check_ingested(ingested: Ingested, options: &Options) -> CheckResult {
+    let Ingested {
+        report,
+        mut findings,
+        ..
+    } = ingested;
+    rules::run(&report, &mut findings);
+    // Errors first, then in document order; a stable sort keeps the rules' own order.
+    findings.sort_by_key(|f| {
+        (
+            f.severity,
+            f.location.line.unwrap_or(u32::MAX),
+            f.location.col.unwrap_or(u32::MAX),
+        )
+    });
+    if options.lang != Lang::Zh {
+        for f in &mut findings {
+            f.relabel(options.lang);
+        }
+    }
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let summary = Summary {
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        infos: count(Severity::Info),
+    };
+    CheckResult {
+        engine: ENGINE,
+        template: report.template,
+        year: report.year,
+        agency: report.agency.clone(),
+        valid: summary.errors == 0,
+        summary,
+        findings,
+        report,
+    }
+}

@@ -1,0 +1,95 @@
+//! Bytes → text: UTF-8 (with or without BOM), UTF-16 by BOM, and the encodings of Chinese
+//! offices (GBK, GB18030, Big5) detected with chardetng and decoded with encoding_rs.
+//! Binary data is refused, never decoded into noise.
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+
+use super::InputError;
+
+/// Decodes `input` and names the encoding it was read in.
+pub fn decode(input: &[u8]) -> Result<(String, &'static str), InputError> {
+    if let Some((enc, bom_len)) = Encoding::for_bom(input) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&input[bom_len..]);
+        if had_errors {
+            return Err(InputError::Undecodable {
+                encoding: enc.name(),
+            });
+        }
+        let name = if enc == UTF_16LE || enc == UTF_16BE {
+            enc.name()
+        } else {
+            UTF_8.name()
+        };
+        return finish(text.into_owned(), name);
+    }
+    if let Ok(text) = std::str::from_utf8(input) {
+        return finish(text.to_string(), UTF_8.name());
+    }
+    if looks_binary(input) {
+        return Err(InputError::Binary);
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(input, true);
+    let enc = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Deny);
+    let (text, _, had_errors) = enc.decode(input);
+    if had_errors {
+        return Err(InputError::Undecodable {
+            encoding: enc.name(),
+        });
+    }
+    finish(text.into_owned(), enc.name())
+}
+
+fn finish(text: String, name: &'static str) -> Result<(String, &'static str), InputError> {
+    if looks_binary(text.as_bytes()) {
+        return Err(InputError::Binary);
+    }
+    Ok((text, name))
+}
+
+/// NUL bytes, or more than 1 in 20 characters being control codes other than tab and
+/// line breaks, mean the input is not text.
+fn looks_binary(bytes: &[u8]) -> bool {
+    if bytes.contains(&0) {
+        return true;
+    }
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    let controls = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
+        .count();
+    controls * 20 > sample.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPORT: &str = "海东市民和县\n2020 年度政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n";
+
+    #[test]
+    fn gbk_and_gb18030_are_detected() {
+        for enc in [encoding_rs::GBK, encoding_rs::GB18030] {
+            let (bytes, _, _) = enc.encode(REPORT);
+            let (text, name) = decode(&bytes).unwrap();
+            assert_eq!(text, REPORT, "{name}");
+            assert!(name == "GBK" || name == "gb18030", "{name}");
+        }
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in REPORT.encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode(&bytes).unwrap().0, REPORT);
+    }
+
+    #[test]
+    fn binary_is_refused() {
+        assert_eq!(decode(b"\x00\x01\x02abc"), Err(InputError::Binary));
+        let noise: Vec<u8> = (0..4096u32).map(|i| (i * 7 % 31) as u8).collect();
+        assert_eq!(decode(&noise), Err(InputError::Binary));
+    }
+}

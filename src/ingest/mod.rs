@@ -1,0 +1,235 @@
+//! Reading a report: bytes → format → [`Report`] with every value's place, plus the
+//! findings that reading itself makes (C006 unreadable rows, F0xx repairs). Each format
+//! ends in the same model, so the rules never know where a report came from.
+
+mod decode;
+mod json;
+mod layout;
+mod text;
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::finding::{Finding, Location};
+use crate::model::{Cell, Place, Report, TableId};
+use crate::normalize;
+use crate::params;
+use crate::template::ColumnKind;
+
+/// The largest input read, in bytes. Real reports are far smaller; a larger input is
+/// refused with a clear error rather than read slowly.
+pub const MAX_INPUT_BYTES: usize = 20 * 1024 * 1024;
+
+/// The formats a report can arrive in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Text extracted from PDF or Word.
+    Text,
+    /// The canonical report JSON.
+    Json,
+}
+
+/// A report read from its source.
+#[derive(Debug, Clone)]
+pub struct Ingested {
+    pub format: Format,
+    pub report: Report,
+    /// Findings made while reading (unreadable rows, repairs).
+    pub findings: Vec<Finding>,
+    /// The decoded source text, for quoting lines in human output.
+    pub source: String,
+    /// The character encoding the bytes were read in (`UTF-8`, `GBK`, …).
+    pub encoding: &'static str,
+}
+
+/// Why an input cannot be read at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputError {
+    Empty,
+    TooLarge { bytes: usize, limit: usize },
+    Binary,
+    Undecodable { encoding: &'static str },
+    Json { message: String, line: usize, column: usize },
+    Unsupported { format: &'static str, advice: &'static str },
+}
+
+impl InputError {
+    /// A stable code for APIs (`empty`, `too_large`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            InputError::Empty => "empty",
+            InputError::TooLarge { .. } => "too_large",
+            InputError::Binary => "binary",
+            InputError::Undecodable { .. } => "undecodable",
+            InputError::Json { .. } => "json",
+            InputError::Unsupported { .. } => "unsupported_format",
+        }
+    }
+
+    /// The message in Chinese.
+    pub fn message_zh(&self) -> String {
+        match self {
+            InputError::Empty => "输入为空：没有可检查的报告内容".into(),
+            InputError::TooLarge { bytes, limit } => format!(
+                "输入过大：{:.1} MB，超过 {} MB 的上限",
+                *bytes as f64 / 1048576.0,
+                limit / 1048576
+            ),
+            InputError::Binary => "无法读取：输入不是文本，也不是可识别的文档格式".into(),
+            InputError::Undecodable { encoding } => {
+                format!("无法读取：文本按 {encoding} 编码解码失败")
+            }
+            InputError::Json {
+                message,
+                line,
+                column,
+            } => format!("JSON 格式错误（第 {line} 行第 {column} 列）：{message}"),
+            InputError::Unsupported { format, advice } => {
+                format!("暂不支持 {format} 格式：{advice}")
+            }
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::Empty => write!(f, "empty input: there is no report to check"),
+            InputError::TooLarge { bytes, limit } => write!(
+                f,
+                "input too large: {:.1} MB, the limit is {} MB",
+                *bytes as f64 / 1048576.0,
+                limit / 1048576
+            ),
+            InputError::Binary => write!(
+                f,
+                "cannot read: the input is neither text nor a recognized document format"
+            ),
+            InputError::Undecodable { encoding } => {
+                write!(f, "cannot read: the text does not decode as {encoding}")
+            }
+            InputError::Json {
+                message,
+                line,
+                column,
+            } => write!(
+                f,
+                "invalid report JSON at line {line}, column {column}: {message}"
+            ),
+            InputError::Unsupported { format, advice } => {
+                write!(f, "{format} is not supported: {advice}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Reads a report from bytes, telling the format by content, not by name.
+pub fn ingest(input: &[u8]) -> Result<Ingested, InputError> {
+    if input.len() > MAX_INPUT_BYTES {
+        return Err(InputError::TooLarge {
+            bytes: input.len(),
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    if let Some(err) = unsupported(input) {
+        return Err(err);
+    }
+    let (source, encoding) = decode::decode(input)?;
+    if source.trim().is_empty() {
+        return Err(InputError::Empty);
+    }
+    let mut findings = Vec::new();
+    let (format, report) = if source.trim_start().starts_with('{') {
+        (Format::Json, json::read(&source, &mut findings)?)
+    } else {
+        (Format::Text, text::read(&source, &mut findings).unwrap_or_default())
+    };
+    Ok(Ingested {
+        format,
+        report,
+        findings,
+        source,
+        encoding,
+    })
+}
+
+/// Formats recognized by their magic bytes that this build does not read yet.
+fn unsupported(input: &[u8]) -> Option<InputError> {
+    let head = &input[..input.len().min(1024)];
+    let starts = |m: &[u8]| head.starts_with(m);
+    if starts(b"PK\x03\x04") {
+        return Some(InputError::Unsupported {
+            format: "ZIP/.docx",
+            advice: "请先将文档另存为纯文本（.txt）或提交规范 JSON / save it as plain text or post the canonical JSON",
+        });
+    }
+    if starts(b"%PDF") {
+        return Some(InputError::Unsupported {
+            format: "PDF",
+            advice: "请先提取文本（如 pdftotext -layout）后再检查 / extract its text first (e.g. pdftotext -layout)",
+        });
+    }
+    if starts(b"\xD0\xCF\x11\xE0") {
+        return Some(InputError::Unsupported {
+            format: ".doc/.wps/.xls",
+            advice: "请另存为 .docx 或纯文本 / save it as .docx or plain text",
+        });
+    }
+    let lower: Vec<u8> = head
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace() || **b == 0xEF || **b == 0xBB || **b == 0xBF)
+        .take(15)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    if lower.starts_with(b"<!doctype html") || lower.starts_with(b"<html") {
+        return Some(InputError::Unsupported {
+            format: "HTML",
+            advice: "请提交页面的纯文本或规范 JSON / post the page's text or the canonical JSON",
+        });
+    }
+    None
+}
+
+/// Reads one cell's text as a value of its column and reports the repairs it needed.
+pub(crate) fn read_cell(
+    raw: &str,
+    kind: ColumnKind,
+    table: TableId,
+    block: Option<&'static str>,
+    row: &'static str,
+    column: &'static str,
+    place: Option<Place>,
+    findings: &mut Vec<Finding>,
+) -> Cell {
+    let parsed = normalize::parse_cell(raw, kind);
+    for code in &parsed.repairs {
+        findings.push(Finding::new(
+            *code,
+            params! {"raw" => raw.trim(), "value" => value_text(&parsed.value)},
+            Location::cell(table, block, row, column).at(place),
+        ));
+    }
+    Cell {
+        column,
+        value: parsed.value,
+        raw: Some(raw.to_string()),
+        place,
+    }
+}
+
+/// A value as messages show it.
+pub(crate) fn value_text(v: &crate::model::CellValue) -> String {
+    use crate::model::CellValue::*;
+    match v {
+        Count(n) => n.to_string(),
+        Money(d) => format!("{} 万元", d.normalize()),
+        NotWhole(d) | NoUnit(d) => d.normalize().to_string(),
+        Blank => "空".into(),
+        NotNumber => "非数字".into(),
+        Unreadable { .. } => "无法读取".into(),
+    }
+}

@@ -1,0 +1,20 @@
+//! nianbao checks and normalizes China's government information-disclosure annual reports
+//! (政府信息公开工作年度报告). One entry, [`check`]: the bytes of a report in, the canonical
+//! report and its findings out — the same on every host (CLI, server, browser).
+//!
+//! Layers, each using only those below: `check` → `ingest` (formats → [`model::Report`]) and
+//! `rules` → `model`, `normalize`, `template`, `finding`.
+
+pub mod check;
+pub mod finding;
+pub mod ingest;
+pub mod model;
+pub mod normalize;
+pub mod rules;
+pub mod schema;
+pub mod template;
+
+pub use check::{check, check_ingested, normalize, CheckResult, Options, Summary};
+pub use finding::{Code, Finding, Lang, Severity};
+pub use ingest::{ingest, Format, Ingested, InputError};
+pub use model::Report;

@@ -1,0 +1,3 @@
+//! The `nianbao` command: batch checks and normalization on the command line.
+
+fn main() {}

@@ -1,0 +1,379 @@
+//! Normalization of what extraction damages (FORMAT.md §8): full-width forms, spaces
+//! inside CJK text, and cell values — split decimals, sign words, units, placeholders.
+//! Each repair that changes a value is named, so that the caller can report it (F0xx).
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::finding::Code;
+use crate::model::CellValue;
+use crate::template::ColumnKind;
+
+/// Maps full-width ASCII forms to ASCII and the ideographic space to a space, drops
+/// markdown emphasis (`**`), and unifies quotes and dashes.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' => ' ',
+            '\u{200B}' | '\u{FEFF}' => continue,
+            '“' | '”' | '„' | '″' => '"',
+            '‘' | '’' => '\'',
+            '−' | '–' => '-',
+            c => c,
+        };
+        out.push(c);
+    }
+    if out.contains("**") {
+        out = out.replace("**", "");
+    }
+    out
+}
+
+/// CJK ideographs and the CJK punctuation that label text uses.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2FFFF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}'
+        | '“' | '”')
+}
+
+/// Removes the whitespace that line-wrapping left between two CJK characters (N4),
+/// keeping it elsewhere (never joins numbers).
+pub fn collapse_cjk_spaces(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            let start = i;
+            while i < chars.len() && chars[i].is_whitespace() {
+                i += 1;
+            }
+            let before = out.chars().last();
+            let after = chars.get(i).copied();
+            let joins = matches!((before, after), (Some(b), Some(a)) if is_cjk(b) && is_cjk(a));
+            if !joins {
+                out.extend(&chars[start..i]);
+            }
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// The form labels are compared in: folded, and only ideographs, letters and digits kept.
+/// `（三） 不予公 开` and `(三)不予公开` both become `三不予公开`.
+pub fn label_key(s: &str) -> String {
+    fold(s)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Longest common subsequence of two char slices.
+pub fn lcs(a: &[char], b: &[char]) -> usize {
+    if a.is_empty() || b.is_empty() {
+        return 0;
+    }
+    let mut prev = vec![0usize; b.len() + 1];
+    let mut cur = vec![0usize; b.len() + 1];
+    for &x in a {
+        for (j, &y) in b.iter().enumerate() {
+            cur[j + 1] = if x == y {
+                prev[j] + 1
+            } else {
+                cur[j].max(prev[j + 1])
+            };
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// How much of `expected` (a label key) appears, in order, in `observed`: 0.0 to 1.0.
+pub fn coverage(expected: &str, observed: &str) -> f32 {
+    let e: Vec<char> = expected.chars().collect();
+    if e.is_empty() {
+        return 0.0;
+    }
+    let o: Vec<char> = observed.chars().collect();
+    lcs(&e, &o) as f32 / e.len() as f32
+}
+
+/// Whether `observed` is `expected` with a few characters misread (OCR damage, N7): the
+/// same length, at most a third of the characters different, and not identical.
+pub fn is_damaged_form(expected: &str, observed: &str) -> bool {
+    let e: Vec<char> = expected.chars().collect();
+    let o: Vec<char> = observed.chars().collect();
+    if e.len() != o.len() || e.len() < 2 || e == o {
+        return false;
+    }
+    let diff = e.iter().zip(&o).filter(|(a, b)| a != b).count();
+    diff * 3 <= e.len()
+}
+
+/// A value read from a cell's text, with the repairs that reading made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    pub value: CellValue,
+    pub repairs: Vec<Code>,
+}
+
+/// Texts that stand for "no value" (N19): not a number, and not 0 either.
+const PLACEHOLDERS: &[&str] = &[
+    "-", "--", "—", "——", "/", "\\", "无", "空", "×", "x", "X", "N/A", "n/a", "NA", "/ ", "…",
+    "...",
+];
+
+/// Reads a cell's text as a value of the column's kind. Never guesses: what does not read
+/// as a number is [`CellValue::NotNumber`], a blank is [`CellValue::Blank`].
+pub fn parse_cell(raw: &str, kind: ColumnKind) -> Parsed {
+    let folded = fold(raw);
+    let mut repairs = Vec::new();
+    if folded != raw && raw.chars().any(|c| ('\u{FF10}'..='\u{FF19}').contains(&c)) {
+        repairs.push(Code::F006);
+    }
+    let s = folded.trim();
+    if s.is_empty() {
+        return Parsed {
+            value: CellValue::Blank,
+            repairs: Vec::new(),
+        };
+    }
+    if PLACEHOLDERS.contains(&s) {
+        return not_number();
+    }
+    let Some(num) = scan_number(s) else {
+        return not_number();
+    };
+    if num.sign_word {
+        repairs.push(Code::F002);
+    }
+    if num.split_decimal {
+        repairs.push(Code::F001);
+    }
+    if num.separators {
+        repairs.push(Code::F006);
+    }
+    let Ok(mut d) = Decimal::from_str(&num.digits) else {
+        return not_number();
+    };
+    if num.negative {
+        d.set_sign_negative(true);
+    }
+    let unit = num.unit.trim();
+    let value = match kind {
+        ColumnKind::Count | ColumnKind::SignedCount => {
+            if !unit.is_empty() {
+                if COUNT_UNITS.contains(&unit) {
+                    repairs.push(Code::F003);
+                } else {
+                    return not_number();
+                }
+            }
+            if d.fract().is_zero() {
+                match i64::try_from(d.trunc()) {
+                    Ok(n) => CellValue::Count(n),
+                    Err(_) => return not_number(),
+                }
+            } else {
+                CellValue::NotWhole(d.normalize())
+            }
+        }
+        ColumnKind::MoneyWan | ColumnKind::MoneyUnitInCell => match unit {
+            "万元" | "万" => {
+                repairs.push(Code::F003);
+                CellValue::Money(d.normalize())
+            }
+            "元" => {
+                repairs.push(Code::F003);
+                match d.checked_div(Decimal::from(10_000)) {
+                    Some(w) => CellValue::Money(w.normalize()),
+                    None => return not_number(),
+                }
+            }
+            "" if kind == ColumnKind::MoneyWan => CellValue::Money(d.normalize()),
+            "" => CellValue::NoUnit(d.normalize()),
+            _ => return not_number(),
+        },
+    };
+    Parsed { value, repairs }
+}
+
+const COUNT_UNITS: &[&str] = &["件", "项", "个", "条", "家", "次", "人", "份"];
+
+fn not_number() -> Parsed {
+    Parsed {
+        value: CellValue::NotNumber,
+        repairs: Vec::new(),
+    }
+}
+
+struct Scanned<'a> {
+    negative: bool,
+    sign_word: bool,
+    digits: String,
+    split_decimal: bool,
+    separators: bool,
+    unit: &'a str,
+}
+
+/// Splits `减 1,234. 5 万元` into sign, digits and unit. `None` when the text is not one
+/// number (two numbers, letters, words other than a unit).
+fn scan_number(s: &str) -> Option<Scanned<'_>> {
+    let mut rest = s;
+    let mut negative = false;
+    let mut sign_word = false;
+    if let Some(r) = rest.strip_prefix('减') {
+        negative = true;
+        sign_word = true;
+        rest = r;
+    } else if let Some(r) = rest.strip_prefix('增') {
+        sign_word = true;
+        rest = r;
+    } else if let Some(r) = rest.strip_prefix('-') {
+        negative = true;
+        rest = r;
+    } else if let Some(r) = rest.strip_prefix('+') {
+        rest = r;
+    }
+    rest = rest.trim_start();
+    let mut digits = String::new();
+    let mut separators = false;
+    let mut split_decimal = false;
+    let bytes = rest.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b',') {
+        if bytes[i] == b',' {
+            // A separator must sit between digit groups of three.
+            let next3 = bytes.get(i + 1..i + 4)?;
+            if digits.is_empty() || !next3.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            separators = true;
+        } else {
+            digits.push(bytes[i] as char);
+        }
+        i += 1;
+    }
+    if digits.is_empty() {
+        return None;
+    }
+    if i < bytes.len() && bytes[i] == b'.' {
+        let mut j = i + 1;
+        while j < bytes.len() && bytes[j] == b' ' {
+            j += 1;
+        }
+        let frac_start = j;
+        while j < bytes.len() && bytes[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j == frac_start {
+            return None;
+        }
+        split_decimal = frac_start > i + 1;
+        digits.push('.');
+        digits.push_str(&rest[frac_start..j]);
+        i = j;
+    }
+    let unit = &rest[i..];
+    if unit.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(Scanned {
+        negative,
+        sign_word,
+        digits,
+        split_decimal,
+        separators,
+        unit,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ColumnKind::*;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn split_decimal_with_unit() {
+        let p = parse_cell("8208. 93 万元", MoneyUnitInCell);
+        assert_eq!(p.value, CellValue::Money(dec("8208.93")));
+        assert_eq!(p.repairs, vec![Code::F001, Code::F003]);
+    }
+
+    #[test]
+    fn yuan_is_converted_exactly() {
+        let p = parse_cell("251000元", MoneyUnitInCell);
+        assert_eq!(p.value, CellValue::Money(dec("25.1")));
+        assert_eq!(parse_cell("96171.6", MoneyWan).value, CellValue::Money(dec("96171.6")));
+        assert_eq!(
+            parse_cell("8208.93", MoneyUnitInCell).value,
+            CellValue::NoUnit(dec("8208.93"))
+        );
+    }
+
+    #[test]
+    fn sign_words() {
+        assert_eq!(parse_cell("减 40", SignedCount).value, CellValue::Count(-40));
+        assert_eq!(parse_cell("增15", SignedCount).value, CellValue::Count(15));
+        assert_eq!(parse_cell("减 40", SignedCount).repairs, vec![Code::F002]);
+        assert_eq!(parse_cell("-1", SignedCount).value, CellValue::Count(-1));
+        assert_eq!(parse_cell("+2", SignedCount).repairs, vec![]);
+    }
+
+    #[test]
+    fn placeholders_and_blanks_are_not_zero() {
+        for s in ["-", "/", "—", "无", " - "] {
+            assert_eq!(parse_cell(s, Count).value, CellValue::NotNumber, "{s}");
+        }
+        assert_eq!(parse_cell("", Count).value, CellValue::Blank);
+        assert_eq!(parse_cell(" \u{3000}", Count).value, CellValue::Blank);
+        assert_eq!(parse_cell("1 1 0", Count).value, CellValue::NotNumber);
+        assert_eq!(parse_cell("12a", Count).value, CellValue::NotNumber);
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(parse_cell("3,119", Count).value, CellValue::Count(3119));
+        assert_eq!(parse_cell("3,119", Count).repairs, vec![Code::F006]);
+        assert_eq!(parse_cell("３１１９", Count).value, CellValue::Count(3119));
+        assert_eq!(parse_cell("3.5", Count).value, CellValue::NotWhole(dec("3.5")));
+        assert_eq!(parse_cell("-3", Count).value, CellValue::Count(-3));
+        assert_eq!(parse_cell("12件", Count).value, CellValue::Count(12));
+        assert_eq!(
+            parse_cell("99999999999999999999999", Count).value,
+            CellValue::NotNumber
+        );
+        assert_eq!(parse_cell("1,23", Count).value, CellValue::NotNumber);
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(label_key("（三） 不予公 开"), "三不予公开");
+        assert_eq!(label_key("1. 属于国家秘密"), "1属于国家秘密");
+        assert_eq!(label_key("3.危及“三安全一稳定”"), "3危及三安全一稳定");
+        assert!(is_damaged_form("自然人", "日然人"));
+        assert!(is_damaged_form("结果维持", "知果维持"));
+        assert!(!is_damaged_form("总计", "总计"));
+        assert!(coverage("予以公开", "一予以公开") > 0.99);
+    }
+
+    #[test]
+    fn cjk_spaces() {
+        assert_eq!(collapse_cjk_spaces("社 会 公 益 组织"), "社会公益组织");
+        assert_eq!(collapse_cjk_spaces("2020 年度 4252条"), "2020 年度 4252条");
+        assert_eq!(fold("第二十条第（一）项"), "第二十条第(一)项");
+    }
+}
