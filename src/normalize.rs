@@ -132,6 +132,11 @@ const PLACEHOLDERS: &[&str] = &[
     "...",
 ];
 
+/// Whether a cell's text is a placeholder for "no value" (`-`, `/`, `无`).
+pub fn is_placeholder(raw: &str) -> bool {
+    PLACEHOLDERS.contains(&fold(raw).trim())
+}
+
 /// Reads a cell's text as a value of the column's kind. Never guesses: what does not read
 /// as a number is [`CellValue::NotNumber`], a blank is [`CellValue::Blank`].
 pub fn parse_cell(raw: &str, kind: ColumnKind) -> Parsed {

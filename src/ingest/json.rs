@@ -1,11 +1,337 @@
-//! Reading the canonical report JSON (RULES.md "JSON shapes").
+//! Reading the canonical report JSON (RULES.md "JSON shapes"). Every part is optional; a
+//! cell is a number, `null`, or the raw text of the cell, read like any other input. Keys
+//! that are not in the contract are refused with a clear error rather than dropped.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use crate::finding::Finding;
-use crate::model::Report;
+use crate::model::{Cell, CellValue, Markers, Place, Report, Row, Section, Table, TableId};
+use crate::template::{self, ColumnDef, Version, SECTIONS, T3_COLUMNS, T4_COLUMNS};
 
-use super::InputError;
+use super::{read_cell, InputError};
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InReport<'a> {
+    #[serde(default)]
+    template: Option<Version>,
+    #[serde(default)]
+    year: Option<i32>,
+    #[serde(default)]
+    agency: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    sections: Option<BTreeMap<String, Option<InSection>>>,
+    #[serde(default)]
+    extra_sections: Option<Vec<InSection>>,
+    #[serde(default, borrow)]
+    t2: Option<BTreeMap<String, BTreeMap<String, BTreeMap<String, &'a RawValue>>>>,
+    #[serde(default, borrow)]
+    t3: Option<BTreeMap<String, BTreeMap<String, &'a RawValue>>>,
+    #[serde(default, borrow)]
+    t4: Option<BTreeMap<String, &'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InSection {
+    #[serde(default)]
+    heading: Option<String>,
+    #[serde(default)]
+    text: Option<String>,
+}
+
+/// Reads the canonical JSON of a report.
 pub fn read(source: &str, findings: &mut Vec<Finding>) -> Result<Report, InputError> {
-    let _ = (source, findings);
-    Ok(Report::default())
+    let input: InReport = serde_json::from_str(source).map_err(|e| InputError::Json {
+        message: e.to_string(),
+        line: e.line(),
+        column: e.column(),
+    })?;
+    let lines = LineIndex::new(source);
+    let detected = detect_by_keys(&input);
+    let mut report = Report {
+        year: input.year,
+        agency: input.agency.filter(|a| !a.trim().is_empty()),
+        title: input.title,
+        ..Report::default()
+    };
+    report.template = input.template;
+    if report.template.is_none() {
+        (report.template, report.markers) = detected;
+    }
+    let version = report.reading_version();
+    let def = version.def();
+
+    if let Some(sections) = input.sections {
+        for (key, sec) in sections {
+            let pos = SECTIONS
+                .iter()
+                .position(|s| s.key == key)
+                .ok_or_else(|| shape(format!("unknown section key \"{key}\" (expected s1 … s6)")))?;
+            if let Some(sec) = sec {
+                let section = Section {
+                    heading: sec.heading.unwrap_or_else(|| SECTIONS[pos].heading.to_string()),
+                    text: sec.text.unwrap_or_default(),
+                    place: None,
+                };
+                report.sections.known[pos] = Some(section);
+            }
+        }
+    }
+    for (def, sec) in SECTIONS.iter().zip(&report.sections.known) {
+        if let Some(sec) = sec {
+            report.sections.order.push((Some(def.key), sec.clone()));
+        }
+    }
+    for sec in input.extra_sections.unwrap_or_default() {
+        let section = Section {
+            heading: sec.heading.unwrap_or_default(),
+            text: sec.text.unwrap_or_default(),
+            place: None,
+        };
+        report.sections.extra.push(section.clone());
+        report.sections.order.push((None, section));
+    }
+
+    if let Some(t3) = input.t3 {
+        let mut table = Table::new(TableId::T3);
+        for key in t3.keys() {
+            if def.t3_row(key).is_none() {
+                return Err(shape(format!(
+                    "t3 has no row \"{key}\" in the {} template",
+                    version.as_str()
+                )));
+            }
+        }
+        for row_def in def.t3_rows() {
+            if let Some(cells) = t3.get(row_def.key) {
+                let row = read_row(TableId::T3, None, row_def.key, &T3_COLUMNS, cells, &lines, findings)?;
+                table.rows.push(row);
+            }
+        }
+        report.t3 = Some(table);
+    }
+    if let Some(t4) = input.t4 {
+        let mut table = Table::new(TableId::T4);
+        for key in t4.keys() {
+            if template::t4_column(key).is_none() {
+                return Err(shape(format!("t4 has no cell \"{key}\"")));
+            }
+        }
+        for (group, cols) in [("rv", &T4_COLUMNS[0..5]), ("ld", &T4_COLUMNS[5..10]), ("lr", &T4_COLUMNS[10..15])] {
+            let given: BTreeMap<String, &RawValue> = t4
+                .iter()
+                .filter(|(k, _)| cols.iter().any(|c| c.key == k.as_str()))
+                .map(|(k, v)| (k.clone(), *v))
+                .collect();
+            if !given.is_empty() {
+                table.rows.push(read_row(TableId::T4, None, group, cols, &given, &lines, findings)?);
+            }
+        }
+        report.t4 = Some(table);
+    }
+    if let Some(t2) = input.t2 {
+        let mut table = Table::new(TableId::T2);
+        for (block_key, rows) in &t2 {
+            let block = def.t2_block(block_key).ok_or_else(|| {
+                shape(format!("t2 has no block \"{block_key}\" in the {} template", version.as_str()))
+            })?;
+            for row_key in rows.keys() {
+                if !block.rows.iter().any(|r| r.key == row_key.as_str()) {
+                    return Err(shape(format!("t2.{block_key} has no row \"{row_key}\"")));
+                }
+            }
+        }
+        for block in def.t2 {
+            let Some(rows) = t2.get(block.key) else { continue };
+            for row_def in block.rows {
+                if let Some(cells) = rows.get(row_def.key) {
+                    let row = read_row(TableId::T2, Some(block.key), row_def.key, block.columns, cells, &lines, findings)?;
+                    table.rows.push(row);
+                }
+            }
+        }
+        report.t2 = Some(table);
+    }
+    Ok(report)
+}
+
+fn shape(message: String) -> InputError {
+    InputError::Json {
+        message,
+        line: 0,
+        column: 0,
+    }
+}
+
+fn read_row(
+    table: TableId,
+    block: Option<&'static str>,
+    key: &'static str,
+    columns: &[ColumnDef],
+    given: &BTreeMap<String, &RawValue>,
+    lines: &LineIndex,
+    findings: &mut Vec<Finding>,
+) -> Result<Row, InputError> {
+    let path = |c: &str| match block {
+        Some(b) => format!("{}.{b}.{key}.{c}", table.key()),
+        None if table == TableId::T4 => format!("t4.{c}"),
+        None => format!("{}.{key}.{c}", table.key()),
+    };
+    for c in given.keys() {
+        if !columns.iter().any(|d| d.key == c.as_str()) {
+            return Err(shape(format!("unknown cell \"{}\"", path(c))));
+        }
+    }
+    let mut place = None;
+    let cells = columns
+        .iter()
+        .map(|c| {
+            let Some(raw) = given.get(c.key) else {
+                return Cell::new(c.key, CellValue::Blank);
+            };
+            let at = lines.place(raw.get());
+            place = place.or(at);
+            let text = raw.get().trim();
+            if text == "null" {
+                return Cell { place: at, ..Cell::new(c.key, CellValue::Blank) };
+            }
+            let cell_text: String = if text.starts_with('"') {
+                serde_json::from_str::<String>(text).unwrap_or_else(|_| text.to_string())
+            } else {
+                text.to_string()
+            };
+            read_cell(&cell_text, c.kind, table, block, key, c.key, at, findings)
+        })
+        .collect();
+    Ok(Row { block, key, cells, place })
+}
+
+/// When the JSON does not name its template, the keys it uses tell it.
+fn detect_by_keys(input: &InReport) -> (Option<Version>, Markers) {
+    let mut markers = Markers::default();
+    for v in Version::ALL {
+        let def = v.def();
+        let other = match v {
+            Version::V2019 => Version::V2021.def(),
+            Version::V2021 => Version::V2019.def(),
+        };
+        let mut found: Vec<&'static str> = Vec::new();
+        if let Some(t3) = &input.t3 {
+            for r in def.t3_results_extra {
+                if t3.contains_key(r.key) {
+                    found.push(r.label);
+                }
+            }
+        }
+        if let Some(t2) = &input.t2 {
+            for b in def.t2 {
+                let Some(rows) = t2.get(b.key) else { continue };
+                let other_block = other.t2_block(b.key);
+                for (rk, cells) in rows {
+                    for ck in cells.keys() {
+                        let here = b.columns.iter().find(|c| c.key == ck.as_str());
+                        let there = other_block.is_some_and(|ob| ob.columns.iter().any(|c| c.key == ck.as_str()));
+                        if let (Some(c), false) = (here, there) {
+                            if !found.contains(&c.label) {
+                                found.push(c.label);
+                            }
+                        }
+                    }
+                    if other_block.is_none_or(|ob| !ob.rows.iter().any(|r| r.key == rk.as_str())) {
+                        if let Some(r) = b.rows.iter().find(|r| r.key == rk.as_str()) {
+                            if !found.contains(&r.label) {
+                                found.push(r.label);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        match v {
+            Version::V2019 => markers.v2019 = found,
+            Version::V2021 => markers.v2021 = found,
+        }
+    }
+    let template = match (markers.v2019.len(), markers.v2021.len()) {
+        (0, 0) => None,
+        (a, b) if a > b => Some(Version::V2019),
+        _ => Some(Version::V2021),
+    };
+    (template, markers)
+}
+
+/// Places of values in the JSON text, from the byte offset of a borrowed slice.
+struct LineIndex<'a> {
+    source: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(source: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { source, starts }
+    }
+
+    fn place(&self, slice: &str) -> Option<Place> {
+        let base = self.source.as_ptr() as usize;
+        let at = (slice.as_ptr() as usize).checked_sub(base)?;
+        if at > self.source.len() {
+            return None;
+        }
+        let line = self.starts.partition_point(|&s| s <= at);
+        let start = self.starts[line.saturating_sub(1)];
+        let col = self.source.get(start..at)?.chars().count() + 1;
+        Some(Place::new(u32::try_from(line).ok()?, u32::try_from(col).ok()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_cells_of_every_kind() {
+        let src = r#"{"template":"2019","year":2020,
+ "t2":{"art20_6":{"punishment":{"prev_items":2346,"delta":"减 40","decisions":null}},
+       "art20_9":{"central_procurement":{"projects":94,"amount":"8208. 93 万元"}}},
+ "t3":{"new":{"np":1,"total":"-"}},
+ "t4":{"rv_keep":5,"rv_total":3.5}}"#;
+        let mut f = Vec::new();
+        let r = read(src, &mut f).unwrap();
+        let t2 = r.t2.unwrap();
+        assert_eq!(t2.cell(Some("art20_6"), "punishment", "delta").unwrap().value, CellValue::Count(-40));
+        assert_eq!(t2.cell(Some("art20_6"), "punishment", "decisions").unwrap().value, CellValue::Blank);
+        let amount = t2.cell(Some("art20_9"), "central_procurement", "amount").unwrap();
+        assert_eq!(amount.value, CellValue::Money("8208.93".parse().unwrap()));
+        assert_eq!(amount.place, Some(Place::new(3, 65)));
+        let t3 = r.t3.unwrap();
+        assert_eq!(t3.cell(None, "new", "total").unwrap().value, CellValue::NotNumber);
+        assert_eq!(t3.cell(None, "new", "biz").unwrap().value, CellValue::Blank);
+        let t4 = r.t4.unwrap();
+        assert!(matches!(t4.cell(None, "rv", "rv_total").unwrap().value, CellValue::NotWhole(_)));
+        assert!(f.iter().any(|f| f.code == crate::finding::Code::F002));
+    }
+
+    #[test]
+    fn wrong_shapes_are_errors() {
+        for src in [r#"[1,2]"#, r#"{"t3": 5}"#, r#"{"t3": {"nwe": {}}}"#, r#"{"tt": 1}"#, r#"{"t4": {"rv_keep": 1, "x": 2}}"#, r#"{"template": "2020"}"#] {
+            assert!(matches!(read(src, &mut Vec::new()), Err(InputError::Json { .. })), "{src}");
+        }
+    }
+
+    #[test]
+    fn template_from_keys() {
+        let r = read(r#"{"t3":{"r6_2":{"total":1}}}"#, &mut Vec::new()).unwrap();
+        assert_eq!(r.template, Some(Version::V2021));
+        let r = read(r#"{"t2":{"art20_9":{"central_procurement":{"projects":1}}}}"#, &mut Vec::new()).unwrap();
+        assert_eq!(r.template, Some(Version::V2019));
+    }
 }

@@ -143,10 +143,10 @@ pub fn ingest(input: &[u8]) -> Result<Ingested, InputError> {
         return Err(InputError::Empty);
     }
     let mut findings = Vec::new();
-    let (format, report) = if source.trim_start().starts_with('{') {
+    let (format, report) = if source.trim_start().starts_with(['{', '[']) {
         (Format::Json, json::read(&source, &mut findings)?)
     } else {
-        (Format::Text, text::read(&source, &mut findings).unwrap_or_default())
+        (Format::Text, text::read(&source, &mut findings))
     };
     Ok(Ingested {
         format,

@@ -1,9 +1,105 @@
-//! Reading text extracted from PDF or Word.
+//! Text extracted from PDF or Word → the line-and-cell form [`super::layout`] reads: cells
+//! split at tabs (tab-separated extraction) or at runs of two or more spaces (layout-
+//! preserving extraction), each cell with its column in the source line.
 
 use crate::finding::Finding;
 use crate::model::Report;
 
-pub fn read(source: &str, findings: &mut Vec<Finding>) -> Result<Report, ()> {
-    let _ = (source, findings);
-    Ok(Report::default())
+use super::layout::{self, Doc, DocCell, DocLine};
+
+/// Reads a text report.
+pub fn read(source: &str, findings: &mut Vec<Finding>) -> Report {
+    layout::read(&split(source), findings)
+}
+
+/// Splits text into lines and cells.
+pub fn split(source: &str) -> Doc {
+    let lines = source
+        .split('\n')
+        .enumerate()
+        .map(|(i, raw)| {
+            let raw = raw.strip_suffix('\r').unwrap_or(raw);
+            let line = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            DocLine {
+                line,
+                cells: split_line(raw),
+                tabbed: raw.contains('\t'),
+            }
+        })
+        .collect();
+    Doc { lines }
+}
+
+fn split_line(raw: &str) -> Vec<DocCell> {
+    let chars: Vec<char> = raw.chars().collect();
+    let mut cells = Vec::new();
+    if raw.contains('\t') {
+        let mut start = 0;
+        for (slot, part) in raw.split('\t').enumerate() {
+            let len = part.chars().count();
+            push_cell(&mut cells, &chars[start..start + len], start, slot as u32);
+            start += len + 1;
+        }
+        return cells;
+    }
+    // Layout text: a cell ends at two or more spaces (or an ideographic space).
+    let mut i = 0;
+    while i < chars.len() {
+        while i < chars.len() && is_space(chars[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < chars.len() {
+            if chars[i] == '\u{3000}' {
+                break;
+            }
+            if is_space(chars[i]) && chars.get(i + 1).is_some_and(|&c| is_space(c)) {
+                break;
+            }
+            i += 1;
+        }
+        if i > start {
+            push_cell(&mut cells, &chars[start..i], start, start as u32);
+        }
+    }
+    cells
+}
+
+fn push_cell(cells: &mut Vec<DocCell>, chars: &[char], start: usize, slot: u32) {
+    let text: String = chars.iter().collect();
+    let lead = chars.iter().take_while(|c| is_space(**c)).count();
+    cells.push(DocCell {
+        text: text.trim().to_string(),
+        col: u32::try_from(start + lead + 1).unwrap_or(u32::MAX),
+        slot,
+    });
+}
+
+fn is_space(c: char) -> bool {
+    c == ' ' || c == '\u{3000}' || c == '\u{00A0}'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tab_cells_keep_their_slot_and_column() {
+        let doc = split("规章\t3\t3\t0\t\t\n行政处罚\t2346\t减 40\t0");
+        let l = &doc.lines[1];
+        assert!(l.tabbed);
+        assert_eq!(l.cells[2].text, "减 40");
+        assert_eq!(l.cells[2].slot, 2);
+        assert_eq!(l.cells[2].col, 11);
+    }
+
+    #[test]
+    fn layout_cells_split_at_two_spaces() {
+        let doc = split("行政规范性文件       8          26       66");
+        let texts: Vec<_> = doc.lines[0].cells.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["行政规范性文件", "8", "26", "66"]);
+        assert_eq!(doc.lines[0].cells[1].col, 15);
+        let doc = split("   （一）主动公开情况。2024 年，市政府");
+        assert_eq!(doc.lines[0].cells.len(), 1);
+    }
 }
