@@ -1,2 +1,44 @@
-//! Criterion benchmarks of the engine.
-fn main() {}
+//! Criterion benchmarks of the engine on the real fixtures: one check of each, and a batch
+//! on one core (reports per second = the `thrpt` criterion prints for `batch`).
+//! Results are recorded in BENCHMARKS.md.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use nianbao::{check, Options};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let local = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let shared = format!("{}/../shared/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(local)
+        .or_else(|_| std::fs::read(shared))
+        .expect("fixture")
+}
+
+fn bench(c: &mut Criterion) {
+    let minhe = fixture("minhe-2020.txt");
+    let huaian = fixture("huaian-2024.txt");
+    let options = Options::default();
+    c.bench_function("check minhe-2020.txt", |b| {
+        b.iter(|| check(std::hint::black_box(&minhe), &options).unwrap())
+    });
+    c.bench_function("check huaian-2024.txt", |b| {
+        b.iter(|| check(std::hint::black_box(&huaian), &options).unwrap())
+    });
+    let canonical = serde_json::to_vec(&check(&minhe, &options).unwrap().report).unwrap();
+    c.bench_function("check minhe-2020 canonical JSON", |b| {
+        b.iter(|| check(std::hint::black_box(&canonical), &options).unwrap())
+    });
+    let batch: Vec<&[u8]> = [minhe.as_slice(), huaian.as_slice()].repeat(50);
+    let mut group = c.benchmark_group("batch");
+    group.throughput(Throughput::Elements(batch.len() as u64));
+    group.bench_function("100 text reports, one core", |b| {
+        b.iter(|| {
+            for r in &batch {
+                check(std::hint::black_box(r), &options).unwrap();
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

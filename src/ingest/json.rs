@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 
 use crate::finding::Finding;
 use crate::model::{Cell, CellValue, Markers, Place, Report, Row, Section, Table, TableId};
-use crate::template::{self, ColumnDef, Version, SECTIONS, T3_COLUMNS, T4_COLUMNS};
+use crate::template::{self, ColumnDef, ColumnKind, Version, SECTIONS, T3_COLUMNS, T4_COLUMNS};
 
 use super::{read_cell, InputError};
 
@@ -206,7 +206,13 @@ fn read_row(
             } else {
                 text.to_string()
             };
-            read_cell(&cell_text, c.kind, table, block, key, c.key, at, findings)
+            // The canonical JSON states amounts in 万元 (RULES.md), so a bare number there
+            // has its unit; raw cell text may still carry its own (`251000元`).
+            let kind = match c.kind {
+                ColumnKind::MoneyUnitInCell => ColumnKind::MoneyWan,
+                k => k,
+            };
+            read_cell(&cell_text, kind, table, block, key, c.key, at, findings)
         })
         .collect();
     Ok(Row { block, key, cells, place })

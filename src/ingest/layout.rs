@@ -63,8 +63,10 @@ struct Line {
     text: String,
     indent: u32,
     page_number: bool,
-    /// Each non-empty cell's text and slot.
-    cells: Vec<(String, u32)>,
+    /// Each non-empty cell's text, slot and column.
+    cells: Vec<(String, u32, u32)>,
+    /// The column of every cell by slot, empty ones included (where a blank stands).
+    slot_cols: Vec<(u32, u32)>,
 }
 
 impl Line {
@@ -73,6 +75,18 @@ impl Line {
     }
     fn is_blank(&self) -> bool {
         self.text.trim().is_empty()
+    }
+    /// Where the cell at `slot` stands in this line (a blank cell's place).
+    fn place_of_slot(&self, slot: u32) -> Place {
+        let col = if self.tabbed {
+            self.slot_cols
+                .iter()
+                .find(|(s, _)| *s == slot)
+                .map_or(self.label_col, |(_, c)| *c)
+        } else {
+            slot + 1
+        };
+        Place::new(self.no, col)
     }
 }
 
@@ -163,7 +177,8 @@ fn prepare(l: &DocLine) -> Line {
     let indent = cells.first().map_or(0, |c| c.col.saturating_sub(1));
     let page_number = is_page_number(&text);
     Line {
-        cells: cells.iter().map(|c| (c.text.clone(), c.slot)).collect(),
+        cells: cells.iter().map(|c| (c.text.clone(), c.slot, c.col)).collect(),
+        slot_cols: l.cells.iter().map(|c| (c.slot, c.col)).collect(),
         no: l.line,
         tabbed: l.tabbed,
         label,
@@ -526,9 +541,9 @@ fn place_tokens<'a>(
     n: usize,
     anchors: &[Vec<u32>],
     tabbed: bool,
-) -> Option<Vec<Option<&'a Token>>> {
+) -> Option<(Vec<Option<&'a Token>>, Vec<u32>)> {
     if tokens.len() == n {
-        return Some(tokens.iter().map(Some).collect());
+        return Some((tokens.iter().map(Some).collect(), tokens.iter().map(|t| t.slot).collect()));
     }
     if tokens.len() > n || tokens.iter().any(|t| t.shared || t.run) {
         return None;
@@ -551,7 +566,7 @@ fn place_tokens<'a>(
                 None => continue 'anchor,
             }
         }
-        return Some(out);
+        return Some((out, a.clone()));
     }
     None
 }
@@ -630,16 +645,22 @@ fn unreadable_row(
     columns: &[template::ColumnDef],
     raw: &RawRow,
     place: Place,
+    reason: Option<(&str, &str)>,
     findings: &mut Vec<Finding>,
 ) -> Row {
     let upper = unreadable_upper(&raw.tokens);
+    let mut params = params! {
+        "found" => raw.tokens.len(),
+        "expected" => columns.len(),
+        "values" => raw.tokens.iter().map(|t| t.text.clone()).collect::<Vec<_>>(),
+    };
+    if let Some((zh, en)) = reason {
+        params.insert("reason".into(), zh.into());
+        params.insert("reason_en".into(), en.into());
+    }
     findings.push(Finding::new(
         Code::C006,
-        params! {
-            "found" => raw.tokens.len(),
-            "expected" => columns.len(),
-            "values" => raw.tokens.iter().map(|t| t.text.clone()).collect::<Vec<_>>(),
-        },
+        params,
         Location::row(table, block, key).at(Some(place)),
     ));
     Row {
@@ -664,12 +685,14 @@ fn cells_from(
     key: &'static str,
     columns: &[template::ColumnDef],
     placed: &[Option<&Token>],
+    blank_at: &dyn Fn(usize) -> Option<Place>,
     findings: &mut Vec<Finding>,
 ) -> Vec<Cell> {
     columns
         .iter()
         .zip(placed)
-        .map(|(c, t)| match t {
+        .enumerate()
+        .map(|(k, (c, t))| match t {
             Some(t) => read_cell(
                 &t.text,
                 c.kind,
@@ -684,7 +707,7 @@ fn cells_from(
                 column: c.key,
                 value: CellValue::Blank,
                 raw: None,
-                place: None,
+                place: blank_at(k),
             },
         })
         .collect()
@@ -833,7 +856,7 @@ fn header_damage(
 ) {
     let mut seen: Vec<String> = Vec::new();
     for l in &lines[range] {
-        for (text, _) in &l.cells {
+        for (text, _, col) in &l.cells {
             let found = label_key(text);
             for label in labels {
                 if normalize::is_damaged_form(&label_key(label), &found) && !seen.contains(&found) {
@@ -841,7 +864,7 @@ fn header_damage(
                     findings.push(Finding::new(
                         Code::F004,
                         params! {"line" => l.no, "found" => text.as_str(), "label" => *label},
-                        Location::table(table).at(Some(Place::new(l.no, l.label_col))),
+                        Location::table(table).at(Some(Place::new(l.no, *col))),
                     ));
                 }
             }
@@ -898,7 +921,8 @@ fn read_t3(
     let anchors = anchors_of(&raws, T3_COLUMNS.len());
     let mut table = Table::new(TableId::T3);
     table.place = Some(lines[start].place());
-    let mut pending_runs: Vec<(usize, &RawRow)> = Vec::new();
+    // Rows to try as cells run together, and whether they were placed with blanks.
+    let mut pending_runs: Vec<(usize, &RawRow, bool)> = Vec::new();
     for (j, row_def) in expected.iter().enumerate() {
         let Some(i) = matched[j] else {
             // A row with no values at all: its label alone, between its neighbours.
@@ -918,8 +942,14 @@ fn read_t3(
         let place = Place::new(lines[raw.at].no, lines[raw.at].label_col);
         let tabbed = lines[raw.at].tabbed;
         match place_tokens(&raw.tokens, T3_COLUMNS.len(), &nearest_anchors(&anchors, raw.at), tabbed) {
-            Some(placed) => {
-                let cells = cells_from(TableId::T3, None, row_def.key, &T3_COLUMNS, &placed, findings);
+            Some((placed, slots)) => {
+                let line = &lines[raw.at];
+                let blank_at = |k: usize| slots.get(k).map(|s| line.place_of_slot(*s));
+                let cells = cells_from(TableId::T3, None, row_def.key, &T3_COLUMNS, &placed, &blank_at, findings);
+                // Fewer values than columns that do not add up may be cells run together.
+                if raw.tokens.len() < T3_COLUMNS.len() && !row_adds_up(&cells) {
+                    pending_runs.push((table.rows.len(), raw, true));
+                }
                 table.rows.push(Row {
                     block: None,
                     key: row_def.key,
@@ -928,7 +958,7 @@ fn read_t3(
                 });
             }
             None => {
-                pending_runs.push((table.rows.len(), raw));
+                pending_runs.push((table.rows.len(), raw, false));
                 let mut quiet = Vec::new();
                 table.rows.push(unreadable_row(
                     TableId::T3,
@@ -937,6 +967,7 @@ fn read_t3(
                     &T3_COLUMNS,
                     raw,
                     place,
+                    None,
                     &mut quiet,
                 ));
             }
@@ -944,7 +975,7 @@ fn read_t3(
     }
     // Rows whose values may be cells run together: split only when the row's total and the
     // table's column sums leave one reading (F005); otherwise the row is unreadable (C006).
-    for (idx, raw) in pending_runs {
+    for (idx, raw, placed) in pending_runs {
         let key = table.rows[idx].key;
         let readings = if raw.tokens.len() < T3_COLUMNS.len() || raw.tokens.iter().any(|t| t.run) {
             let row_ok = |v: &[i64]| v[6] == v[..6].iter().sum::<i64>();
@@ -971,12 +1002,27 @@ fn read_t3(
                 cell.value = CellValue::Count(*v);
                 cell.raw = Some(v.to_string());
             }
-        } else {
+        } else if !placed {
             let columns = &T3_COLUMNS;
-            table.rows[idx] = unreadable_row(TableId::T3, None, key, columns, raw, place, findings);
+            table.rows[idx] = unreadable_row(TableId::T3, None, key, columns, raw, place, None, findings);
         }
     }
     Some(table)
+}
+
+/// Whether a 表三 row's total is the sum of its six columns, blanks counted as 0 (only to
+/// decide whether to try other readings; the rules judge the row).
+fn row_adds_up(cells: &[Cell]) -> bool {
+    let value = |c: &Cell| match c.value {
+        CellValue::Count(n) => Some(n),
+        CellValue::Blank => Some(0),
+        _ => None,
+    };
+    let vals: Option<Vec<i64>> = cells.iter().map(value).collect();
+    match vals {
+        Some(v) if v.len() == 7 => v[..6].iter().try_fold(0i64, |a, b| a.checked_add(*b)) == Some(v[6]),
+        _ => true,
+    }
 }
 
 /// Whether the column sums of 表三 (O1 and I2) hold with `values` in row `key`, where the
@@ -1067,10 +1113,21 @@ fn read_t4(
         tokens: tokens.clone(),
         own: String::new(),
     };
+    // Values spread over lines with labels between them came out of a scrambled
+    // extraction: their order says nothing about their columns.
+    let interleaved = (rows_lines[0]..last).any(|i| {
+        let l = &lines[i];
+        l.tokens.is_empty() && !l.is_blank() && !l.page_number
+    });
+    if interleaved {
+        let reason = ("（数值与表头交错，顺序不可靠）", " (values interleaved with the header: their order is unreliable)");
+        table.rows = t4_unreadable(&groups, &raw, place, Some(reason), findings);
+        return Some(table);
+    }
     if tokens.len() == n && tokens.iter().all(|t| !t.run) {
         for (k, (key, cols)) in groups.iter().enumerate() {
             let placed: Vec<Option<&Token>> = tokens[k * 5..k * 5 + 5].iter().map(Some).collect();
-            let cells = cells_from(TableId::T4, None, key, cols, &placed, findings);
+            let cells = cells_from(TableId::T4, None, key, cols, &placed, &|_| None, findings);
             table.rows.push(Row {
                 block: None,
                 key,
@@ -1111,23 +1168,33 @@ fn read_t4(
         }
         return Some(table);
     }
-    let mut all = unreadable_row(TableId::T4, None, "rv", &T4_COLUMNS, &raw, place, findings);
-    for (key, cols) in groups {
-        let cells = all
-            .cells
-            .iter()
-            .filter(|c| cols.iter().any(|d| d.key == c.column))
-            .cloned()
-            .collect();
-        table.rows.push(Row {
+    table.rows = t4_unreadable(&groups, &raw, place, None, findings);
+    Some(table)
+}
+
+/// 表四 whose values cannot be placed: one C006, every cell unknown (bounded by the values).
+fn t4_unreadable(
+    groups: &[(&'static str, &[template::ColumnDef])],
+    raw: &RawRow,
+    place: Place,
+    reason: Option<(&str, &str)>,
+    findings: &mut Vec<Finding>,
+) -> Vec<Row> {
+    let all = unreadable_row(TableId::T4, None, "rv", &T4_COLUMNS, raw, place, reason, findings);
+    groups
+        .iter()
+        .map(|(key, cols)| Row {
             block: None,
             key,
-            cells,
+            cells: all
+                .cells
+                .iter()
+                .filter(|c| cols.iter().any(|d| d.key == c.column))
+                .cloned()
+                .collect(),
             place: Some(place),
-        });
-    }
-    all.cells.clear();
-    Some(table)
+        })
+        .collect()
 }
 
 // ---- 表二 ------------------------------------------------------------------------------
@@ -1191,8 +1258,10 @@ fn read_t2(
                 .into_iter()
                 .collect();
             match place_tokens(&raw.tokens, block.columns.len(), &anchors, lines[i].tabbed) {
-                Some(placed) => {
-                    let cells = cells_from(TableId::T2, Some(block.key), row_def.key, block.columns, &placed, findings);
+                Some((placed, slots)) => {
+                    let line = &lines[i];
+                    let blank_at = |k: usize| slots.get(k).map(|s| line.place_of_slot(*s));
+                    let cells = cells_from(TableId::T2, Some(block.key), row_def.key, block.columns, &placed, &blank_at, findings);
                     table.rows.push(Row {
                         block: Some(block.key),
                         key: row_def.key,
@@ -1211,6 +1280,7 @@ fn read_t2(
                         block.columns,
                         &raw,
                         place,
+                        None,
                         findings,
                     ));
                 }
@@ -1232,11 +1302,11 @@ fn header_anchors(header: &Line, columns: &[template::ColumnDef]) -> Vec<u32> {
             header
                 .cells
                 .iter()
-                .find(|(text, _)| {
+                .find(|(text, _, _)| {
                     let have = label_key(text);
                     !have.is_empty() && (have == want || coverage(&want, &have) >= 0.8)
                 })
-                .map(|(_, slot)| *slot)
+                .map(|(_, slot, _)| *slot)
         })
         .collect()
 }
