@@ -855,7 +855,7 @@ fn header_damage(
     findings: &mut Vec<Finding>,
 ) {
     let mut seen: Vec<String> = Vec::new();
-    for l in &lines[range] {
+    for l in lines.get(range).unwrap_or_default() {
         for (text, _, col) in &l.cells {
             let found = label_key(text);
             for label in labels {
@@ -1068,6 +1068,7 @@ fn read_t4(
         k.contains("行政复议") || k.contains("行政诉讼")
     });
     let start = header.or(data.first().copied())?;
+    let data: Vec<usize> = data.into_iter().filter(|&i| i >= start).collect();
     let n = T4_COLUMNS.len();
     // The values: one line that holds all fifteen, else the first lines that add up to them.
     let rows_lines: Vec<usize> = match data.iter().find(|&&i| lines[i].tokens.len() == n) {
