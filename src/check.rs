@@ -1,6 +1,7 @@
 //! The one entry of the engine: bytes (or an already ingested report) in, the result of
 //! RULES.md "JSON shapes" out. Hosts call this and only translate its result.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::finding::{Finding, Lang, Severity};
@@ -15,7 +16,8 @@ pub struct Options {
     pub lang: Lang,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// The engine that made a result.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Engine {
     pub name: &'static str,
     pub version: &'static str,
@@ -26,7 +28,8 @@ pub const ENGINE: Engine = Engine {
     version: env!("CARGO_PKG_VERSION"),
 };
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+/// How many findings of each severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
@@ -34,7 +37,7 @@ pub struct Summary {
 }
 
 /// The result of a check.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CheckResult {
     pub engine: Engine,
     pub template: Option<Version>,

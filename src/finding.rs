@@ -2,13 +2,14 @@
 //! the doc text that `nianbao rules` and the README's rules page are generated from; and
 //! the [`Finding`] a rule reports, with its params and location.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::model::{Place, TableId};
 use crate::template;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -232,7 +233,7 @@ impl Serialize for Code {
 }
 
 /// Where a finding points. Keys as in RULES.md; `block` names the 表二 block.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Location {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub section: Option<&'static str>,
@@ -299,7 +300,7 @@ impl Location {
 }
 
 /// One finding of a check.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Finding {
     pub code: Code,
     pub severity: Severity,

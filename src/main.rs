@@ -1,3 +1,8 @@
-//! The `nianbao` command: batch checks and normalization on the command line.
+//! The `nianbao` command: checks, normalization, the rules and the JSON Schemas on the
+//! command line. Everything lives in [`cli`]; the checking itself in the library.
 
-fn main() {}
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

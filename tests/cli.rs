@@ -1,0 +1,462 @@
+//! The `nianbao` binary as a user runs it: exit codes, messages and output shapes of
+//! `check`, `normalize`, `rules` and `schema`, over the real fixtures and broken inputs.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use nianbao::finding::DEFINITIONS;
+use nianbao::{Lang, Options};
+use serde_json::Value;
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn nianbao_with(args: &[&str], stdin: &[u8]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut pipe = child.stdin.take().expect("stdin");
+    let input = stdin.to_vec();
+    // Written from a thread: the child may answer before it has read everything.
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("the binary ends");
+    let _ = writer.join();
+    let run = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
+}
+
+fn nianbao(args: &[&str]) -> Run {
+    nianbao_with(args, b"")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures")
+        .join(name)
+}
+
+fn minhe() -> String {
+    fixture("minhe-2020.txt").display().to_string()
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+/// The canonical report of RULES.md's example.
+const REPORT_JSON: &str = r#"{
+  "template": "2021", "year": 2024, "agency": "淮安市人民政府",
+  "title": "淮安市人民政府2024年政府信息公开工作年度报告",
+  "t4": { "rv_keep": 72, "rv_fix": 64, "rv_other": 178, "rv_pending": 37, "rv_total": 351 }
+}"#;
+
+fn temp_file(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> String {
+    let path = dir.path().join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(&path, bytes).expect("write");
+    path.display().to_string()
+}
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("nianbao-cli-")
+        .tempdir()
+        .expect("temp dir")
+}
+
+// ---- check: the real report ------------------------------------------------------------
+
+#[test]
+fn the_minhe_report_has_errors() {
+    let run = nianbao(&["check", &minhe()]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("error["), "{}", run.stdout);
+    let last = run.stdout.lines().last().unwrap_or_default();
+    assert!(last.contains("民和县 2020年度（2019版模板）"), "{last}");
+    assert!(last.contains("个错误"), "{last}");
+
+    let run = nianbao(&["check", "--format", "json", &minhe()]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let result = json(&run.stdout);
+    assert_eq!(result["valid"], false);
+    assert_eq!(result["template"], "2019");
+    assert_eq!(result["year"], 2020);
+}
+
+#[test]
+fn json_output_is_the_engines_result_exactly() {
+    let bytes = std::fs::read(fixture("minhe-2020.txt")).expect("fixture");
+    for (flag, lang) in [("zh", Lang::Zh), ("en", Lang::En)] {
+        let run = nianbao(&["check", "--lang", flag, "--format", "json", &minhe()]);
+        let expected = nianbao::check(&bytes, &Options { lang }).expect("readable");
+        let expected = serde_json::to_string_pretty(&expected).expect("serializes");
+        assert_eq!(run.stdout, expected + "\n", "--lang {flag}");
+    }
+}
+
+#[test]
+fn stdin_is_read_with_a_dash() {
+    let bytes = std::fs::read(fixture("minhe-2020.txt")).expect("fixture");
+    let from_stdin = nianbao_with(&["check", "-f", "json", "-"], &bytes);
+    let from_file = nianbao(&["check", "-f", "json", &minhe()]);
+    assert_eq!(from_stdin.code, from_file.code);
+    assert_eq!(from_stdin.stdout, from_file.stdout);
+
+    let human = nianbao_with(&["check", "-"], &bytes);
+    assert!(human.stdout.contains("<stdin>"), "{}", human.stdout);
+}
+
+#[test]
+fn english_messages_on_request() {
+    let run = nianbao(&["--lang", "en", "check", &minhe()]);
+    let last = run.stdout.lines().last().unwrap_or_default();
+    assert!(last.contains("2020 (template 2019): "), "{last}");
+    assert!(last.contains(" error"), "{last}");
+    // --lang is accepted after the command too.
+    let after = nianbao(&["check", &minhe(), "--lang", "en"]);
+    assert_eq!(after.stdout, run.stdout);
+}
+
+#[test]
+fn human_output_quotes_the_source_line() {
+    let run = nianbao(&["check", &minhe()]);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    // ` --> FILE:LINE:COL`
+    let line_of = |l: &str| {
+        let mut parts = l.trim_start().strip_prefix("--> ")?.rsplitn(3, ':');
+        let (col, line) = (parts.next()?, parts.next()?);
+        col.parse::<u32>().ok()?;
+        line.parse::<u32>().ok()
+    };
+    let arrow = lines
+        .iter()
+        .position(|l| line_of(l).is_some())
+        .expect("a finding with a line");
+    let n = line_of(lines[arrow]).unwrap_or_default();
+    assert!(
+        lines[arrow + 2].starts_with(&format!("{n} | ")),
+        "{}",
+        lines[arrow + 2]
+    );
+    assert!(lines[arrow + 3].contains('^'), "{}", lines[arrow + 3]);
+    assert!(!run.stdout.contains('\t'), "tabs are expanded");
+    assert!(!run.stdout.contains('\u{1b}'), "no colour off a terminal");
+}
+
+// ---- check: inputs that cannot be read ---------------------------------------------------
+
+#[test]
+fn an_empty_file_is_unreadable() {
+    let dir = temp_dir();
+    let empty = temp_file(&dir, "empty.txt", b"");
+    let run = nianbao(&["check", &empty]);
+    assert_eq!(run.code, Some(2));
+    assert_eq!(
+        run.stderr,
+        format!("nianbao: {empty}: 输入为空：没有可检查的报告内容\n")
+    );
+    assert_eq!(run.stdout, "");
+    let run = nianbao(&["check", "--lang", "en", "-f", "json", &empty]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("empty input"), "{}", run.stderr);
+    assert_eq!(run.stdout, "", "no result for an input not read");
+}
+
+#[test]
+fn binary_garbage_is_unreadable() {
+    let dir = temp_dir();
+    let garbage: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    let path = temp_file(&dir, "garbage.dat", &garbage);
+    let run = nianbao(&["check", "--lang", "en", &path]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr
+            .starts_with(&format!("nianbao: {path}: cannot read")),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_50_mb_file_is_too_large() {
+    let dir = temp_dir();
+    let path = dir.path().join("big.txt");
+    let file = std::fs::File::create(&path).expect("create");
+    file.set_len(50 * 1024 * 1024).expect("size");
+    let run = nianbao(&["check", "--lang", "en", &path.display().to_string()]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("too large: 50.0 MB"), "{}", run.stderr);
+    let run = nianbao(&["normalize", &path.display().to_string()]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("输入过大"), "{}", run.stderr);
+}
+
+#[test]
+fn a_large_stdin_is_too_large() {
+    let big = vec![b'x'; 25 * 1024 * 1024];
+    let run = nianbao_with(&["check", "--lang", "en", "-"], &big);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("too large: 25.0 MB"), "{}", run.stderr);
+}
+
+#[test]
+fn invalid_utf8_that_is_not_gbk_is_unreadable() {
+    let mut bytes = "海东市民和县2020年度政府信息公开工作年度报告\n"
+        .as_bytes()
+        .to_vec();
+    bytes.extend_from_slice(b"\xe6\x28\xff\xfe\x81\x20 abc\n");
+    let run = nianbao_with(&["check", "--lang", "en", "-"], &bytes);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("does not decode"), "{}", run.stderr);
+}
+
+#[test]
+fn json_of_the_wrong_shape_is_unreadable() {
+    for input in ["[1,2]", r#"{"t3": 5}"#] {
+        let run = nianbao_with(&["check", "--lang", "en", "-"], input.as_bytes());
+        assert_eq!(run.code, Some(2), "{input}: {}", run.stdout);
+        assert!(
+            run.stderr.starts_with("nianbao: -: invalid report JSON"),
+            "{input}: {}",
+            run.stderr
+        );
+        let run = nianbao_with(&["check", "-"], input.as_bytes());
+        assert!(
+            run.stderr.contains("JSON 格式错误"),
+            "{input}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn a_missing_file_is_unreadable() {
+    let run = nianbao(&["check", "/nonexistent/report.txt"]);
+    assert_eq!(run.code, Some(2));
+    assert_eq!(run.stderr, "nianbao: /nonexistent/report.txt: 文件不存在\n");
+}
+
+// ---- check: batches ----------------------------------------------------------------------
+
+/// Two reports, one unreadable file, one hidden file: `bad.bin`, `minhe-2020.txt`,
+/// `sub/report.json` in that order.
+fn batch_dir() -> tempfile::TempDir {
+    let dir = temp_dir();
+    let minhe = std::fs::read(fixture("minhe-2020.txt")).expect("fixture");
+    temp_file(&dir, "minhe-2020.txt", &minhe);
+    temp_file(&dir, "sub/report.json", REPORT_JSON.as_bytes());
+    temp_file(&dir, "bad.bin", b"\x00\x01\x02\x03binary");
+    temp_file(&dir, ".hidden.txt", b"\x00 never read");
+    dir
+}
+
+#[test]
+fn a_directory_gives_a_result_per_file_and_a_summary() {
+    let dir = batch_dir();
+    let root = dir.path().display().to_string();
+    let run = nianbao(&["check", &root]);
+    assert_eq!(run.code, Some(2), "an unreadable file fails the run");
+    assert!(run.stderr.contains("bad.bin: 无法读取"), "{}", run.stderr);
+    assert!(!run.stderr.contains(".hidden"), "{}", run.stderr);
+    let minhe_at = run
+        .stdout
+        .find(&format!("{root}/minhe-2020.txt — "))
+        .expect("minhe");
+    let json_at = run
+        .stdout
+        .find(&format!("{root}/sub/report.json — "))
+        .expect("json");
+    assert!(minhe_at < json_at, "sorted order");
+    let summary = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("共 3 个文件："))
+        .unwrap_or_else(|| panic!("a summary: {}", run.stdout));
+    assert!(summary.ends_with("个有错误，1 个无法读取"), "{summary}");
+    assert!(
+        run.stdout.contains("\n  C006 error "),
+        "the count of each code: {}",
+        run.stdout
+    );
+
+    let run = nianbao(&["check", "--lang", "en", "--format", "json", &root]);
+    assert_eq!(run.code, Some(2));
+    let entries = json(&run.stdout);
+    let files: Vec<&str> = entries
+        .as_array()
+        .expect("an array")
+        .iter()
+        .filter_map(|e| e["file"].as_str())
+        .collect();
+    let expected = ["bad.bin", "minhe-2020.txt", "sub/report.json"].map(|f| format!("{root}/{f}"));
+    assert_eq!(files, expected);
+    assert_eq!(entries[0]["error"]["code"], "binary");
+    assert!(entries[0]["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("cannot read")));
+    assert_eq!(entries[1]["result"]["valid"], false);
+    assert_eq!(entries[2]["result"]["agency"], "淮安市人民政府");
+    // The array is laid out as `to_string_pretty` lays it out.
+    let head = format!("[\n  {{\n    \"file\": \"{root}/bad.bin\",\n    \"error\": {{\n");
+    assert!(run.stdout.starts_with(&head), "{}", run.stdout);
+    assert!(run.stdout.ends_with("\n    }\n  }\n]\n"), "{}", run.stdout);
+
+    let run = nianbao(&["check", "--lang", "en", "--format", "ndjson", &root]);
+    let lines: Vec<Value> = run.stdout.lines().map(json).collect();
+    assert_eq!(
+        Some(&lines),
+        entries.as_array(),
+        "the same entries, a line each"
+    );
+    assert_eq!(run.code, Some(2));
+}
+
+#[test]
+fn several_files_are_a_batch_even_when_all_read() {
+    let dir = batch_dir();
+    let json_file = dir.path().join("sub/report.json").display().to_string();
+    let run = nianbao(&["check", "-f", "json", &json_file, &json_file]);
+    let entries = json(&run.stdout);
+    assert_eq!(entries.as_array().map(Vec::len), Some(2));
+    let run = nianbao(&["check", "--lang", "en", &json_file, &json_file]);
+    assert!(run.stdout.contains("2 files: "), "{}", run.stdout);
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    let mut args = vec!["check".to_string(), "-f".into(), "ndjson".into()];
+    args.extend(std::iter::repeat_n(minhe(), 300));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut first = String::new();
+    let stdout = child.stdout.take().expect("stdout");
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("a line");
+    // The reader is dropped: the pipe is closed with most of the output unwritten.
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    let status = child.wait().expect("ends");
+    assert!(json(&first)["file"].is_string());
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(matches!(status.code(), Some(0..=1)), "{status:?} {stderr}");
+}
+
+// ---- other commands ------------------------------------------------------------------
+
+#[test]
+fn normalize_prints_the_canonical_report() {
+    let bytes = std::fs::read(fixture("minhe-2020.txt")).expect("fixture");
+    let run = nianbao(&["normalize", &minhe()]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let expected = nianbao::normalize(&bytes).expect("readable");
+    assert_eq!(
+        run.stdout,
+        serde_json::to_string_pretty(&expected).unwrap_or_default() + "\n"
+    );
+    let run = nianbao_with(&["normalize", "-"], b"   \n");
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("输入为空"), "{}", run.stderr);
+}
+
+#[test]
+fn rules_lists_every_code() {
+    let run = nianbao(&["rules"]);
+    assert_eq!(run.code, Some(0));
+    for d in DEFINITIONS {
+        assert!(
+            run.stdout
+                .lines()
+                .any(|l| l.starts_with(d.code) && l.contains(d.zh)),
+            "{}",
+            d.code
+        );
+    }
+    let run = nianbao(&["rules", "--lang", "en"]);
+    assert!(DEFINITIONS.iter().all(|d| run.stdout.contains(d.en)));
+
+    let run = nianbao(&["rules", "--format", "json"]);
+    let defs = json(&run.stdout);
+    assert_eq!(defs.as_array().map(Vec::len), Some(DEFINITIONS.len()));
+    assert_eq!(defs[0]["code"], DEFINITIONS[0].code);
+    assert!(defs[0]["severity"].is_string() && defs[0]["doc"].is_string());
+}
+
+#[test]
+fn schema_prints_both_schemas() {
+    for (which, title) in [("report", "Report"), ("result", "CheckResult")] {
+        let run = nianbao(&["schema", which]);
+        assert_eq!(run.code, Some(0));
+        let schema = json(&run.stdout);
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        assert_eq!(schema["title"], title);
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["check"][..],
+        &["check", "--format", "xml", "x"],
+        &["schema", "x"],
+        &["frobnicate"],
+    ] {
+        let run = nianbao(args);
+        assert_eq!(run.code, Some(2), "{args:?}");
+        assert!(
+            run.stderr.starts_with("error: "),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn help_answers_what_the_exit_codes_and_formats_are() {
+    let run = nianbao(&["check", "--help"]);
+    assert_eq!(run.code, Some(0));
+    for needle in [
+        "Exit codes:",
+        "  2  an input could not be read",
+        "GBK",
+        "--format",
+        "ndjson",
+        "-",
+    ] {
+        assert!(run.stdout.contains(needle), "{needle}: {}", run.stdout);
+    }
+    let run = nianbao(&["--help"]);
+    assert!(run.stdout.contains("Examples:") && run.stdout.contains("Exit codes:"));
+}
