@@ -37,8 +37,9 @@ pub fn render_result(
     lang: Lang,
 ) -> io::Result<()> {
     let file = display_name(file);
+    let lines: Vec<&str> = source.lines().collect();
     for f in &result.findings {
-        render_finding(out, file, f, source, lang)?;
+        render_finding(out, file, f, &lines, lang)?;
     }
     render_counts(out, file, result, lang)
 }
@@ -55,7 +56,7 @@ fn render_finding(
     out: &mut dyn Write,
     file: &str,
     f: &Finding,
-    source: &str,
+    lines: &[&str],
     lang: Lang,
 ) -> io::Result<()> {
     let sev = severity_style(f.severity);
@@ -68,8 +69,8 @@ fn render_finding(
     )?;
     let loc = &f.location;
     let quoted = loc.line.and_then(|n| {
-        let text = source.lines().nth((n as usize).checked_sub(1)?)?;
-        Some((n, text))
+        let text = lines.get((n as usize).checked_sub(1)?)?;
+        Some((n, *text))
     });
     let pad = " ".repeat(quoted.map_or(1, |(n, _)| n.to_string().len()));
     let place = match (loc.line, loc.col) {
@@ -338,7 +339,8 @@ mod tests {
 
     fn render(f: &Finding, source: &str, lang: Lang) -> String {
         let mut out = Vec::new();
-        render_finding(&mut out, "r.txt", f, source, lang).expect("written");
+        let lines: Vec<&str> = source.lines().collect();
+        render_finding(&mut out, "r.txt", f, &lines, lang).expect("written");
         anstream::adapter::strip_str(&String::from_utf8_lossy(&out)).to_string()
     }
 
