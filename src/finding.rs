@@ -123,8 +123,8 @@ codes! {
         en "{table}: row \"{row}\", column \"{column}\" must be a whole number ≥ 0, found {value}",
         doc "Counts of applications, cases and documents are whole numbers ≥ 0. Only 本年增/减 (2019 表二) may be negative, and only the amounts of 表二 may have decimals.";
     C006: Error, Some("N8"), "a row cannot be read: the number of values does not fit the columns",
-        zh "{table}“{row}”行无法读取：{found} 个数值对应 {expected} 列",
-        en "{table}: row \"{row}\" cannot be read: {found} values for {expected} columns",
+        zh "{table}{row_named}无法读取：{found} 个数值对应 {expected} 列{reason}",
+        en "{table}{row_named} cannot be read: {found} values for {expected} columns{reason_en}",
         doc "When the values of a row do not fit its columns (too many, run together, or placed where no column is) the row is not guessed: its cells are unknown, and the sums that need them run only when the values that can be seen decide them (`params.bounds`).";
     C007: Warning, Some("N2"), "an amount has no unit",
         zh "{table}“{row}”行“{column}”列金额 {value} 未写单位，无法换算为万元",
@@ -385,6 +385,11 @@ fn placeholder(name: &str, params: &Map<String, Value>, loc: &Location, lang: La
             .or(loc.row)
             .unwrap_or("")
             .to_string(),
+        "row_named" => match placeholder("row", params, loc, lang) {
+            r if r.is_empty() => String::new(),
+            r if lang == Lang::Zh => format!("“{r}”行"),
+            r => format!(": row \"{r}\""),
+        },
         "column" => loc
             .column
             .and_then(|c| template::column_label(loc.table.unwrap_or(""), loc.block, c))

@@ -61,6 +61,9 @@ struct Line {
     tokens: Vec<Token>,
     /// The whole line's text, cells joined by a space.
     text: String,
+    /// `label_key` of the text and of the label, computed once.
+    key: String,
+    label_key: String,
     indent: u32,
     page_number: bool,
     /// Each non-empty cell's text, slot and column.
@@ -177,6 +180,8 @@ fn prepare(l: &DocLine) -> Line {
     let indent = cells.first().map_or(0, |c| c.col.saturating_sub(1));
     let page_number = is_page_number(&text);
     Line {
+        key: label_key(&text),
+        label_key: label_key(&label),
         cells: cells.iter().map(|c| (c.text.clone(), c.slot, c.col)).collect(),
         slot_cols: l.cells.iter().map(|c| (c.slot, c.col)).collect(),
         no: l.line,
@@ -273,6 +278,10 @@ struct Heading {
     text: String,
 }
 
+/// A report has a dozen top-level headings; past this many candidates the rest of a
+/// strange input is not searched for more.
+const MAX_HEADING_CANDIDATES: usize = 400;
+
 /// Top-level headings: `一、总体情况` … — a short line of its own that starts with a
 /// Chinese numeral and 、, and is not a label of 表三.
 fn find_headings(lines: &[Line]) -> Vec<Heading> {
@@ -283,9 +292,13 @@ fn find_headings(lines: &[Line]) -> Vec<Heading> {
         .chain(std::iter::once(label_key("三、本年度办理结果")))
         .collect();
     let mut out: Vec<Heading> = Vec::new();
+    let mut candidates = 0;
     for (index, l) in lines.iter().enumerate() {
         if !l.tokens.is_empty() || l.page_number {
             continue;
+        }
+        if candidates > MAX_HEADING_CANDIDATES {
+            break;
         }
         let text = collapse_cjk_spaces(&fold(&l.text)).trim().to_string();
         let Some(rest) = strip_numeral(&text) else {
@@ -295,6 +308,7 @@ fn find_headings(lines: &[Line]) -> Vec<Heading> {
         if key.chars().count() < 2 || text.chars().count() > 40 || text.ends_with('。') {
             continue;
         }
+        candidates += 1;
         let whole = label_key(&text);
         if t3_labels.iter().any(|t| coverage(t, &whole) >= 0.8 && coverage(&whole, t) >= 0.6) {
             continue;
@@ -503,10 +517,9 @@ fn detect_version(lines: &[Line]) -> (Option<Version>, Markers) {
             .copied()
             .filter(|m| {
                 let mk = label_key(m);
-                lines.iter().any(|l| {
-                    let key = label_key(&l.text);
-                    key.chars().count() <= 80 && key.contains(&mk)
-                })
+                lines
+                    .iter()
+                    .any(|l| l.key.len() <= 240 && l.key.contains(&mk))
             })
             .collect();
         match v {
@@ -787,6 +800,9 @@ fn gather_rows(lines: &[Line], range: Range<usize>, n: usize) -> Vec<RawRow> {
     rows
 }
 
+/// How much label text around a row is compared with the template's labels.
+const CONTEXT_CHARS: usize = 160;
+
 /// The label text around each row: its own label and the label-only lines between it and
 /// its neighbours, in document order.
 fn contexts(lines: &[Line], range: &Range<usize>, rows: &[RawRow]) -> Vec<String> {
@@ -802,12 +818,19 @@ fn contexts(lines: &[Line], range: &Range<usize>, rows: &[RawRow]) -> Vec<String
         .map(|(k, r)| {
             let before = if k == 0 { range.start } else { rows[k - 1].last + 1 };
             let after = rows.get(k + 1).map_or(range.end, |n| n.at);
-            format!(
-                "{}{}{}",
-                label_only(before, r.at),
-                r.own,
-                label_only(r.last + 1, after)
-            )
+            let above = label_only(before, r.at);
+            let below = label_only(r.last + 1, after);
+            let keep = |s: &str, tail: bool| -> String {
+                let n = s.chars().count();
+                if n <= CONTEXT_CHARS {
+                    s.to_string()
+                } else if tail {
+                    s.chars().skip(n - CONTEXT_CHARS).collect()
+                } else {
+                    s.chars().take(CONTEXT_CHARS).collect()
+                }
+            };
+            format!("{}{}{}", keep(&above, true), r.own, keep(&below, false))
         })
         .collect()
 }
@@ -855,6 +878,7 @@ fn header_damage(
     findings: &mut Vec<Finding>,
 ) {
     let mut seen: Vec<String> = Vec::new();
+    let range = range.start..range.end.min(range.start + 40);
     for l in lines.get(range).unwrap_or_default() {
         for (text, _, col) in &l.cells {
             let found = label_key(text);
@@ -887,6 +911,9 @@ fn nearest_anchors(anchors: &[(usize, Vec<u32>)], at: usize) -> Vec<Vec<u32>> {
 
 // ---- 表三 ------------------------------------------------------------------------------
 
+/// How many value lines of 表三 are considered (the template has 25 rows).
+const MAX_T3_ROWS: usize = 80;
+
 fn read_t3(
     lines: &[Line],
     region: Range<usize>,
@@ -895,7 +922,18 @@ fn read_t3(
     spans: &mut Vec<Range<usize>>,
 ) -> Option<Table> {
     let expected: Vec<&RowDef> = def.t3_rows().collect();
-    let raws = gather_rows(lines, region.clone(), T3_COLUMNS.len());
+    // The table starts at its note, its header or its first row; a real 表三 has at most a
+    // few dozen value lines, which bounds the work on large or strange inputs.
+    let anchor = region
+        .clone()
+        .find(|&i| {
+            let k = &lines[i].key;
+            k.contains("勾稽关系") || k.contains("申请人情况") || k.contains("本年新收")
+        })
+        .unwrap_or(region.start);
+    let region = anchor..region.end;
+    let mut raws = gather_rows(lines, region.clone(), T3_COLUMNS.len());
+    raws.truncate(MAX_T3_ROWS);
     let ctx = contexts(lines, &region, &raws);
     let matched = align(&raws, &ctx, &expected);
     if matched.iter().all(Option::is_none) {
@@ -905,7 +943,7 @@ fn read_t3(
     let last = raws[matched.iter().flatten().copied().max()?].last;
     let start = (region.start..first)
         .find(|&i| {
-            let k = label_key(&lines[i].text);
+            let k = &lines[i].key;
             k.contains(&label_key(template::T3_NOTE_MARK)) || k.contains("申请人情况")
         })
         .unwrap_or(first);
@@ -930,7 +968,7 @@ fn read_t3(
             let hi = (j + 1..expected.len()).find_map(|k| matched[k]).map_or(last + 1, |i| raws[i].at);
             let want = label_key(row_def.label);
             if let Some(l) = (lo..hi).find(|&l| {
-                lines[l].tokens.is_empty() && coverage(&want, &label_key(&lines[l].text)) >= 0.8
+                lines[l].tokens.is_empty() && coverage(&want, &lines[l].key) >= 0.8
             }) {
                 table
                     .rows
@@ -1064,7 +1102,7 @@ fn read_t4(
         .filter(|&i| !lines[i].tokens.is_empty() && !lines[i].page_number)
         .collect();
     let header = region.clone().find(|&i| {
-        let k = label_key(&lines[i].text);
+        let k = &lines[i].key;
         k.contains("行政复议") || k.contains("行政诉讼")
     });
     let start = header.or(data.first().copied())?;
@@ -1212,14 +1250,14 @@ fn read_t2(
     let mut first: Option<usize> = None;
     let mut last = region.start;
     for block in def.t2 {
-        let block_line = (from..region.end).find(|&i| label_key(&lines[i].text).starts_with(&label_key(block.label)));
+        let block_line = (from..region.end).find(|&i| lines[i].key.starts_with(&label_key(block.label)));
         let header = (block_line.unwrap_or(from)..region.end).find(|&i| {
-            block.columns.iter().any(|c| label_key(&lines[i].text).contains(&label_key(c.label)))
+            block.columns.iter().any(|c| lines[i].key.contains(&label_key(c.label)))
         });
         for row_def in block.rows {
             let want = label_key(row_def.label);
             let Some(i) = (from..region.end).find(|&i| {
-                let have = label_key(&lines[i].label);
+                let have = lines[i].label_key.clone();
                 have == want
                     || normalize::is_damaged_form(&want, &have)
                     || (have.starts_with(&want) && fold(&lines[i].label).contains(&format!("{}(", row_def.label)))

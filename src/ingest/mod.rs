@@ -21,6 +21,10 @@ use crate::template::ColumnKind;
 /// refused with a clear error rather than read slowly.
 pub const MAX_INPUT_BYTES: usize = 20 * 1024 * 1024;
 
+/// The most lines a text report may have. A 200-page report extracts to about 10,000;
+/// far more is not a report, and reading it would take memory for nothing.
+pub const MAX_TEXT_LINES: usize = 200_000;
+
 /// The formats a report can arrive in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -49,6 +53,7 @@ pub struct Ingested {
 pub enum InputError {
     Empty,
     TooLarge { bytes: usize, limit: usize },
+    TooManyLines { lines: usize, limit: usize },
     Binary,
     Undecodable { encoding: &'static str },
     Json { message: String, line: usize, column: usize },
@@ -60,7 +65,7 @@ impl InputError {
     pub fn code(&self) -> &'static str {
         match self {
             InputError::Empty => "empty",
-            InputError::TooLarge { .. } => "too_large",
+            InputError::TooLarge { .. } | InputError::TooManyLines { .. } => "too_large",
             InputError::Binary => "binary",
             InputError::Undecodable { .. } => "undecodable",
             InputError::Json { .. } => "json",
@@ -77,6 +82,9 @@ impl InputError {
                 *bytes as f64 / 1048576.0,
                 limit / 1048576
             ),
+            InputError::TooManyLines { lines, limit } => {
+                format!("输入过大：共 {lines} 行，超过 {limit} 行的上限，不像是一份年度报告")
+            }
             InputError::Binary => "无法读取：输入不是文本，也不是可识别的文档格式".into(),
             InputError::Undecodable { encoding } => {
                 format!("无法读取：文本按 {encoding} 编码解码失败")
@@ -102,6 +110,10 @@ impl fmt::Display for InputError {
                 "input too large: {:.1} MB, the limit is {} MB",
                 *bytes as f64 / 1048576.0,
                 limit / 1048576
+            ),
+            InputError::TooManyLines { lines, limit } => write!(
+                f,
+                "input too large: {lines} lines, the limit is {limit} (this is not one annual report)"
             ),
             InputError::Binary => write!(
                 f,
@@ -146,6 +158,13 @@ pub fn ingest(input: &[u8]) -> Result<Ingested, InputError> {
     let (format, report) = if source.trim_start().starts_with(['{', '[']) {
         (Format::Json, json::read(&source, &mut findings)?)
     } else {
+        let lines = source.bytes().filter(|&b| b == b'\n').count() + 1;
+        if lines > MAX_TEXT_LINES {
+            return Err(InputError::TooManyLines {
+                lines,
+                limit: MAX_TEXT_LINES,
+            });
+        }
         (Format::Text, text::read(&source, &mut findings))
     };
     Ok(Ingested {
