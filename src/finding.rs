@@ -458,7 +458,12 @@ mod tests {
     fn every_template_names_only_known_placeholders_or_params() {
         for d in DEFINITIONS {
             for tpl in [d.zh, d.en] {
-                assert_eq!(tpl.matches('{').count(), tpl.matches('}').count(), "{}", d.code);
+                assert_eq!(
+                    tpl.matches('{').count(),
+                    tpl.matches('}').count(),
+                    "{}",
+                    d.code
+                );
             }
         }
     }

@@ -213,6 +213,17 @@ pub struct Markers {
     pub v2021: Vec<&'static str>,
 }
 
+impl Markers {
+    /// The version with more markers (2021 on a tie); `None` when there are none.
+    pub fn version(&self) -> Option<Version> {
+        match (self.v2019.len(), self.v2021.len()) {
+            (0, 0) => None,
+            (a, b) if a > b => Some(Version::V2019),
+            _ => Some(Version::V2021),
+        }
+    }
+}
+
 impl Report {
     pub fn table(&self, id: TableId) -> Option<&Table> {
         match id {

@@ -322,7 +322,10 @@ mod tests {
     fn yuan_is_converted_exactly() {
         let p = parse_cell("251000元", MoneyUnitInCell);
         assert_eq!(p.value, CellValue::Money(dec("25.1")));
-        assert_eq!(parse_cell("96171.6", MoneyWan).value, CellValue::Money(dec("96171.6")));
+        assert_eq!(
+            parse_cell("96171.6", MoneyWan).value,
+            CellValue::Money(dec("96171.6"))
+        );
         assert_eq!(
             parse_cell("8208.93", MoneyUnitInCell).value,
             CellValue::NoUnit(dec("8208.93"))
@@ -331,7 +334,10 @@ mod tests {
 
     #[test]
     fn sign_words() {
-        assert_eq!(parse_cell("减 40", SignedCount).value, CellValue::Count(-40));
+        assert_eq!(
+            parse_cell("减 40", SignedCount).value,
+            CellValue::Count(-40)
+        );
         assert_eq!(parse_cell("增15", SignedCount).value, CellValue::Count(15));
         assert_eq!(parse_cell("减 40", SignedCount).repairs, vec![Code::F002]);
         assert_eq!(parse_cell("-1", SignedCount).value, CellValue::Count(-1));
@@ -354,7 +360,10 @@ mod tests {
         assert_eq!(parse_cell("3,119", Count).value, CellValue::Count(3119));
         assert_eq!(parse_cell("3,119", Count).repairs, vec![Code::F006]);
         assert_eq!(parse_cell("３１１９", Count).value, CellValue::Count(3119));
-        assert_eq!(parse_cell("3.5", Count).value, CellValue::NotWhole(dec("3.5")));
+        assert_eq!(
+            parse_cell("3.5", Count).value,
+            CellValue::NotWhole(dec("3.5"))
+        );
         assert_eq!(parse_cell("-3", Count).value, CellValue::Count(-3));
         assert_eq!(parse_cell("12件", Count).value, CellValue::Count(12));
         assert_eq!(

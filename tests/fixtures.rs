@@ -18,7 +18,15 @@ fn run(name: &str) -> (CheckResult, Value) {
     (result, json)
 }
 
-const T3_COLUMNS: [&str; 7] = ["np", "biz", "research", "ngo", "legal", "org_other", "total"];
+const T3_COLUMNS: [&str; 7] = [
+    "np",
+    "biz",
+    "research",
+    "ngo",
+    "legal",
+    "org_other",
+    "total",
+];
 
 /// A 表三 row's values in column order.
 fn row(json: &Value, table: &str, key: &str) -> Vec<Value> {
@@ -77,7 +85,10 @@ fn minhe_2020_header_and_structure() {
 #[test]
 fn minhe_2020_tables() {
     let (_, j) = run("minhe-2020.txt");
-    assert_eq!(t4(&j), ints(&[5, 3, 0, 0, 8, 15, 0, 6, 7, 28, 1, 0, 0, 0, 1]));
+    assert_eq!(
+        t4(&j),
+        ints(&[5, 3, 0, 0, 8, 15, 0, 6, 7, 28, 1, 0, 0, 0, 1])
+    );
     assert!(findings(&j, "A004").is_empty());
 
     assert_eq!(row(&j, "t3", "r7"), ints(&[2, 0, 0, 0, 0, 79, 81]));
@@ -95,9 +106,15 @@ fn minhe_2020_tables() {
     let t2 = &j["report"]["t2"];
     assert_eq!(t2["art20_6"]["punishment"]["delta"], -40);
     assert_eq!(t2["art20_9"]["central_procurement"]["amount"], "8208.93");
-    assert!(findings(&j, "F002").iter().any(|f| f["params"]["raw"] == "减 40"));
-    assert!(findings(&j, "F001").iter().any(|f| f["params"]["raw"] == "8208. 93 万元"));
-    assert!(findings(&j, "F004").iter().any(|f| f["params"]["found"] == "日然人"));
+    assert!(findings(&j, "F002")
+        .iter()
+        .any(|f| f["params"]["raw"] == "减 40"));
+    assert!(findings(&j, "F001")
+        .iter()
+        .any(|f| f["params"]["raw"] == "8208. 93 万元"));
+    assert!(findings(&j, "F004")
+        .iter()
+        .any(|f| f["params"]["found"] == "日然人"));
 }
 
 #[test]
@@ -133,9 +150,13 @@ fn assert_huaian_grids(j: &Value) {
     assert_eq!(t3("carry_in"), ints(&[34, 0, 0, 0, 0, 0, 34]));
     assert_eq!(t3("r1"), ints(&[1288, 21, 0, 0, 50, 3, 1362]));
     assert_eq!(t3("r2"), ints(&[447, 7, 0, 0, 0, 0, 454]));
-    let np: Vec<Value> = (1..=8).map(|i| j["report"]["t3"][format!("r3_{i}")]["np"].clone()).collect();
+    let np: Vec<Value> = (1..=8)
+        .map(|i| j["report"]["t3"][format!("r3_{i}")]["np"].clone())
+        .collect();
     assert_eq!(np, ints(&[2, 30, 5, 6, 7, 12, 9, 105]));
-    let biz: Vec<Value> = (1..=8).map(|i| j["report"]["t3"][format!("r3_{i}")]["biz"].clone()).collect();
+    let biz: Vec<Value> = (1..=8)
+        .map(|i| j["report"]["t3"][format!("r3_{i}")]["biz"].clone())
+        .collect();
     assert_eq!(biz, ints(&[0, 1, 0, 0, 1, 0, 0, 0]));
     assert_eq!(t3("r4_1"), ints(&[746, 12, 0, 0, 10, 1, 769]));
     assert_eq!(t3("r4_2"), ints(&[11, 0, 0, 0, 0, 0, 11]));
@@ -151,8 +172,14 @@ fn assert_huaian_grids(j: &Value) {
     assert_eq!(t3("r7"), ints(&[2932, 53, 0, 0, 61, 4, 3050]));
     assert_eq!(t3("carry_out"), ints(&[103, 0, 0, 0, 0, 0, 103]));
     let t2 = &j["report"]["t2"];
-    assert_eq!(t2["art20_1"]["regulations"], json!({"made": 1, "repealed": 0, "valid": 11}));
-    assert_eq!(t2["art20_1"]["normative"], json!({"made": 8, "repealed": 26, "valid": 66}));
+    assert_eq!(
+        t2["art20_1"]["regulations"],
+        json!({"made": 1, "repealed": 0, "valid": 11})
+    );
+    assert_eq!(
+        t2["art20_1"]["normative"],
+        json!({"made": 8, "repealed": 26, "valid": 66})
+    );
     assert_eq!(t2["art20_5"]["licensing"]["decisions"], 447228);
     assert_eq!(t2["art20_6"]["punishment"]["decisions"], 3985758);
     assert_eq!(t2["art20_6"]["coercion"]["decisions"], 88283);
@@ -177,7 +204,10 @@ fn huaian_2024_layout_text() {
     let codes: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
     assert!(!codes.iter().any(|c| c.starts_with('A')), "{codes:?}");
     assert!(!codes.iter().any(|c| c.starts_with('C')), "{codes:?}");
-    assert!(!codes.contains(&"S001") && !codes.contains(&"N003"), "{codes:?}");
+    assert!(
+        !codes.contains(&"S001") && !codes.contains(&"N003"),
+        "{codes:?}"
+    );
     assert!(r.valid);
     assert!(j["report"]["sections"]["s6"]["text"]
         .as_str()
@@ -215,5 +245,9 @@ fn english_messages() {
     )
     .unwrap();
     let a003 = r.findings.iter().find(|f| f.code == Code::A003).unwrap();
-    assert!(a003.message.starts_with("Applications table"), "{}", a003.message);
+    assert!(
+        a003.message.starts_with("Applications table"),
+        "{}",
+        a003.message
+    );
 }

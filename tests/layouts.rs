@@ -6,7 +6,10 @@ use nianbao::{check, Options};
 use serde_json::Value;
 
 fn huaian() -> String {
-    let path = format!("{}/tests/fixtures/huaian-2024.txt", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/huaian-2024.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(path).expect("fixture")
 }
 
@@ -38,24 +41,45 @@ fn of<'a>(j: &'a Value, code: &str) -> Vec<&'a Value> {
 }
 
 fn t3(j: &Value, row: &str) -> Vec<Value> {
-    ["np", "biz", "research", "ngo", "legal", "org_other", "total"]
-        .iter()
-        .map(|c| j["report"]["t3"][row][c].clone())
-        .collect()
+    [
+        "np",
+        "biz",
+        "research",
+        "ngo",
+        "legal",
+        "org_other",
+        "total",
+    ]
+    .iter()
+    .map(|c| j["report"]["t3"][row][c].clone())
+    .collect()
 }
 
 #[test]
 fn the_unchanged_report_has_no_damage_findings() {
     let j = with_line(1, "            淮安市人民政府");
     let c = codes(&j);
-    assert!(!c.iter().any(|c| c.starts_with('A') || c.starts_with('C') || c == "F005"), "{c:?}");
+    assert!(
+        !c.iter()
+            .any(|c| c.starts_with('A') || c.starts_with('C') || c == "F005"),
+        "{c:?}"
+    );
 }
 
 /// `340 000034`: one reading of seven numbers satisfies the row's total.
 #[test]
 fn cells_run_together_are_split_when_one_reading_holds() {
-    let j = with_line(125, "二、上年结转政府信息公开申请数量                340 000034");
-    assert_eq!(t3(&j, "carry_in"), serde_json::json!([34, 0, 0, 0, 0, 0, 34]).as_array().unwrap().clone());
+    let j = with_line(
+        125,
+        "二、上年结转政府信息公开申请数量                340 000034",
+    );
+    assert_eq!(
+        t3(&j, "carry_in"),
+        serde_json::json!([34, 0, 0, 0, 0, 0, 34])
+            .as_array()
+            .unwrap()
+            .clone()
+    );
     let f005 = of(&j, "F005");
     assert_eq!(f005.len(), 1, "{:?}", codes(&j));
     assert_eq!(f005[0]["params"]["values"], "34 0 0 0 0 0 34");
@@ -67,8 +91,17 @@ fn cells_run_together_are_split_when_one_reading_holds() {
 /// the row's arithmetic allows only 5 0 0 0 0 0 | 5.
 #[test]
 fn a_run_placed_by_position_is_split_when_its_row_does_not_add_up() {
-    let j = with_line(140, "             3.危及“三安全一稳定”        500000                      5");
-    assert_eq!(t3(&j, "r3_3"), serde_json::json!([5, 0, 0, 0, 0, 0, 5]).as_array().unwrap().clone());
+    let j = with_line(
+        140,
+        "             3.危及“三安全一稳定”        500000                      5",
+    );
+    assert_eq!(
+        t3(&j, "r3_3"),
+        serde_json::json!([5, 0, 0, 0, 0, 0, 5])
+            .as_array()
+            .unwrap()
+            .clone()
+    );
     assert_eq!(of(&j, "F005").len(), 1);
 }
 
@@ -89,7 +122,10 @@ fn an_ambiguous_run_is_unreadable() {
 /// and the one cell that balances both failing sums is named with its value.
 #[test]
 fn a_blank_cell_is_placed_by_position_and_named_as_the_suspect() {
-    let j = with_line(130, "                                447                  0        0        0    0   454");
+    let j = with_line(
+        130,
+        "                                447                  0        0        0    0   454",
+    );
     assert_eq!(t3(&j, "r2")[1], Value::Null);
     assert_eq!(t3(&j, "r2")[0], 447);
     assert_eq!(t3(&j, "r2")[6], 454);
@@ -99,7 +135,10 @@ fn a_blank_cell_is_placed_by_position_and_named_as_the_suspect() {
     assert_eq!(c003[0]["location"]["line"], 130);
     let a002 = of(&j, "A002");
     assert_eq!(a002.len(), 1);
-    assert_eq!(a002[0]["params"]["blank_as_zero"], serde_json::json!(["r2.biz"]));
+    assert_eq!(
+        a002[0]["params"]["blank_as_zero"],
+        serde_json::json!(["r2.biz"])
+    );
     let suspect = &a002[0]["params"]["suspect"];
     assert_eq!(suspect["row"], "r2");
     assert_eq!(suspect["column"], "biz");
@@ -112,7 +151,10 @@ fn a_blank_cell_is_placed_by_position_and_named_as_the_suspect() {
 /// Values that do not fit their columns are never shifted: too many values → C006.
 #[test]
 fn too_many_values_are_unreadable() {
-    let j = with_line(140, "             3.危及“三安全一稳定”        5    0    0    0    0    0    0    5");
+    let j = with_line(
+        140,
+        "             3.危及“三安全一稳定”        5    0    0    0    0    0    0    5",
+    );
     let c006 = of(&j, "C006");
     assert_eq!(c006.len(), 1);
     assert_eq!(c006[0]["location"]["row"], "r3_3");

@@ -65,7 +65,8 @@ fn looks_binary(bytes: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    const REPORT: &str = "海东市民和县\n2020 年度政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n";
+    const REPORT: &str =
+        "海东市民和县\n2020 年度政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n";
 
     #[test]
     fn gbk_and_gb18030_are_detected() {

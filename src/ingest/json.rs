@@ -11,7 +11,7 @@ use crate::finding::Finding;
 use crate::model::{Cell, CellValue, Markers, Place, Report, Row, Section, Table, TableId};
 use crate::template::{self, ColumnDef, ColumnKind, Version, SECTIONS, T3_COLUMNS, T4_COLUMNS};
 
-use super::{read_cell, InputError};
+use super::{read_cell, InputError, RowRef};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,12 +29,15 @@ struct InReport<'a> {
     #[serde(default)]
     extra_sections: Option<Vec<InSection>>,
     #[serde(default, borrow)]
-    t2: Option<BTreeMap<String, BTreeMap<String, BTreeMap<String, &'a RawValue>>>>,
+    t2: Option<BTreeMap<String, BTreeMap<String, InRow<'a>>>>,
     #[serde(default, borrow)]
-    t3: Option<BTreeMap<String, BTreeMap<String, &'a RawValue>>>,
+    t3: Option<BTreeMap<String, InRow<'a>>>,
     #[serde(default, borrow)]
     t4: Option<BTreeMap<String, &'a RawValue>>,
 }
+
+/// A row's cells as written: the JSON text of each value, kept with its place.
+type InRow<'a> = BTreeMap<String, &'a RawValue>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -69,13 +72,14 @@ pub fn read(source: &str, findings: &mut Vec<Finding>) -> Result<Report, InputEr
 
     if let Some(sections) = input.sections {
         for (key, sec) in sections {
-            let pos = SECTIONS
-                .iter()
-                .position(|s| s.key == key)
-                .ok_or_else(|| shape(format!("unknown section key \"{key}\" (expected s1 … s6)")))?;
+            let pos = SECTIONS.iter().position(|s| s.key == key).ok_or_else(|| {
+                shape(format!("unknown section key \"{key}\" (expected s1 … s6)"))
+            })?;
             if let Some(sec) = sec {
                 let section = Section {
-                    heading: sec.heading.unwrap_or_else(|| SECTIONS[pos].heading.to_string()),
+                    heading: sec
+                        .heading
+                        .unwrap_or_else(|| SECTIONS[pos].heading.to_string()),
                     text: sec.text.unwrap_or_default(),
                     place: None,
                 };
@@ -110,7 +114,15 @@ pub fn read(source: &str, findings: &mut Vec<Finding>) -> Result<Report, InputEr
         }
         for row_def in def.t3_rows() {
             if let Some(cells) = t3.get(row_def.key) {
-                let row = read_row(TableId::T3, None, row_def.key, &T3_COLUMNS, cells, &lines, findings)?;
+                let row = read_row(
+                    TableId::T3,
+                    None,
+                    row_def.key,
+                    &T3_COLUMNS,
+                    cells,
+                    &lines,
+                    findings,
+                )?;
                 table.rows.push(row);
             }
         }
@@ -123,14 +135,26 @@ pub fn read(source: &str, findings: &mut Vec<Finding>) -> Result<Report, InputEr
                 return Err(shape(format!("t4 has no cell \"{key}\"")));
             }
         }
-        for (group, cols) in [("rv", &T4_COLUMNS[0..5]), ("ld", &T4_COLUMNS[5..10]), ("lr", &T4_COLUMNS[10..15])] {
+        for (group, cols) in [
+            ("rv", &T4_COLUMNS[0..5]),
+            ("ld", &T4_COLUMNS[5..10]),
+            ("lr", &T4_COLUMNS[10..15]),
+        ] {
             let given: BTreeMap<String, &RawValue> = t4
                 .iter()
                 .filter(|(k, _)| cols.iter().any(|c| c.key == k.as_str()))
                 .map(|(k, v)| (k.clone(), *v))
                 .collect();
             if !given.is_empty() {
-                table.rows.push(read_row(TableId::T4, None, group, cols, &given, &lines, findings)?);
+                table.rows.push(read_row(
+                    TableId::T4,
+                    None,
+                    group,
+                    cols,
+                    &given,
+                    &lines,
+                    findings,
+                )?);
             }
         }
         report.t4 = Some(table);
@@ -139,7 +163,10 @@ pub fn read(source: &str, findings: &mut Vec<Finding>) -> Result<Report, InputEr
         let mut table = Table::new(TableId::T2);
         for (block_key, rows) in &t2 {
             let block = def.t2_block(block_key).ok_or_else(|| {
-                shape(format!("t2 has no block \"{block_key}\" in the {} template", version.as_str()))
+                shape(format!(
+                    "t2 has no block \"{block_key}\" in the {} template",
+                    version.as_str()
+                ))
             })?;
             for row_key in rows.keys() {
                 if !block.rows.iter().any(|r| r.key == row_key.as_str()) {
@@ -148,10 +175,20 @@ pub fn read(source: &str, findings: &mut Vec<Finding>) -> Result<Report, InputEr
             }
         }
         for block in def.t2 {
-            let Some(rows) = t2.get(block.key) else { continue };
+            let Some(rows) = t2.get(block.key) else {
+                continue;
+            };
             for row_def in block.rows {
                 if let Some(cells) = rows.get(row_def.key) {
-                    let row = read_row(TableId::T2, Some(block.key), row_def.key, block.columns, cells, &lines, findings)?;
+                    let row = read_row(
+                        TableId::T2,
+                        Some(block.key),
+                        row_def.key,
+                        block.columns,
+                        cells,
+                        &lines,
+                        findings,
+                    )?;
                     table.rows.push(row);
                 }
             }
@@ -199,7 +236,10 @@ fn read_row(
             place = place.or(at);
             let text = raw.get().trim();
             if text == "null" {
-                return Cell { place: at, ..Cell::new(c.key, CellValue::Blank) };
+                return Cell {
+                    place: at,
+                    ..Cell::new(c.key, CellValue::Blank)
+                };
             }
             let cell_text: String = if text.starts_with('"') {
                 serde_json::from_str::<String>(text).unwrap_or_else(|_| text.to_string())
@@ -212,10 +252,22 @@ fn read_row(
                 ColumnKind::MoneyUnitInCell => ColumnKind::MoneyWan,
                 k => k,
             };
-            read_cell(&cell_text, kind, table, block, key, c.key, at, findings)
+            read_cell(
+                &cell_text,
+                kind,
+                RowRef::new(table, block, key),
+                c.key,
+                at,
+                findings,
+            )
         })
         .collect();
-    Ok(Row { block, key, cells, place })
+    Ok(Row {
+        block,
+        key,
+        cells,
+        place,
+    })
 }
 
 /// When the JSON does not name its template, the keys it uses tell it.
@@ -242,7 +294,8 @@ fn detect_by_keys(input: &InReport) -> (Option<Version>, Markers) {
                 for (rk, cells) in rows {
                     for ck in cells.keys() {
                         let here = b.columns.iter().find(|c| c.key == ck.as_str());
-                        let there = other_block.is_some_and(|ob| ob.columns.iter().any(|c| c.key == ck.as_str()));
+                        let there = other_block
+                            .is_some_and(|ob| ob.columns.iter().any(|c| c.key == ck.as_str()));
                         if let (Some(c), false) = (here, there) {
                             if !found.contains(&c.label) {
                                 found.push(c.label);
@@ -264,12 +317,7 @@ fn detect_by_keys(input: &InReport) -> (Option<Version>, Markers) {
             Version::V2021 => markers.v2021 = found,
         }
     }
-    let template = match (markers.v2019.len(), markers.v2021.len()) {
-        (0, 0) => None,
-        (a, b) if a > b => Some(Version::V2019),
-        _ => Some(Version::V2021),
-    };
-    (template, markers)
+    (markers.version(), markers)
 }
 
 /// Places of values in the JSON text, from the byte offset of a borrowed slice.
@@ -295,7 +343,10 @@ impl<'a> LineIndex<'a> {
         let line = self.starts.partition_point(|&s| s <= at);
         let start = self.starts[line.saturating_sub(1)];
         let col = self.source.get(start..at)?.chars().count() + 1;
-        Some(Place::new(u32::try_from(line).ok()?, u32::try_from(col).ok()?))
+        Some(Place::new(
+            u32::try_from(line).ok()?,
+            u32::try_from(col).ok()?,
+        ))
     }
 }
 
@@ -313,23 +364,51 @@ mod tests {
         let mut f = Vec::new();
         let r = read(src, &mut f).unwrap();
         let t2 = r.t2.unwrap();
-        assert_eq!(t2.cell(Some("art20_6"), "punishment", "delta").unwrap().value, CellValue::Count(-40));
-        assert_eq!(t2.cell(Some("art20_6"), "punishment", "decisions").unwrap().value, CellValue::Blank);
-        let amount = t2.cell(Some("art20_9"), "central_procurement", "amount").unwrap();
+        assert_eq!(
+            t2.cell(Some("art20_6"), "punishment", "delta")
+                .unwrap()
+                .value,
+            CellValue::Count(-40)
+        );
+        assert_eq!(
+            t2.cell(Some("art20_6"), "punishment", "decisions")
+                .unwrap()
+                .value,
+            CellValue::Blank
+        );
+        let amount = t2
+            .cell(Some("art20_9"), "central_procurement", "amount")
+            .unwrap();
         assert_eq!(amount.value, CellValue::Money("8208.93".parse().unwrap()));
         assert_eq!(amount.place, Some(Place::new(3, 65)));
         let t3 = r.t3.unwrap();
-        assert_eq!(t3.cell(None, "new", "total").unwrap().value, CellValue::NotNumber);
+        assert_eq!(
+            t3.cell(None, "new", "total").unwrap().value,
+            CellValue::NotNumber
+        );
         assert_eq!(t3.cell(None, "new", "biz").unwrap().value, CellValue::Blank);
         let t4 = r.t4.unwrap();
-        assert!(matches!(t4.cell(None, "rv", "rv_total").unwrap().value, CellValue::NotWhole(_)));
+        assert!(matches!(
+            t4.cell(None, "rv", "rv_total").unwrap().value,
+            CellValue::NotWhole(_)
+        ));
         assert!(f.iter().any(|f| f.code == crate::finding::Code::F002));
     }
 
     #[test]
     fn wrong_shapes_are_errors() {
-        for src in [r#"[1,2]"#, r#"{"t3": 5}"#, r#"{"t3": {"nwe": {}}}"#, r#"{"tt": 1}"#, r#"{"t4": {"rv_keep": 1, "x": 2}}"#, r#"{"template": "2020"}"#] {
-            assert!(matches!(read(src, &mut Vec::new()), Err(InputError::Json { .. })), "{src}");
+        for src in [
+            r#"[1,2]"#,
+            r#"{"t3": 5}"#,
+            r#"{"t3": {"nwe": {}}}"#,
+            r#"{"tt": 1}"#,
+            r#"{"t4": {"rv_keep": 1, "x": 2}}"#,
+            r#"{"template": "2020"}"#,
+        ] {
+            assert!(
+                matches!(read(src, &mut Vec::new()), Err(InputError::Json { .. })),
+                "{src}"
+            );
         }
     }
 
@@ -337,7 +416,11 @@ mod tests {
     fn template_from_keys() {
         let r = read(r#"{"t3":{"r6_2":{"total":1}}}"#, &mut Vec::new()).unwrap();
         assert_eq!(r.template, Some(Version::V2021));
-        let r = read(r#"{"t2":{"art20_9":{"central_procurement":{"projects":1}}}}"#, &mut Vec::new()).unwrap();
+        let r = read(
+            r#"{"t2":{"art20_9":{"central_procurement":{"projects":1}}}}"#,
+            &mut Vec::new(),
+        )
+        .unwrap();
         assert_eq!(r.template, Some(Version::V2019));
     }
 }

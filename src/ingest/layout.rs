@@ -7,12 +7,16 @@
 use std::ops::Range;
 
 use crate::finding::{Code, Finding, Location};
-use crate::model::{Cell, CellValue, Markers, Place, Report, Row, Section, Sections, Table, TableId};
+use crate::model::{
+    Cell, CellValue, Markers, Place, Report, Row, Section, Sections, Table, TableId,
+};
 use crate::normalize::{self, collapse_cjk_spaces, coverage, fold, label_key};
 use crate::params;
-use crate::template::{self, ColumnKind, RowDef, TemplateDef, Version, SECTIONS, T3_COLUMNS, T4_COLUMNS};
+use crate::template::{
+    self, ColumnKind, RowDef, TemplateDef, Version, SECTIONS, T3_COLUMNS, T4_COLUMNS,
+};
 
-use super::read_cell;
+use super::{read_cell, RowRef};
 
 /// A document as lines of cells.
 #[derive(Debug, Clone, Default)]
@@ -182,7 +186,10 @@ fn prepare(l: &DocLine) -> Line {
     Line {
         key: label_key(&text),
         label_key: label_key(&label),
-        cells: cells.iter().map(|c| (c.text.clone(), c.slot, c.col)).collect(),
+        cells: cells
+            .iter()
+            .map(|c| (c.text.clone(), c.slot, c.col))
+            .collect(),
         slot_cols: l.cells.iter().map(|c| (c.slot, c.col)).collect(),
         no: l.line,
         tabbed: l.tabbed,
@@ -253,7 +260,11 @@ fn is_page_number(s: &str) -> bool {
     }
     let dash = |c: char| c == '-' || c == '—';
     let core = t.trim_matches(dash);
-    if t.starts_with(dash) && t.ends_with(dash) && !core.is_empty() && core.chars().all(|c| c.is_ascii_digit()) {
+    if t.starts_with(dash)
+        && t.ends_with(dash)
+        && !core.is_empty()
+        && core.chars().all(|c| c.is_ascii_digit())
+    {
         return true;
     }
     if let Some(inner) = t.strip_prefix('第').and_then(|r| r.strip_suffix('页')) {
@@ -310,7 +321,10 @@ fn find_headings(lines: &[Line]) -> Vec<Heading> {
         }
         candidates += 1;
         let whole = label_key(&text);
-        if t3_labels.iter().any(|t| coverage(t, &whole) >= 0.8 && coverage(&whole, t) >= 0.6) {
+        if t3_labels
+            .iter()
+            .any(|t| coverage(t, &whole) >= 0.8 && coverage(&whole, t) >= 0.6)
+        {
             continue;
         }
         let key = classify_heading(&key);
@@ -527,12 +541,7 @@ fn detect_version(lines: &[Line]) -> (Option<Version>, Markers) {
             Version::V2021 => markers.v2021 = found,
         }
     }
-    let template = match (markers.v2019.len(), markers.v2021.len()) {
-        (0, 0) => None,
-        (a, b) if a > b => Some(Version::V2019),
-        _ => Some(Version::V2021),
-    };
-    (template, markers)
+    (markers.version(), markers)
 }
 
 // ---- assigning values to columns ----------------------------------------------------------
@@ -556,7 +565,10 @@ fn place_tokens<'a>(
     tabbed: bool,
 ) -> Option<(Vec<Option<&'a Token>>, Vec<u32>)> {
     if tokens.len() == n {
-        return Some((tokens.iter().map(Some).collect(), tokens.iter().map(|t| t.slot).collect()));
+        return Some((
+            tokens.iter().map(Some).collect(),
+            tokens.iter().map(|t| t.slot).collect(),
+        ));
     }
     if tokens.len() > n || tokens.iter().any(|t| t.shared || t.run) {
         return None;
@@ -566,7 +578,11 @@ fn place_tokens<'a>(
         let tolerance = if tabbed {
             0
         } else {
-            a.windows(2).map(|w| w[1].saturating_sub(w[0])).min().unwrap_or(4) / 2
+            a.windows(2)
+                .map(|w| w[1].saturating_sub(w[0]))
+                .min()
+                .unwrap_or(4)
+                / 2
         };
         let mut next = 0;
         for t in tokens {
@@ -585,61 +601,94 @@ fn place_tokens<'a>(
 }
 
 /// The readings of digit runs as exactly `n` numbers that `accept` allows, up to `limit`.
-fn split_runs(tokens: &[Token], n: usize, limit: usize, accept: &dyn Fn(&[i64]) -> bool) -> Vec<Vec<i64>> {
+fn split_runs(
+    tokens: &[Token],
+    n: usize,
+    limit: usize,
+    accept: &dyn Fn(&[i64]) -> bool,
+) -> Vec<Vec<i64>> {
     let parts: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
-    if parts.iter().any(|p| !p.chars().all(|c| c.is_ascii_digit()) || p.is_empty())
+    if parts
+        .iter()
+        .any(|p| !p.chars().all(|c| c.is_ascii_digit()) || p.is_empty())
         || parts.iter().map(|p| p.len()).sum::<usize>() > 40
     {
         return Vec::new();
     }
-    let mut out = Vec::new();
-    let mut cur = Vec::new();
-    let mut budget = 200_000usize;
-    fn go(
-        parts: &[&str],
-        pi: usize,
-        off: usize,
-        n: usize,
-        cur: &mut Vec<i64>,
-        out: &mut Vec<Vec<i64>>,
-        limit: usize,
-        budget: &mut usize,
-        accept: &dyn Fn(&[i64]) -> bool,
-    ) {
-        if out.len() > limit || *budget == 0 {
+    let mut search = Splits {
+        parts,
+        n,
+        limit,
+        accept,
+        budget: 200_000,
+        cur: Vec::new(),
+        out: Vec::new(),
+    };
+    search.go(0, 0);
+    if search.budget == 0 {
+        // Too many readings to tell: treat as ambiguous.
+        return vec![Vec::new(), Vec::new()];
+    }
+    search.out
+}
+
+/// The search behind [`split_runs`]: each digit run cut into numbers without leading zeros.
+struct Splits<'a> {
+    parts: Vec<&'a str>,
+    n: usize,
+    limit: usize,
+    accept: &'a dyn Fn(&[i64]) -> bool,
+    budget: usize,
+    cur: Vec<i64>,
+    out: Vec<Vec<i64>>,
+}
+
+impl Splits<'_> {
+    fn go(&mut self, part: usize, off: usize) {
+        if self.out.len() > self.limit || self.budget == 0 {
             return;
         }
-        *budget -= 1;
-        if pi == parts.len() {
-            if cur.len() == n && accept(cur) {
-                out.push(cur.clone());
+        self.budget -= 1;
+        let Some(s) = self.parts.get(part).copied() else {
+            if self.cur.len() == self.n && (self.accept)(&self.cur) {
+                self.out.push(self.cur.clone());
             }
             return;
-        }
-        let s = parts[pi];
+        };
         if off == s.len() {
-            return go(parts, pi + 1, 0, n, cur, out, limit, budget, accept);
+            return self.go(part + 1, 0);
         }
-        if cur.len() >= n {
+        if self.cur.len() >= self.n {
             return;
         }
         let rest = &s[off..];
-        let max_len = if rest.starts_with('0') { 1 } else { rest.len().min(15) };
+        let max_len = if rest.starts_with('0') {
+            1
+        } else {
+            rest.len().min(15)
+        };
         for len in 1..=max_len {
             let Ok(v) = rest[..len].parse::<i64>() else {
                 break;
             };
-            cur.push(v);
-            go(parts, pi, off + len, n, cur, out, limit, budget, accept);
-            cur.pop();
+            self.cur.push(v);
+            self.go(part, off + len);
+            self.cur.pop();
         }
     }
-    go(&parts, 0, 0, n, &mut cur, &mut out, limit, &mut budget, accept);
-    if budget == 0 {
-        // Too many readings to tell: treat as ambiguous.
-        return vec![Vec::new(), Vec::new()];
-    }
-    out
+}
+
+/// F005: the run `tokens` was read as `values`.
+fn split_finding(tokens: &[Token], values: &[i64], location: Location) -> Finding {
+    let join = |parts: Vec<String>| parts.join(" ");
+    Finding::new(
+        Code::F005,
+        params! {
+            "raw" => join(tokens.iter().map(|t| t.text.clone()).collect()),
+            "values" => join(values.iter().map(|v| v.to_string()).collect()),
+        },
+        location,
+    )
 }
 
 fn unreadable_upper(tokens: &[Token]) -> Option<i64> {
@@ -652,9 +701,7 @@ fn unreadable_upper(tokens: &[Token]) -> Option<i64> {
 }
 
 fn unreadable_row(
-    table: TableId,
-    block: Option<&'static str>,
-    key: &'static str,
+    at: RowRef,
     columns: &[template::ColumnDef],
     raw: &RawRow,
     place: Place,
@@ -674,11 +721,11 @@ fn unreadable_row(
     findings.push(Finding::new(
         Code::C006,
         params,
-        Location::row(table, block, key).at(Some(place)),
+        at.location().at(Some(place)),
     ));
     Row {
-        block,
-        key,
+        block: at.block,
+        key: at.key,
         cells: columns
             .iter()
             .map(|c| Cell {
@@ -693,9 +740,7 @@ fn unreadable_row(
 }
 
 fn cells_from(
-    table: TableId,
-    block: Option<&'static str>,
-    key: &'static str,
+    at: RowRef,
     columns: &[template::ColumnDef],
     placed: &[Option<&Token>],
     blank_at: &dyn Fn(usize) -> Option<Place>,
@@ -706,16 +751,7 @@ fn cells_from(
         .zip(placed)
         .enumerate()
         .map(|(k, (c, t))| match t {
-            Some(t) => read_cell(
-                &t.text,
-                c.kind,
-                table,
-                block,
-                key,
-                c.key,
-                Some(t.place),
-                findings,
-            ),
+            Some(t) => read_cell(&t.text, c.kind, at, c.key, Some(t.place), findings),
             None => Cell {
                 column: c.key,
                 value: CellValue::Blank,
@@ -816,7 +852,11 @@ fn contexts(lines: &[Line], range: &Range<usize>, rows: &[RawRow]) -> Vec<String
     rows.iter()
         .enumerate()
         .map(|(k, r)| {
-            let before = if k == 0 { range.start } else { rows[k - 1].last + 1 };
+            let before = if k == 0 {
+                range.start
+            } else {
+                rows[k - 1].last + 1
+            };
             let after = rows.get(k + 1).map_or(range.end, |n| n.at);
             let above = label_only(before, r.at);
             let below = label_only(r.last + 1, after);
@@ -964,12 +1004,17 @@ fn read_t3(
     for (j, row_def) in expected.iter().enumerate() {
         let Some(i) = matched[j] else {
             // A row with no values at all: its label alone, between its neighbours.
-            let lo = (0..j).rev().find_map(|k| matched[k]).map_or(start, |i| raws[i].last + 1);
-            let hi = (j + 1..expected.len()).find_map(|k| matched[k]).map_or(last + 1, |i| raws[i].at);
+            let lo = (0..j)
+                .rev()
+                .find_map(|k| matched[k])
+                .map_or(start, |i| raws[i].last + 1);
+            let hi = (j + 1..expected.len())
+                .find_map(|k| matched[k])
+                .map_or(last + 1, |i| raws[i].at);
             let want = label_key(row_def.label);
-            if let Some(l) = (lo..hi).find(|&l| {
-                lines[l].tokens.is_empty() && coverage(&want, &lines[l].key) >= 0.8
-            }) {
+            if let Some(l) = (lo..hi)
+                .find(|&l| lines[l].tokens.is_empty() && coverage(&want, &lines[l].key) >= 0.8)
+            {
                 table
                     .rows
                     .push(blank_row(None, row_def.key, &T3_COLUMNS, lines[l].place()));
@@ -979,11 +1024,22 @@ fn read_t3(
         let raw = &raws[i];
         let place = Place::new(lines[raw.at].no, lines[raw.at].label_col);
         let tabbed = lines[raw.at].tabbed;
-        match place_tokens(&raw.tokens, T3_COLUMNS.len(), &nearest_anchors(&anchors, raw.at), tabbed) {
+        match place_tokens(
+            &raw.tokens,
+            T3_COLUMNS.len(),
+            &nearest_anchors(&anchors, raw.at),
+            tabbed,
+        ) {
             Some((placed, slots)) => {
                 let line = &lines[raw.at];
                 let blank_at = |k: usize| slots.get(k).map(|s| line.place_of_slot(*s));
-                let cells = cells_from(TableId::T3, None, row_def.key, &T3_COLUMNS, &placed, &blank_at, findings);
+                let cells = cells_from(
+                    RowRef::new(TableId::T3, None, row_def.key),
+                    &T3_COLUMNS,
+                    &placed,
+                    &blank_at,
+                    findings,
+                );
                 // Fewer values than columns that do not add up may be cells run together.
                 if raw.tokens.len() < T3_COLUMNS.len() && !row_adds_up(&cells) {
                     pending_runs.push((table.rows.len(), raw, true));
@@ -999,9 +1055,7 @@ fn read_t3(
                 pending_runs.push((table.rows.len(), raw, false));
                 let mut quiet = Vec::new();
                 table.rows.push(unreadable_row(
-                    TableId::T3,
-                    None,
-                    row_def.key,
+                    RowRef::new(TableId::T3, None, row_def.key),
                     &T3_COLUMNS,
                     raw,
                     place,
@@ -1028,12 +1082,9 @@ fn read_t3(
         let place = table.rows[idx].place.unwrap_or_default();
         if readings.len() == 1 && !readings[0].is_empty() {
             let values = &readings[0];
-            findings.push(Finding::new(
-                Code::F005,
-                params! {
-                    "raw" => raw.tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" "),
-                    "values" => values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" "),
-                },
+            findings.push(split_finding(
+                &raw.tokens,
+                values,
                 Location::row(TableId::T3, None, key).at(Some(place)),
             ));
             for (cell, v) in table.rows[idx].cells.iter_mut().zip(values) {
@@ -1042,7 +1093,14 @@ fn read_t3(
             }
         } else if !placed {
             let columns = &T3_COLUMNS;
-            table.rows[idx] = unreadable_row(TableId::T3, None, key, columns, raw, place, None, findings);
+            table.rows[idx] = unreadable_row(
+                RowRef::new(TableId::T3, None, key),
+                columns,
+                raw,
+                place,
+                None,
+                findings,
+            );
         }
     }
     Some(table)
@@ -1058,7 +1116,9 @@ fn row_adds_up(cells: &[Cell]) -> bool {
     };
     let vals: Option<Vec<i64>> = cells.iter().map(value).collect();
     match vals {
-        Some(v) if v.len() == 7 => v[..6].iter().try_fold(0i64, |a, b| a.checked_add(*b)) == Some(v[6]),
+        Some(v) if v.len() == 7 => {
+            v[..6].iter().try_fold(0i64, |a, b| a.checked_add(*b)) == Some(v[6])
+        }
         _ => true,
     }
 }
@@ -1077,7 +1137,9 @@ fn t3_columns_hold(table: &Table, def: &TemplateDef, key: &str, values: &[i64]) 
         }
     };
     (0..T3_COLUMNS.len()).all(|c| {
-        let o1 = (|| Some(get("new", c)? + get("carry_in", c)? == get("r7", c)? + get("carry_out", c)?))();
+        let o1 = (|| {
+            Some(get("new", c)? + get("carry_in", c)? == get("r7", c)? + get("carry_out", c)?)
+        })();
         let i2 = (|| {
             let mut sum = 0;
             for r in def.t3_results() {
@@ -1139,7 +1201,10 @@ fn read_t4(
     if rows_lines.is_empty() {
         return Some(table);
     }
-    let tokens: Vec<Token> = rows_lines.iter().flat_map(|&i| lines[i].tokens.clone()).collect();
+    let tokens: Vec<Token> = rows_lines
+        .iter()
+        .flat_map(|&i| lines[i].tokens.clone())
+        .collect();
     let place = tokens.first().map_or(lines[start].place(), |t| t.place);
     let groups: Vec<(&'static str, &[template::ColumnDef])> = vec![
         ("rv", &T4_COLUMNS[0..5]),
@@ -1159,14 +1224,23 @@ fn read_t4(
         l.tokens.is_empty() && !l.is_blank() && !l.page_number
     });
     if interleaved {
-        let reason = ("（数值与表头交错，顺序不可靠）", " (values interleaved with the header: their order is unreliable)");
+        let reason = (
+            "（数值与表头交错，顺序不可靠）",
+            " (values interleaved with the header: their order is unreliable)",
+        );
         table.rows = t4_unreadable(&groups, &raw, place, Some(reason), findings);
         return Some(table);
     }
     if tokens.len() == n && tokens.iter().all(|t| !t.run) {
         for (k, (key, cols)) in groups.iter().enumerate() {
             let placed: Vec<Option<&Token>> = tokens[k * 5..k * 5 + 5].iter().map(Some).collect();
-            let cells = cells_from(TableId::T4, None, key, cols, &placed, &|_| None, findings);
+            let cells = cells_from(
+                RowRef::new(TableId::T4, None, key),
+                cols,
+                &placed,
+                &|_| None,
+                findings,
+            );
             table.rows.push(Row {
                 block: None,
                 key,
@@ -1179,12 +1253,9 @@ fn read_t4(
     let group_ok = |v: &[i64]| v.chunks(5).all(|g| g[4] == g[..4].iter().sum::<i64>());
     let readings = split_runs(&tokens, n, 2, &group_ok);
     if readings.len() == 1 && !readings[0].is_empty() {
-        findings.push(Finding::new(
-            Code::F005,
-            params! {
-                "raw" => tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" "),
-                "values" => readings[0].iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" "),
-            },
+        findings.push(split_finding(
+            &tokens,
+            &readings[0],
             Location::table(TableId::T4).at(Some(place)),
         ));
         for (k, (key, cols)) in groups.iter().enumerate() {
@@ -1219,7 +1290,14 @@ fn t4_unreadable(
     reason: Option<(&str, &str)>,
     findings: &mut Vec<Finding>,
 ) -> Vec<Row> {
-    let all = unreadable_row(TableId::T4, None, "rv", &T4_COLUMNS, raw, place, reason, findings);
+    let all = unreadable_row(
+        RowRef::new(TableId::T4, None, "rv"),
+        &T4_COLUMNS,
+        raw,
+        place,
+        reason,
+        findings,
+    );
     groups
         .iter()
         .map(|(key, cols)| Row {
@@ -1250,9 +1328,13 @@ fn read_t2(
     let mut first: Option<usize> = None;
     let mut last = region.start;
     for block in def.t2 {
-        let block_line = (from..region.end).find(|&i| lines[i].key.starts_with(&label_key(block.label)));
+        let block_line =
+            (from..region.end).find(|&i| lines[i].key.starts_with(&label_key(block.label)));
         let header = (block_line.unwrap_or(from)..region.end).find(|&i| {
-            block.columns.iter().any(|c| lines[i].key.contains(&label_key(c.label)))
+            block
+                .columns
+                .iter()
+                .any(|c| lines[i].key.contains(&label_key(c.label)))
         });
         for row_def in block.rows {
             let want = label_key(row_def.label);
@@ -1260,7 +1342,8 @@ fn read_t2(
                 let have = lines[i].label_key.clone();
                 have == want
                     || normalize::is_damaged_form(&want, &have)
-                    || (have.starts_with(&want) && fold(&lines[i].label).contains(&format!("{}(", row_def.label)))
+                    || (have.starts_with(&want)
+                        && fold(&lines[i].label).contains(&format!("{}(", row_def.label)))
             }) else {
                 continue;
             };
@@ -1300,7 +1383,13 @@ fn read_t2(
                 Some((placed, slots)) => {
                     let line = &lines[i];
                     let blank_at = |k: usize| slots.get(k).map(|s| line.place_of_slot(*s));
-                    let cells = cells_from(TableId::T2, Some(block.key), row_def.key, block.columns, &placed, &blank_at, findings);
+                    let cells = cells_from(
+                        RowRef::new(TableId::T2, Some(block.key), row_def.key),
+                        block.columns,
+                        &placed,
+                        &blank_at,
+                        findings,
+                    );
                     table.rows.push(Row {
                         block: Some(block.key),
                         key: row_def.key,
@@ -1309,13 +1398,16 @@ fn read_t2(
                     });
                 }
                 None if raw.tokens.is_empty() => {
-                    table.rows.push(blank_row(Some(block.key), row_def.key, block.columns, place));
+                    table.rows.push(blank_row(
+                        Some(block.key),
+                        row_def.key,
+                        block.columns,
+                        place,
+                    ));
                 }
                 None => {
                     table.rows.push(unreadable_row(
-                        TableId::T2,
-                        Some(block.key),
-                        row_def.key,
+                        RowRef::new(TableId::T2, Some(block.key), row_def.key),
                         block.columns,
                         &raw,
                         place,
@@ -1366,14 +1458,23 @@ mod tests {
 
     #[test]
     fn years_in_titles() {
-        assert_eq!(find_year("海东市民和县2020年度政府信息公开工作年度报告").map(|y| y.0), Some(2020));
+        assert_eq!(
+            find_year("海东市民和县2020年度政府信息公开工作年度报告").map(|y| y.0),
+            Some(2020)
+        );
         assert_eq!(find_year("12345年"), None);
-        assert_eq!(collapse_title("2020 年度政府信息公开工作年度报告"), "2020年度政府信息公开工作年度报告");
+        assert_eq!(
+            collapse_title("2020 年度政府信息公开工作年度报告"),
+            "2020年度政府信息公开工作年度报告"
+        );
     }
 
     #[test]
     fn glued_and_listed_numbers() {
-        assert_eq!(glued_digits("规范性文件898989"), Some(("规范性文件", "898989", 5)));
+        assert_eq!(
+            glued_digits("规范性文件898989"),
+            Some(("规范性文件", "898989", 5))
+        );
         assert_eq!(glued_digits("第2020"), None);
         assert_eq!(number_list("1 1 0 0").map(|v| v.len()), Some(4));
         assert_eq!(number_list("8208. 93"), None);

@@ -52,12 +52,27 @@ pub struct Ingested {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputError {
     Empty,
-    TooLarge { bytes: usize, limit: usize },
-    TooManyLines { lines: usize, limit: usize },
+    TooLarge {
+        bytes: usize,
+        limit: usize,
+    },
+    TooManyLines {
+        lines: usize,
+        limit: usize,
+    },
     Binary,
-    Undecodable { encoding: &'static str },
-    Json { message: String, line: usize, column: usize },
-    Unsupported { format: &'static str, advice: &'static str },
+    Undecodable {
+        encoding: &'static str,
+    },
+    Json {
+        message: String,
+        line: usize,
+        column: usize,
+    },
+    Unsupported {
+        format: &'static str,
+        advice: &'static str,
+    },
 }
 
 impl InputError {
@@ -213,13 +228,33 @@ fn unsupported(input: &[u8]) -> Option<InputError> {
     None
 }
 
+/// Which row of which table a reader is filling.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RowRef {
+    pub table: TableId,
+    pub block: Option<&'static str>,
+    pub key: &'static str,
+}
+
+impl RowRef {
+    pub fn new(table: TableId, block: Option<&'static str>, key: &'static str) -> Self {
+        RowRef { table, block, key }
+    }
+
+    pub fn location(self) -> Location {
+        Location::row(self.table, self.block, self.key)
+    }
+
+    pub fn cell(self, column: &'static str) -> Location {
+        Location::cell(self.table, self.block, self.key, column)
+    }
+}
+
 /// Reads one cell's text as a value of its column and reports the repairs it needed.
 pub(crate) fn read_cell(
     raw: &str,
     kind: ColumnKind,
-    table: TableId,
-    block: Option<&'static str>,
-    row: &'static str,
+    row: RowRef,
     column: &'static str,
     place: Option<Place>,
     findings: &mut Vec<Finding>,
@@ -229,7 +264,7 @@ pub(crate) fn read_cell(
         findings.push(Finding::new(
             *code,
             params! {"raw" => raw.trim(), "value" => value_text(&parsed.value)},
-            Location::cell(table, block, row, column).at(place),
+            row.cell(column).at(place),
         ));
     }
     Cell {

@@ -31,7 +31,13 @@ pub const SECTIONS: [SectionDef; 6] = [
     SectionDef {
         key: "s5",
         heading: "五、存在的主要问题及改进情况",
-        keywords: &["存在的主要问题", "存在的问题", "存在问题", "主要问题", "改进情况"],
+        keywords: &[
+            "存在的主要问题",
+            "存在的问题",
+            "存在问题",
+            "主要问题",
+            "改进情况",
+        ],
         variants: &[
             "五、政府信息公开工作存在的主要问题及改进情况",
             "五、存在的主要问题和改进情况",
@@ -50,18 +56,54 @@ pub const SECTIONS: [SectionDef; 6] = [
 pub const T3_NOTE_MARK: &str = "勾稽关系";
 
 pub const T3_COLUMNS: [ColumnDef; 7] = [
-    ColumnDef { key: "np", label: "自然人", kind: Count },
-    ColumnDef { key: "biz", label: "商业企业", kind: Count },
-    ColumnDef { key: "research", label: "科研机构", kind: Count },
-    ColumnDef { key: "ngo", label: "社会公益组织", kind: Count },
-    ColumnDef { key: "legal", label: "法律服务机构", kind: Count },
-    ColumnDef { key: "org_other", label: "其他", kind: Count },
-    ColumnDef { key: "total", label: "总计", kind: Count },
+    ColumnDef {
+        key: "np",
+        label: "自然人",
+        kind: Count,
+    },
+    ColumnDef {
+        key: "biz",
+        label: "商业企业",
+        kind: Count,
+    },
+    ColumnDef {
+        key: "research",
+        label: "科研机构",
+        kind: Count,
+    },
+    ColumnDef {
+        key: "ngo",
+        label: "社会公益组织",
+        kind: Count,
+    },
+    ColumnDef {
+        key: "legal",
+        label: "法律服务机构",
+        kind: Count,
+    },
+    ColumnDef {
+        key: "org_other",
+        label: "其他",
+        kind: Count,
+    },
+    ColumnDef {
+        key: "total",
+        label: "总计",
+        kind: Count,
+    },
 ];
 
 pub(super) const T3_HEAD: [RowDef; 2] = [
-    RowDef { key: "new", label: "一、本年新收政府信息公开申请数量", parent: None },
-    RowDef { key: "carry_in", label: "二、上年结转政府信息公开申请数量", parent: None },
+    RowDef {
+        key: "new",
+        label: "一、本年新收政府信息公开申请数量",
+        parent: None,
+    },
+    RowDef {
+        key: "carry_in",
+        label: "二、上年结转政府信息公开申请数量",
+        parent: None,
+    },
 ];
 
 const NOT_DISCLOSED: Option<&str> = Some("（三）不予公开");
@@ -69,29 +111,109 @@ const CANNOT_PROVIDE: Option<&str> = Some("（四）无法提供");
 const NOT_PROCESSED: Option<&str> = Some("（五）不予处理");
 
 pub(super) const T3_RESULTS: [RowDef; 18] = [
-    RowDef { key: "r1", label: "（一）予以公开", parent: None },
-    RowDef { key: "r2", label: "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", parent: None },
-    RowDef { key: "r3_1", label: "1.属于国家秘密", parent: NOT_DISCLOSED },
-    RowDef { key: "r3_2", label: "2.其他法律行政法规禁止公开", parent: NOT_DISCLOSED },
-    RowDef { key: "r3_3", label: "3.危及“三安全一稳定”", parent: NOT_DISCLOSED },
-    RowDef { key: "r3_4", label: "4.保护第三方合法权益", parent: NOT_DISCLOSED },
-    RowDef { key: "r3_5", label: "5.属于三类内部事务信息", parent: NOT_DISCLOSED },
-    RowDef { key: "r3_6", label: "6.属于四类过程性信息", parent: NOT_DISCLOSED },
-    RowDef { key: "r3_7", label: "7.属于行政执法案卷", parent: NOT_DISCLOSED },
-    RowDef { key: "r3_8", label: "8.属于行政查询事项", parent: NOT_DISCLOSED },
-    RowDef { key: "r4_1", label: "1.本机关不掌握相关政府信息", parent: CANNOT_PROVIDE },
-    RowDef { key: "r4_2", label: "2.没有现成信息需要另行制作", parent: CANNOT_PROVIDE },
-    RowDef { key: "r4_3", label: "3.补正后申请内容仍不明确", parent: CANNOT_PROVIDE },
-    RowDef { key: "r5_1", label: "1.信访举报投诉类申请", parent: NOT_PROCESSED },
-    RowDef { key: "r5_2", label: "2.重复申请", parent: NOT_PROCESSED },
-    RowDef { key: "r5_3", label: "3.要求提供公开出版物", parent: NOT_PROCESSED },
-    RowDef { key: "r5_4", label: "4.无正当理由大量反复申请", parent: NOT_PROCESSED },
-    RowDef { key: "r5_5", label: "5.要求行政机关确认或重新出具已获取信息", parent: NOT_PROCESSED },
+    RowDef {
+        key: "r1",
+        label: "（一）予以公开",
+        parent: None,
+    },
+    RowDef {
+        key: "r2",
+        label: "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        parent: None,
+    },
+    RowDef {
+        key: "r3_1",
+        label: "1.属于国家秘密",
+        parent: NOT_DISCLOSED,
+    },
+    RowDef {
+        key: "r3_2",
+        label: "2.其他法律行政法规禁止公开",
+        parent: NOT_DISCLOSED,
+    },
+    RowDef {
+        key: "r3_3",
+        label: "3.危及“三安全一稳定”",
+        parent: NOT_DISCLOSED,
+    },
+    RowDef {
+        key: "r3_4",
+        label: "4.保护第三方合法权益",
+        parent: NOT_DISCLOSED,
+    },
+    RowDef {
+        key: "r3_5",
+        label: "5.属于三类内部事务信息",
+        parent: NOT_DISCLOSED,
+    },
+    RowDef {
+        key: "r3_6",
+        label: "6.属于四类过程性信息",
+        parent: NOT_DISCLOSED,
+    },
+    RowDef {
+        key: "r3_7",
+        label: "7.属于行政执法案卷",
+        parent: NOT_DISCLOSED,
+    },
+    RowDef {
+        key: "r3_8",
+        label: "8.属于行政查询事项",
+        parent: NOT_DISCLOSED,
+    },
+    RowDef {
+        key: "r4_1",
+        label: "1.本机关不掌握相关政府信息",
+        parent: CANNOT_PROVIDE,
+    },
+    RowDef {
+        key: "r4_2",
+        label: "2.没有现成信息需要另行制作",
+        parent: CANNOT_PROVIDE,
+    },
+    RowDef {
+        key: "r4_3",
+        label: "3.补正后申请内容仍不明确",
+        parent: CANNOT_PROVIDE,
+    },
+    RowDef {
+        key: "r5_1",
+        label: "1.信访举报投诉类申请",
+        parent: NOT_PROCESSED,
+    },
+    RowDef {
+        key: "r5_2",
+        label: "2.重复申请",
+        parent: NOT_PROCESSED,
+    },
+    RowDef {
+        key: "r5_3",
+        label: "3.要求提供公开出版物",
+        parent: NOT_PROCESSED,
+    },
+    RowDef {
+        key: "r5_4",
+        label: "4.无正当理由大量反复申请",
+        parent: NOT_PROCESSED,
+    },
+    RowDef {
+        key: "r5_5",
+        label: "5.要求行政机关确认或重新出具已获取信息",
+        parent: NOT_PROCESSED,
+    },
 ];
 
 pub(super) const T3_TAIL: [RowDef; 2] = [
-    RowDef { key: "r7", label: "（七）总计", parent: None },
-    RowDef { key: "carry_out", label: "四、结转下年度继续办理", parent: None },
+    RowDef {
+        key: "r7",
+        label: "（七）总计",
+        parent: None,
+    },
+    RowDef {
+        key: "carry_out",
+        label: "四、结转下年度继续办理",
+        parent: None,
+    },
 ];
 
 /// 表四's three groups: key prefix and label.
@@ -104,11 +226,31 @@ pub const T4_GROUPS: [(&str, &str); 3] = [
 macro_rules! t4_group {
     ($keep:literal, $fix:literal, $other:literal, $pending:literal, $total:literal) => {
         [
-            ColumnDef { key: $keep, label: "结果维持", kind: Count },
-            ColumnDef { key: $fix, label: "结果纠正", kind: Count },
-            ColumnDef { key: $other, label: "其他结果", kind: Count },
-            ColumnDef { key: $pending, label: "尚未审结", kind: Count },
-            ColumnDef { key: $total, label: "总计", kind: Count },
+            ColumnDef {
+                key: $keep,
+                label: "结果维持",
+                kind: Count,
+            },
+            ColumnDef {
+                key: $fix,
+                label: "结果纠正",
+                kind: Count,
+            },
+            ColumnDef {
+                key: $other,
+                label: "其他结果",
+                kind: Count,
+            },
+            ColumnDef {
+                key: $pending,
+                label: "尚未审结",
+                kind: Count,
+            },
+            ColumnDef {
+                key: $total,
+                label: "总计",
+                kind: Count,
+            },
         ]
     };
 }
@@ -118,6 +260,6 @@ const LD: [ColumnDef; 5] = t4_group!("ld_keep", "ld_fix", "ld_other", "ld_pendin
 const LR: [ColumnDef; 5] = t4_group!("lr_keep", "lr_fix", "lr_other", "lr_pending", "lr_total");
 
 pub const T4_COLUMNS: [ColumnDef; 15] = [
-    RV[0], RV[1], RV[2], RV[3], RV[4], LD[0], LD[1], LD[2], LD[3], LD[4], LR[0], LR[1], LR[2], LR[3],
-    LR[4],
+    RV[0], RV[1], RV[2], RV[3], RV[4], LD[0], LD[1], LD[2], LD[3], LD[4], LR[0], LR[1], LR[2],
+    LR[3], LR[4],
 ];

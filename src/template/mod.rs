@@ -234,6 +234,9 @@ mod tests {
             Some("行政诉讼（未经复议直接起诉）·总计")
         );
         assert_eq!(row_label("t3", None, "r7"), Some("（七）总计"));
-        assert_eq!(row_label("t3", None, "r6_2").map(|l| l.starts_with("2.")), Some(true));
+        assert_eq!(
+            row_label("t3", None, "r6_2").map(|l| l.starts_with("2.")),
+            Some(true)
+        );
     }
 }

@@ -8,13 +8,29 @@ use super::{
 };
 
 const ITEMS: [ColumnDef; 3] = [
-    ColumnDef { key: "prev_items", label: "上一年项目数量", kind: Count },
-    ColumnDef { key: "delta", label: "本年增/减", kind: SignedCount },
-    ColumnDef { key: "decisions", label: "处理决定数量", kind: Count },
+    ColumnDef {
+        key: "prev_items",
+        label: "上一年项目数量",
+        kind: Count,
+    },
+    ColumnDef {
+        key: "delta",
+        label: "本年增/减",
+        kind: SignedCount,
+    },
+    ColumnDef {
+        key: "decisions",
+        label: "处理决定数量",
+        kind: Count,
+    },
 ];
 
 const fn row(key: &'static str, label: &'static str) -> RowDef {
-    RowDef { key, label, parent: None }
+    RowDef {
+        key,
+        label,
+        parent: None,
+    }
 }
 
 pub(super) static TEMPLATE: TemplateDef = TemplateDef {
@@ -25,9 +41,21 @@ pub(super) static TEMPLATE: TemplateDef = TemplateDef {
             key: "art20_1",
             label: "第二十条第（一）项",
             columns: &[
-                ColumnDef { key: "made", label: "本年新制作数量", kind: Count },
-                ColumnDef { key: "published", label: "本年新公开数量", kind: Count },
-                ColumnDef { key: "total_public", label: "对外公开总数量", kind: Count },
+                ColumnDef {
+                    key: "made",
+                    label: "本年新制作数量",
+                    kind: Count,
+                },
+                ColumnDef {
+                    key: "published",
+                    label: "本年新公开数量",
+                    kind: Count,
+                },
+                ColumnDef {
+                    key: "total_public",
+                    label: "对外公开总数量",
+                    kind: Count,
+                },
             ],
             rows: &[row("regulations", "规章"), row("normative", "规范性文件")],
         },
@@ -35,7 +63,10 @@ pub(super) static TEMPLATE: TemplateDef = TemplateDef {
             key: "art20_5",
             label: "第二十条第（五）项",
             columns: &ITEMS,
-            rows: &[row("licensing", "行政许可"), row("other_services", "其他对外管理服务事项")],
+            rows: &[
+                row("licensing", "行政许可"),
+                row("other_services", "其他对外管理服务事项"),
+            ],
         },
         T2Block {
             key: "art20_6",
@@ -53,8 +84,16 @@ pub(super) static TEMPLATE: TemplateDef = TemplateDef {
             key: "art20_9",
             label: "第二十条第（九）项",
             columns: &[
-                ColumnDef { key: "projects", label: "采购项目数量", kind: Count },
-                ColumnDef { key: "amount", label: "采购总金额", kind: MoneyUnitInCell },
+                ColumnDef {
+                    key: "projects",
+                    label: "采购项目数量",
+                    kind: Count,
+                },
+                ColumnDef {
+                    key: "amount",
+                    label: "采购总金额",
+                    kind: MoneyUnitInCell,
+                },
             ],
             rows: &[row("central_procurement", "政府集中采购")],
         },

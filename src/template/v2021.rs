@@ -7,13 +7,20 @@ use super::{
     RowDef, T2Block, TemplateDef, Version,
 };
 
-const DECISIONS: [ColumnDef; 1] =
-    [ColumnDef { key: "decisions", label: "本年处理决定数量", kind: Count }];
+const DECISIONS: [ColumnDef; 1] = [ColumnDef {
+    key: "decisions",
+    label: "本年处理决定数量",
+    kind: Count,
+}];
 
 const OTHER_HANDLING: Option<&str> = Some("（六）其他处理");
 
 const fn row(key: &'static str, label: &'static str) -> RowDef {
-    RowDef { key, label, parent: None }
+    RowDef {
+        key,
+        label,
+        parent: None,
+    }
 }
 
 pub(super) static TEMPLATE: TemplateDef = TemplateDef {
@@ -24,11 +31,26 @@ pub(super) static TEMPLATE: TemplateDef = TemplateDef {
             key: "art20_1",
             label: "第二十条第（一）项",
             columns: &[
-                ColumnDef { key: "made", label: "本年制发件数", kind: Count },
-                ColumnDef { key: "repealed", label: "本年废止件数", kind: Count },
-                ColumnDef { key: "valid", label: "现行有效件数", kind: Count },
+                ColumnDef {
+                    key: "made",
+                    label: "本年制发件数",
+                    kind: Count,
+                },
+                ColumnDef {
+                    key: "repealed",
+                    label: "本年废止件数",
+                    kind: Count,
+                },
+                ColumnDef {
+                    key: "valid",
+                    label: "现行有效件数",
+                    kind: Count,
+                },
             ],
-            rows: &[row("regulations", "规章"), row("normative", "行政规范性文件")],
+            rows: &[
+                row("regulations", "规章"),
+                row("normative", "行政规范性文件"),
+            ],
         },
         T2Block {
             key: "art20_5",
@@ -64,7 +86,11 @@ pub(super) static TEMPLATE: TemplateDef = TemplateDef {
             label: "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
             parent: OTHER_HANDLING,
         },
-        RowDef { key: "r6_3", label: "3.其他", parent: OTHER_HANDLING },
+        RowDef {
+            key: "r6_3",
+            label: "3.其他",
+            parent: OTHER_HANDLING,
+        },
     ],
     markers: &[
         "本年制发件数",
