@@ -174,6 +174,8 @@ pub struct Section {
 /// The report's sections: the six of the template, by key, and any others it has.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Sections {
+    /// The text between the title and the first section (who made the report, its period).
+    pub preamble: String,
     /// `s1` … `s6`, in that order.
     pub known: [Option<Section>; 6],
     /// Sections that are not in the template, in document order.
@@ -352,6 +354,9 @@ impl Serialize for Report {
         m.serialize_entry("year", &self.year)?;
         m.serialize_entry("agency", &self.agency)?;
         m.serialize_entry("title", &self.title)?;
+        if !self.sections.preamble.is_empty() {
+            m.serialize_entry("preamble", &self.sections.preamble)?;
+        }
         m.serialize_entry("sections", &self.sections)?;
         if !self.sections.extra.is_empty() {
             let extra: Vec<_> = self

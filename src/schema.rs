@@ -201,6 +201,10 @@ fn report_parts(defs_path: &str) -> (Value, Map<String, Value>) {
             "year": { "description": "The report year.", "type": ["integer", "null"] },
             "agency": { "description": "The reporting agency.", "type": ["string", "null"] },
             "title": { "type": ["string", "null"] },
+            "preamble": {
+                "description": "The text between the title and the first section; absent when there is none.",
+                "type": "string"
+            },
             "sections": sections,
             "extra_sections": {
                 "description": "Sections that are not in the template, in document order.",

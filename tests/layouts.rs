@@ -161,3 +161,32 @@ fn too_many_values_are_unreadable() {
     assert_eq!(c006[0]["params"]["found"], 8);
     assert!(t3(&j, "r3_3").iter().all(Value::is_null));
 }
+
+/// One cell per line (an HTML table flattened to text, N18): every cell of the layout
+/// text on a line of its own gives the same tables and no finding.
+#[test]
+fn one_cell_per_line_gives_the_same_tables() {
+    let flat: Vec<String> = huaian()
+        .split('\n')
+        .flat_map(|line| {
+            let cells: Vec<String> = line
+                .split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect();
+            if cells.is_empty() {
+                vec![String::new()]
+            } else {
+                cells
+            }
+        })
+        .collect();
+    let flat = check(flat.join("\n").as_bytes(), &Options::default()).unwrap();
+    let layout = check(huaian().as_bytes(), &Options::default()).unwrap();
+    let tables = |r: &nianbao::CheckResult| {
+        serde_json::to_string(&(&r.report.t2, &r.report.t3, &r.report.t4)).unwrap()
+    };
+    assert_eq!(tables(&flat), tables(&layout));
+    assert!(flat.findings.is_empty(), "{:?}", flat.findings);
+}

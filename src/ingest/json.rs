@@ -25,6 +25,8 @@ struct InReport<'a> {
     #[serde(default)]
     title: Option<String>,
     #[serde(default)]
+    preamble: Option<String>,
+    #[serde(default)]
     sections: Option<BTreeMap<String, Option<InSection>>>,
     #[serde(default)]
     extra_sections: Option<Vec<InSection>>,
@@ -70,6 +72,7 @@ pub fn read(source: &str, findings: &mut Vec<Finding>) -> Result<Report, InputEr
     let version = report.reading_version();
     let def = version.def();
 
+    report.sections.preamble = input.preamble.unwrap_or_default();
     if let Some(sections) = input.sections {
         for (key, sec) in sections {
             let pos = SECTIONS.iter().position(|s| s.key == key).ok_or_else(|| {

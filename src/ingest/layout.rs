@@ -103,7 +103,8 @@ pub fn read(doc: &Doc, findings: &mut Vec<Finding>) -> Report {
     let mut report = Report::default();
     let headings = find_headings(&lines);
     let first_heading = headings.first().map_or(lines.len(), |h| h.index);
-    read_title(&lines[..first_heading], &mut report);
+    let title_end = read_title(&lines[..first_heading], &mut report);
+    let preamble: Vec<&Line> = lines[title_end..first_heading].iter().collect();
 
     let (template, markers) = detect_version(&lines);
     report.template = template;
@@ -120,6 +121,7 @@ pub fn read(doc: &Doc, findings: &mut Vec<Finding>) -> Report {
     report.t3 = t3;
     report.t4 = t4;
     report.sections = build_sections(&lines, &headings, &spans);
+    report.sections.preamble = join_paragraphs(&preamble);
     report
 }
 
@@ -439,15 +441,17 @@ fn join_paragraphs(lines: &[&Line]) -> String {
 }
 
 /// The title (`<agency><year>年（度）政府信息公开工作年度报告`), its year and the agency.
-fn read_title(lines: &[Line], report: &mut Report) {
-    let texts: Vec<String> = lines
+/// Returns how many lines the title takes (0 when there is none).
+fn read_title(lines: &[Line], report: &mut Report) -> usize {
+    let (indices, texts): (Vec<usize>, Vec<String>) = lines
         .iter()
-        .filter(|l| !l.is_blank() && !l.page_number)
+        .enumerate()
+        .filter(|(_, l)| !l.is_blank() && !l.page_number)
         .take(6)
-        .map(|l| collapse_title(&l.text))
-        .collect();
+        .map(|(i, l)| (i, collapse_title(&l.text)))
+        .unzip();
     let Some(end) = texts.iter().position(|t| t.contains("报告")) else {
-        return;
+        return 0;
     };
     let start = texts[..end]
         .iter()
@@ -455,7 +459,7 @@ fn read_title(lines: &[Line], report: &mut Report) {
         .map_or(0, |i| i + 1);
     let title: String = texts[start..=end].concat();
     if title.chars().count() > 80 {
-        return;
+        return 0;
     }
     let year = find_year(&title);
     report.year = year.map(|(y, _, _)| y);
@@ -476,6 +480,7 @@ fn read_title(lines: &[Line], report: &mut Report) {
         None => None,
     };
     report.title = Some(title);
+    indices[end] + 1
 }
 
 /// Removes spaces a title was broken by (`2020 年度` → `2020年度`).
