@@ -70,11 +70,17 @@ pub fn collapse_cjk_spaces(s: &str) -> String {
 /// The form labels are compared in: folded, and only ideographs, letters and digits kept.
 /// `（三） 不予公 开` and `(三)不予公开` both become `三不予公开`.
 pub fn label_key(s: &str) -> String {
-    fold(s)
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in fold(s).chars() {
+        match c {
+            'a'..='z' | '0'..='9' | '\u{4E00}'..='\u{9FFF}' => out.push(c),
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            c if c.is_ascii() => {}
+            c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Longest common subsequence of two char slices.

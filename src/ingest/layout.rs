@@ -882,11 +882,24 @@ fn contexts(lines: &[Line], range: &Range<usize>, rows: &[RawRow]) -> Vec<String
 
 /// Matches raw rows to template rows in order, by label similarity (a monotone alignment).
 fn align(rows: &[RawRow], ctx: &[String], expected: &[&RowDef]) -> Vec<Option<usize>> {
-    let keys: Vec<String> = expected.iter().map(|r| label_key(r.label)).collect();
+    let chars = |s: &str| -> Vec<char> { label_key(s).chars().collect() };
+    let keys: Vec<Vec<char>> = expected.iter().map(|r| chars(r.label)).collect();
+    let owns: Vec<Vec<char>> = rows.iter().map(|r| chars(&r.own)).collect();
+    let near: Vec<Vec<char>> = ctx.iter().map(|c| chars(c)).collect();
+    let cover = |key: &[char], seen: &[char]| -> f32 {
+        if key.is_empty() {
+            0.0
+        } else {
+            normalize::lcs(key, seen) as f32 / key.len() as f32
+        }
+    };
     let score = |i: usize, j: usize| -> f32 {
-        let own = coverage(&keys[j], &label_key(&rows[i].own));
-        let near = 0.9 * coverage(&keys[j], &label_key(&ctx[i]));
-        let s = own.max(near);
+        let own = cover(&keys[j], &owns[i]);
+        let s = if own >= 0.99 {
+            own
+        } else {
+            own.max(0.9 * cover(&keys[j], &near[i]))
+        };
         0.1 + if s >= 0.5 { s } else { 0.0 }
     };
     let (n, m) = (rows.len(), expected.len());
@@ -923,12 +936,13 @@ fn header_damage(
     findings: &mut Vec<Finding>,
 ) {
     let mut seen: Vec<String> = Vec::new();
+    let keys: Vec<String> = labels.iter().map(|l| label_key(l)).collect();
     let range = range.start..range.end.min(range.start + 40);
     for l in lines.get(range).unwrap_or_default() {
         for (text, _, col) in &l.cells {
             let found = label_key(text);
-            for label in labels {
-                if normalize::is_damaged_form(&label_key(label), &found) && !seen.contains(&found) {
+            for (label, key) in labels.iter().zip(&keys) {
+                if normalize::is_damaged_form(key, &found) && !seen.contains(&found) {
                     seen.push(found.clone());
                     findings.push(Finding::new(
                         Code::F004,
@@ -989,7 +1003,7 @@ fn read_t3(
     let start = (region.start..first)
         .find(|&i| {
             let k = &lines[i].key;
-            k.contains(&label_key(template::T3_NOTE_MARK)) || k.contains("申请人情况")
+            k.contains(template::T3_NOTE_MARK) || k.contains("申请人情况")
         })
         .unwrap_or(first);
     spans.push(start..last + 1);
@@ -1333,20 +1347,20 @@ fn read_t2(
     let mut first: Option<usize> = None;
     let mut last = region.start;
     for block in def.t2 {
-        let block_line =
-            (from..region.end).find(|&i| lines[i].key.starts_with(&label_key(block.label)));
+        let block_key = label_key(block.label);
+        let column_keys: Vec<String> = block.columns.iter().map(|c| label_key(c.label)).collect();
+        let block_line = (from..region.end).find(|&i| lines[i].key.starts_with(&block_key));
         let header = (block_line.unwrap_or(from)..region.end).find(|&i| {
-            block
-                .columns
+            column_keys
                 .iter()
-                .any(|c| lines[i].key.contains(&label_key(c.label)))
+                .any(|k| lines[i].key.contains(k.as_str()))
         });
         for row_def in block.rows {
             let want = label_key(row_def.label);
             let Some(i) = (from..region.end).find(|&i| {
-                let have = lines[i].label_key.clone();
-                have == want
-                    || normalize::is_damaged_form(&want, &have)
+                let have = &lines[i].label_key;
+                *have == want
+                    || normalize::is_damaged_form(&want, have)
                     || (have.starts_with(&want)
                         && fold(&lines[i].label).contains(&format!("{}(", row_def.label)))
             }) else {
