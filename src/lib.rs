@@ -18,3 +18,6 @@ pub use check::{check, check_ingested, normalize, CheckResult, Options, Summary}
 pub use finding::{Code, Finding, Lang, Severity};
 pub use ingest::{ingest, Format, Ingested, InputError};
 pub use model::Report;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

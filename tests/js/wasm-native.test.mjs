@@ -1,0 +1,93 @@
+// The WebAssembly build answers exactly as the native one: for every fixture, the result
+// JSON of `checkJson` (Node build of pkg) is byte-identical to `nianbao check --format json`,
+// in Chinese and in English; and the JavaScript API takes strings, bytes and report objects.
+// Needs `bash scripts/build-wasm` (target/pkg-node) and the native binary (target/debug).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(import.meta.url);
+const wasm = require(path.join(root, 'target/pkg-node/nianbao.js'));
+
+const native = ['target/debug/nianbao', 'target/release/nianbao']
+  .map((p) => path.join(root, p))
+  .find(existsSync);
+
+const fixtures = [
+  '../shared/fixtures/minhe-2020.txt',
+  'tests/fixtures/huaian-2024.txt',
+  'tests/fixtures/huaian-2024.raw.txt',
+].map((p) => path.join(root, p));
+
+function nativeJson(file, lang) {
+  assert.ok(native, 'the native binary is built (cargo build)');
+  const out = spawnSync(native, ['check', '--format', 'json', '--lang', lang, file], { encoding: 'utf8' });
+  assert.ok(out.status === 0 || out.status === 1, `native exit ${out.status}: ${out.stderr}`);
+  return out.stdout;
+}
+
+for (const file of fixtures) {
+  for (const lang of ['zh', 'en']) {
+    test(`byte-identical result: ${path.basename(file)} (${lang})`, () => {
+      const bytes = new Uint8Array(readFileSync(file));
+      const fromWasm = wasm.checkJson(bytes, { lang });
+      assert.equal(fromWasm + '\n', nativeJson(file, lang));
+    });
+  }
+}
+
+test('the canonical report of a fixture checks the same from JSON text and from an object', () => {
+  const text = readFileSync(fixtures[0], 'utf8');
+  const report = wasm.normalize(text);
+  assert.equal(report.template, '2019');
+  assert.equal(report.t3.r7.total, 81);
+  const fromObject = wasm.check(report);
+  const fromText = wasm.check(JSON.stringify(report));
+  assert.deepEqual(fromObject, fromText);
+  assert.equal(fromObject.valid, false);
+});
+
+test('strings, bytes and ArrayBuffers are the same input', () => {
+  const bytes = readFileSync(fixtures[1]);
+  const a = wasm.check(new Uint8Array(bytes));
+  const b = wasm.check(bytes.toString('utf8'));
+  const c = wasm.check(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  assert.deepEqual(a, b);
+  assert.deepEqual(a, c);
+  assert.equal(a.valid, true);
+  assert.equal(a.agency, '淮安市人民政府');
+});
+
+test('unreadable input throws an Error with a stable code', () => {
+  const codeOf = (f) => {
+    try {
+      f();
+    } catch (e) {
+      assert.ok(e instanceof Error);
+      return e.code;
+    }
+    return 'no error';
+  };
+  assert.equal(codeOf(() => wasm.check('')), 'empty');
+  assert.equal(codeOf(() => wasm.check('[1,2]')), 'json');
+  assert.equal(codeOf(() => wasm.check({ t3: 5 })), 'json');
+  assert.equal(codeOf(() => wasm.check(42)), 'input');
+  assert.equal(codeOf(() => wasm.check('x', { lang: 'fr' })), 'options');
+  assert.equal(codeOf(() => wasm.check(new Uint8Array([0, 1, 2, 3]))), 'binary');
+});
+
+test('rules() and version() come from the engine', () => {
+  const rules = wasm.rules();
+  const codes = rules.map((r) => r.code);
+  assert.ok(codes.includes('A003') && codes.includes('F005'));
+  const a003 = rules.find((r) => r.code === 'A003');
+  assert.equal(a003.severity, 'error');
+  const cargo = readFileSync(path.join(root, 'Cargo.toml'), 'utf8');
+  assert.equal(wasm.version(), /^version = "([^"]+)"/m.exec(cargo)[1]);
+});
