@@ -1,0 +1,87 @@
+// Benchmark harness for the WebAssembly build: the median time of `check` on the real
+// fixtures, in Node (target/pkg-node) and in Debian's Chromium (pkg/, served from
+// 127.0.0.1), to compare with the native criterion figures (BENCHMARKS.md).
+// Run: bash scripts/build-wasm && node bench/wasm.mjs
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const fixtures = {
+  'minhe-2020.txt': path.join(root, '../shared/fixtures/minhe-2020.txt'),
+  'huaian-2024.txt': path.join(root, 'tests/fixtures/huaian-2024.txt'),
+};
+const RUNS = 300;
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+// Node
+const wasm = createRequire(import.meta.url)(path.join(root, 'target/pkg-node/nianbao.js'));
+for (const [name, file] of Object.entries(fixtures)) {
+  const bytes = new Uint8Array(readFileSync(file));
+  for (let i = 0; i < 30; i++) wasm.check(bytes);
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    wasm.check(bytes);
+    times.push(performance.now() - t);
+  }
+  console.log(`node      check ${name}: median ${median(times).toFixed(3)} ms over ${RUNS} runs`);
+}
+
+// Chromium
+const { chromium } = await import('playwright-core');
+const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.txt': 'text/plain' };
+const server = createServer((req, res) => {
+  const url = new URL(req.url, 'http://x');
+  if (url.pathname === '/bench.html') {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!doctype html><meta charset="utf-8"><title>bench</title>');
+    return;
+  }
+  const file = path.join(root, decodeURIComponent(url.pathname));
+  try {
+    const body = readFileSync(file);
+    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+    res.end(body);
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+try {
+  const page = await browser.newPage();
+  await page.goto(`${base}/bench.html`);
+  for (const [name, file] of Object.entries(fixtures)) {
+    const text = readFileSync(file, 'utf8');
+    const ms = await page.evaluate(async ({ text, runs }) => {
+      const m = await import('/pkg/nianbao.js');
+      await m.default({ module_or_path: '/pkg/nianbao_bg.wasm' });
+      const bytes = new TextEncoder().encode(text);
+      for (let i = 0; i < 30; i++) m.check(bytes);
+      const times = [];
+      for (let i = 0; i < runs; i++) {
+        const t = performance.now();
+        m.check(bytes);
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      return times[Math.floor(times.length / 2)];
+    }, { text, runs: RUNS });
+    console.log(`chromium  check ${name}: median ${ms.toFixed(3)} ms over ${RUNS} runs`);
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
