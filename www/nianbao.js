@@ -46,11 +46,12 @@
  *    ever set with textContent, never parsed as HTML.
  *  - Without WebAssembly (old browser, or a Content-Security-Policy without
  *    'wasm-unsafe-eval') the panel says “浏览器无法运行检查程序（WebAssembly 被禁止），
- *    将由服务器检查”. If the form has `data-nianbao-fallback-url`, on submit the report is
- *    POSTed there (body = the file as is with its type or application/octet-stream, the
- *    textarea's text as text/plain, the fields' canonical report as application/json);
- *    the JSON result it answers (same shape) is shown and blocks as usual. Without a
- *    fallback URL, or when the fallback fails, the submit goes through.
+ *    将由服务器检查”. If the form has `data-nianbao-fallback-url` (block mode), on submit
+ *    the report is POSTed there (body = the file as is with its type or
+ *    application/octet-stream, the textarea's text as text/plain, the fields' canonical
+ *    report as application/json); the JSON result it answers (same shape) is shown and
+ *    blocks as usual. Without a fallback URL, or when the fallback fails, the submit
+ *    goes through.
  *
  * DATA ATTRIBUTES
  *  on the <script> tag:
@@ -265,7 +266,8 @@
     .notice[hidden] { display: none; }
     .source { margin: 8px 0 0; }
     .meta { margin: 0 0 4px; color: #52606d; font-size: 13px; overflow-wrap: anywhere; }
-    ol { list-style: none; margin: 0; padding: 0; max-height: 24em; overflow: auto; }
+    ol { list-style: none; margin: 0; padding: 0; }
+    details ol { max-height: 20em; overflow: auto; }
     li { padding: 5px 0; border-top: 1px solid #eef1f4; overflow-wrap: anywhere; }
     .badge { display: inline-block; min-width: 2.6em; padding: 0 6px; margin-right: 6px; border-radius: 3px;
       font-size: 12px; text-align: center; color: #fff; background: #5b6b7f; }
@@ -305,7 +307,7 @@
     const state = {
       form, options,
       panel: null, dirty: false, timer: 0, chain: Promise.resolve(), pending: null,
-      outcome: null, bypass: false, cache: new WeakMap(), textCache: new Map(), marks: [],
+      outcome: null, bypass: false, memo: new Map(), marks: [],
     };
     state.panel = createPanel(state);
     state.onInput = (ev) => onInput(state, ev);
@@ -320,7 +322,7 @@
     stateOf.set(form, state);
     attached.add(state);
     if (engineFailure) renderUnavailable(state);
-    else if (collectSources(state).length) runCheck(state);  // e.g. text restored by the browser
+    else if (collectSources(state).some(hasContent)) runCheck(state);  // e.g. text restored by the browser
     return state.handle;
   }
 
@@ -362,23 +364,27 @@
     return sources;
   }
 
+  const hasContent = (source) => source.kind !== 'fields' || source.filled > 0;
+
   /** The canonical report built from data-nianbao-cell inputs. */
   function fieldsSource(state, cells) {
     const report = {};
     const template = state.options.template || state.form.dataset.nianbaoTemplate;
     if (template) report.template = template;
     const tables = new Set();
+    let filled = 0;
     for (const el of cells) {
       const path = el.getAttribute('data-nianbao-cell').split('.');
       const table = path[0];
       if (!/^t[234]$/.test(table) || path.length < 2) continue;
       tables.add(table);
       const value = el.value.trim() === '' ? null : el.value;
+      if (value !== null) filled++;
       let node = (report[table] = report[table] || {});
       for (let i = 1; i < path.length - 1; i++) node = (node[path[i]] = node[path[i]] || {});
       node[path[path.length - 1]] = value;
     }
-    return { kind: 'fields', report, tables, name: '表格', key: JSON.stringify(report) };
+    return { kind: 'fields', report, tables, filled, name: '表格', key: JSON.stringify(report) };
   }
 
   function onInput(state, ev) {
@@ -430,12 +436,14 @@
     return finish(state, entries);
   }
 
-  /** One source's entry: { source, result } or { source, error }; cached per content. */
+  /** One source's entry: { source, result } or { source, error }; unchanged content is
+   *  not checked again (and fires no second nianbao:result). */
   async function checkSource(state, source) {
     const opts = lang(state) ? { lang: lang(state) } : undefined;
-    const cacheKey = source.kind === 'file' ? null : `${source.kind}\u0000${source.kind === 'text' ? source.text : source.key}`;
-    const cached = source.kind === 'file' ? state.cache.get(source.file) : state.textCache.get(cacheKey);
-    if (cached && cached.lang === opts?.lang) return { ...cached.entry, source };
+    const slot = source.kind === 'fields' ? 'fields' : source.el;
+    const content = source.kind === 'file' ? source.file : source.kind === 'text' ? source.text : source.key;
+    const memo = state.memo.get(slot);
+    if (memo && memo.content === content && memo.lang === (opts && opts.lang)) return { ...memo.entry, source, fresh: false };
     let entry;
     try {
       const input = source.kind === 'file' ? source.file : source.kind === 'text' ? source.text : source.report;
@@ -445,9 +453,9 @@
     } catch (e) {
       entry = { source, error: { code: e.code || 'internal', message: e.message } };
     }
-    const memo = { lang: opts?.lang, entry: { ...entry, fresh: false } };
-    if (source.kind === 'file') state.cache.set(source.file, memo);
-    else { state.textCache.clear(); state.textCache.set(cacheKey, memo); }
+    if (source.kind !== 'file' || (source.el.files && source.el.files.length === 1)) {
+      state.memo.set(slot, { content, lang: opts && opts.lang, entry });
+    }
     return entry;
   }
 
@@ -481,14 +489,15 @@
   function onSubmit(state, ev) {
     if (state.bypass) { state.bypass = false; return; }   // our own re-submit
     if (mode(state) === 'warn') {
+      // Never held back. (Without WebAssembly the fallback is not asked either: the
+      // page is leaving, and the server checks what it receives anyway.)
       if (!engineFailure && (state.dirty || !state.outcome)) runCheck(state);
-      if (engineFailure && fallbackUrl(state)) serverCheck(state, null, false);
       return;
     }
     if (engineFailure) {
       if (!fallbackUrl(state) || !collectSources(state).length) return;  // the message is shown; let it go
       ev.preventDefault();
-      serverCheck(state, ev.submitter, true);
+      serverCheck(state, ev.submitter);
       return;
     }
     if (!state.dirty && !state.pending && state.outcome) {
@@ -501,7 +510,7 @@
     (state.dirty || !state.pending ? runCheck(state) : state.pending).then((outcome) => {
       if (outcome && outcome.unavailable) {
         // The engine could not start meanwhile: the server decides.
-        if (fallbackUrl(state)) serverCheck(state, submitter, true);
+        if (fallbackUrl(state)) serverCheck(state, submitter);
         else resubmit(state, submitter);
       } else if (outcome && outcome.blocking) {
         blocked(state);
@@ -535,7 +544,7 @@
   }
 
   /** Without WebAssembly: posts the report to the fallback URL and shows its answer. */
-  async function serverCheck(state, submitter, decide) {
+  async function serverCheck(state, submitter) {
     const url = fallbackUrl(state);
     const sources = collectSources(state);
     const entries = [];
@@ -563,7 +572,6 @@
     }
     const outcome = finish(state, entries);
     setNotice(state, engineFailure ? engineFailure.message : '');
-    if (!decide) return;
     if (outcome.blocking) blocked(state);
     else resubmit(state, submitter);
   }

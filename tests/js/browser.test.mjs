@@ -1,0 +1,387 @@
+// Browser tests of the drop-in (www/nianbao.js) and the demo page (www/index.html) in a
+// real Chromium (Debian's /usr/bin/chromium, driven by playwright-core; no browser is
+// ever downloaded). The repository root is served by a small HTTP server started here
+// on 127.0.0.1 (ephemeral port), as a portal would serve it: /www/… and the engine built
+// by `bash scripts/build-wasm` at /pkg/…. The server also
+//   - records what the forms submit (POST /intake/…), so a blocked submit can be told
+//     from one that went through;
+//   - generates test pages (/test/…): two <script> tags for the drop-in; a page sent with
+//     `Content-Security-Policy: script-src 'self'` (no 'wasm-unsafe-eval') whose form has
+//     a fallback URL;
+//   - answers that fallback URL (POST /fallback) with the result of the real engine
+//     (the Node build in target/pkg-node), and records what it received.
+// Nothing of nianbao is mocked: the checks run the engine's WebAssembly in the page.
+//
+// Run: bash scripts/build-wasm && node --test --test-concurrency=1 tests/js/browser.test.mjs
+// Screenshots go to target/screenshots/ (panel.png, fields.png), for a person to look at;
+// nothing is asserted on them (their Chinese needs a CJK font, e.g. fonts-wqy-microhei).
+// The time from script load to the engine ready and to the first result is printed
+// (`timing: …`), not asserted.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { readFile, mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const MINHE = path.resolve(ROOT, '../shared/fixtures/minhe-2020.txt');
+const HUAIAN = path.join(ROOT, 'tests/fixtures/huaian-2024.txt');
+const SCREENSHOTS = path.join(ROOT, 'target/screenshots');
+const NO_WASM_MESSAGE = '浏览器无法运行检查程序（WebAssembly 被禁止），将由服务器检查';
+const XSS = '<img src=x onerror=alert(1)>';
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.css': 'text/css',
+  '.json': 'application/json', '.txt': 'text/plain; charset=utf-8', '.png': 'image/png',
+  '.ts': 'text/plain; charset=utf-8',
+};
+
+// The engine's Node build answers the fallback route, as the server-side check would.
+const engine = createRequire(import.meta.url)(path.join(ROOT, 'target/pkg-node/nianbao.js'));
+
+let server;
+let base;
+let browser;
+const submissions = [];  // { path, contentType, body } of POST /intake/…
+const fallbackPosts = []; // { contentType, body } of POST /fallback
+
+const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+const PAGES = {
+  // Two tags for the drop-in; the textarea already holds a report, so the drop-in checks
+  // it as soon as the engine is ready (this page also measures the load time).
+  '/test/two-scripts.html': async () => ({
+    headers: {},
+    body: `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>two scripts</title>
+      <script src="/www/nianbao.js" defer></script>
+      <script src="/www/nianbao.js" defer></script></head><body>
+      <form id="f" action="/intake/reports" method="post" data-nianbao>
+        <textarea name="report">${esc(await readFile(HUAIAN, 'utf8'))}</textarea>
+        <button type="submit">提交</button></form></body></html>`,
+  }),
+  // WebAssembly is forbidden by the page's CSP: the drop-in must fall back to the server.
+  '/test/csp.html': async () => ({
+    headers: { 'Content-Security-Policy': "script-src 'self'" },
+    body: `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>csp</title>
+      <script src="/www/nianbao.js" defer></script></head><body>
+      <form id="f" action="/intake/reports" method="post" enctype="multipart/form-data"
+            data-nianbao data-nianbao-fallback-url="/fallback">
+        <input type="file" name="report"><button type="submit">提交</button></form></body></html>`,
+  }),
+};
+
+async function handle(req, res) {
+  const url = new URL(req.url, base);
+  const chunks = [];
+  for await (const c of req) chunks.push(c);
+  const body = Buffer.concat(chunks);
+  const contentType = req.headers['content-type'] || '';
+
+  if (req.method === 'POST' && url.pathname.startsWith('/intake/')) {
+    submissions.push({ path: url.pathname, contentType, body });
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    return res.end('<!DOCTYPE html><title>已收到</title><p>已收到</p>');
+  }
+  if (req.method === 'POST' && url.pathname === '/fallback') {
+    fallbackPosts.push({ contentType, body });
+    try {
+      const result = engine.check(new Uint8Array(body));
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      return res.end(JSON.stringify(result));
+    } catch (e) {
+      res.writeHead(422, { 'Content-Type': 'application/json' });
+      return res.end(JSON.stringify({ error: { code: e.code, message: e.message } }));
+    }
+  }
+  if (PAGES[url.pathname]) {
+    const page = await PAGES[url.pathname]();
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...page.headers });
+    return res.end(page.body);
+  }
+  // Static files under the repository root only.
+  const file = path.join(ROOT, decodeURIComponent(url.pathname));
+  if (!file.startsWith(ROOT + path.sep)) { res.writeHead(403); return res.end(); }
+  try {
+    if (!(await stat(file)).isFile()) throw new Error('not a file');
+    const data = await readFile(file);
+    res.writeHead(200, {
+      'Content-Type': MIME[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store',
+    });
+    return res.end(data);
+  } catch {
+    res.writeHead(404, { 'Content-Type': 'text/plain' });
+    return res.end('not found');
+  }
+}
+
+before(async () => {
+  server = http.createServer((req, res) => handle(req, res).catch((e) => {
+    res.writeHead(500); res.end(String(e));
+  }));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  await mkdir(SCREENSHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+/** A fresh page (own context: no shared cache) that records dialogs and page errors. */
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  page.dialogs = [];
+  page.errors = [];
+  page.on('dialog', (d) => { page.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  page.on('pageerror', (e) => page.errors.push(e));
+  return page;
+}
+
+/** Retries `fn` until it does not throw, like expect.poll; fails after `timeout` ms. */
+async function poll(fn, { timeout = 1000, interval = 25 } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await new Promise((r) => setTimeout(r, interval));
+    }
+  }
+}
+
+const summaryOf = (page, form) => page.locator(`${form} + nianbao-panel .summary`);
+
+test('a, c, h: a report with errors is listed in the panel, fires nianbao:result and is not submitted', async () => {
+  const page = await newPage();
+  submissions.length = 0;
+  await page.goto(`${base}/www/index.html`);
+  await page.evaluate(() => {
+    window.results = [];
+    document.getElementById('report-form').addEventListener('nianbao:result', (e) => window.results.push(e.detail));
+  });
+  // Picked, then submitted (the check may still be running: then the drop-in waits).
+  const url = page.url();
+  await page.setInputFiles('#report-form input[type=file]', MINHE);
+  await page.click('#report-form button[type=submit]');
+  const summary = summaryOf(page, '#report-form');
+  await poll(async () => assert.match(await summary.textContent(), /^发现 \d+ 个错误.*，请改正后再提交$/), { timeout: 10000 });
+  const codes = await page.locator('#report-form + nianbao-panel li.error').evaluateAll(
+    (lis) => lis.map((li) => li.dataset.code));
+  assert.ok(codes.includes('A003'), `A003 among the errors: ${codes}`);
+  assert.ok(codes.includes('C006') && codes.includes('S001'), `C006 and S001 among the errors: ${codes}`);
+  // Errors come first: the first list item is an error.
+  assert.equal(await page.locator('#report-form + nianbao-panel li').first().getAttribute('class'), 'finding error');
+  const a003 = await page.locator('#report-form + nianbao-panel li[data-code="A003"]').first().textContent();
+  assert.match(a003, /第 76 行/);
+  // Focus moved to the summary, a polite live region.
+  const focused = () => page.evaluate(() => document.querySelector('#report-form + nianbao-panel').shadowRoot.activeElement?.className);
+  assert.equal(await focused(), 'summary');
+  assert.equal(await summary.getAttribute('aria-live'), 'polite');
+
+  // c: the event carried the result object (once: the report was checked once).
+  const results = await page.evaluate(() => window.results);
+  assert.equal(results.length, 1);
+  const [r] = results;
+  assert.equal(r.engine.name, 'nianbao');
+  assert.equal(r.valid, false);
+  assert.equal(r.template, '2019');
+  assert.ok(r.summary.errors > 0 && Array.isArray(r.findings) && r.findings.some((f) => f.code === 'A003'));
+  assert.equal(r.findings.filter((f) => f.severity === 'error').length, r.summary.errors);
+
+  // Submitted again, the result known: blocked at once. Nothing navigated, nothing received.
+  await page.focus('#report-form button[type=submit]');
+  await page.click('#report-form button[type=submit]');
+  await poll(async () => assert.equal(await focused(), 'summary'));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(page.url(), url);
+  assert.equal(submissions.length, 0);
+
+  // h: the panel, for a person to look at.
+  await page.locator('#report-form + nianbao-panel').screenshot({ path: path.join(SCREENSHOTS, 'panel.png') });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+/**
+ * In one task of the page: puts `text` into the form's report (a picked file, or the
+ * textarea) and submits at once, so the check is certainly pending at the submit.
+ * Returns whether that first submit event was held back (defaultPrevented).
+ */
+function submitAtOnce(page, { text, fileName }) {
+  return page.evaluate(({ text, fileName }) => {
+    const form = document.getElementById('report-form');
+    if (fileName) {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], fileName, { type: 'text/plain' }));
+      const input = form.querySelector('input[type=file]');
+      input.files = dt.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    } else {
+      const ta = form.querySelector('textarea');
+      ta.value = text;
+      ta.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    let held = null;
+    document.addEventListener('submit', (e) => { held = e.defaultPrevented; }, { once: true });
+    form.requestSubmit(form.querySelector('button[type=submit]'));
+    return held;
+  }, { text, fileName });
+}
+
+test('b: a clean report submitted while its check is pending is held, then goes through', async () => {
+  const page = await newPage();
+  submissions.length = 0;
+  await page.goto(`${base}/www/index.html`);
+  const report = await readFile(HUAIAN, 'utf8');
+  const [, held] = await Promise.all([
+    page.waitForURL(`${base}/intake/reports`, { timeout: 10000 }),
+    submitAtOnce(page, { text: report, fileName: 'huaian-2024.txt' }),
+  ]);
+  assert.equal(held, true, 'the submit waited for the check');
+  assert.equal(submissions.length, 1);
+  const [s] = submissions;
+  assert.match(s.contentType, /^multipart\/form-data/);
+  const sent = s.body.toString('utf8');
+  assert.ok(sent.includes('filename="huaian-2024.txt"'));
+  assert.ok(sent.includes(report), 'the whole report was submitted');
+  await page.context().close();
+});
+
+test('d: two script tags load the engine once; timing of the first result', async () => {
+  const page = await newPage();
+  const wasmRequests = [];
+  page.on('request', (r) => { if (r.url().endsWith('/nianbao_bg.wasm')) wasmRequests.push(r.url()); });
+  await page.goto(`${base}/test/two-scripts.html`);
+  const summary = summaryOf(page, '#f');
+  await poll(async () => assert.equal(await summary.textContent(), '检查通过'), { timeout: 10000 });
+  assert.equal(wasmRequests.length, 1, `nianbao_bg.wasm requested ${wasmRequests.length} times`);
+  assert.equal(await page.locator('nianbao-panel').count(), 1, 'one panel for the one form');
+  const t = await page.evaluate(() => ({ ...window.Nianbao.timings }));
+  console.log(`timing: script→ready ${(t.ready - t.scriptStart).toFixed(1)} ms, ` +
+    `script→first result ${(t.firstResult - t.scriptStart).toFixed(1)} ms (Chromium, huaian-2024 pre-filled)`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('e: report text is shown as text, never as HTML (pasted and submitted at once: held, then blocked)', async () => {
+  const page = await newPage();
+  const lines = (await readFile(MINHE, 'utf8')).split('\n');
+  lines[0] = XSS;                                          // the title's agency line
+  lines[85] = `六、存在的问题${XSS}`;                         // a heading quoted by S002/S003
+  submissions.length = 0;
+  await page.goto(`${base}/www/index.html`);
+  const url = page.url();
+  assert.equal(await submitAtOnce(page, { text: lines.join('\n') }), true, 'the submit waited for the check');
+  const summary = summaryOf(page, '#report-form');
+  await poll(async () => assert.match(await summary.textContent(), /^发现 \d+ 个错误.*，请改正后再提交$/), { timeout: 10000 });
+  assert.equal(page.url(), url);
+  const shadow = await page.evaluate(() => {
+    const root = document.querySelector('#report-form + nianbao-panel').shadowRoot;
+    return { imgs: root.querySelectorAll('img').length, text: root.textContent };
+  });
+  assert.equal(shadow.imgs, 0);
+  assert.ok(shadow.text.includes(`${XSS} · 2020年度`), 'the agency is shown as text');
+  assert.ok(shadow.text.includes(`写作“六、存在的问题${XSS}”`), 'the S002 message is shown as text');
+  await new Promise((r) => setTimeout(r, 300));  // give an injected onerror a chance to fire
+  assert.equal(await page.evaluate(() => document.querySelectorAll('img').length), 0);
+  assert.deepEqual(page.dialogs, []);
+  assert.equal(submissions.length, 0);
+  await page.context().close();
+});
+
+test('f: without WebAssembly (CSP) the panel says so and the report goes to the fallback URL', async () => {
+  const page = await newPage();
+  submissions.length = 0;
+  fallbackPosts.length = 0;
+  await page.goto(`${base}/test/csp.html`);
+  const summary = summaryOf(page, '#f');
+  await poll(async () => assert.equal(await summary.textContent(), NO_WASM_MESSAGE), { timeout: 10000 });
+
+  await page.setInputFiles('#f input[type=file]', MINHE);
+  await page.click('#f button[type=submit]');
+  await poll(() => assert.equal(fallbackPosts.length, 1), { timeout: 5000 });
+  assert.match(fallbackPosts[0].contentType, /^text\/plain/);
+  assert.deepEqual(fallbackPosts[0].body, await readFile(MINHE));
+  // The server's result (errors) is shown and blocks the submit.
+  await poll(async () => assert.match(await summary.textContent(), /^发现 \d+ 个错误.*请改正后再提交$/), { timeout: 5000 });
+  assert.ok(await page.locator('#f + nianbao-panel li[data-code="A003"]').count() > 0);
+  assert.equal(await page.locator('#f + nianbao-panel .notice').first().textContent(), NO_WASM_MESSAGE);
+  assert.equal(submissions.length, 0);
+  await page.context().close();
+});
+
+test('g, h: the 表三 fields form marks a broken sum and its suspect cell, and clears them', async () => {
+  const page = await newPage();
+  submissions.length = 0;
+  await page.goto(`${base}/www/index.html`);
+  await page.evaluate(() => window.Nianbao.ready);
+
+  // A consistent 2021 表三: 5 new applications by persons, 3 disclosed, 2 refused as secret.
+  const values = { 'new.np': 5, 'new.total': 5, 'r1.np': 3, 'r1.total': 3, 'r3_1.np': 2, 'r3_1.total': 2, 'r7.np': 5, 'r7.total': 5 };
+  const keys = await page.locator('#t3-form [data-nianbao-cell]').evaluateAll(
+    (inputs) => inputs.map((i) => i.dataset.nianbaoCell));
+  assert.equal(keys.length, 25 * 7);
+  for (const key of keys) await page.fill(`[data-nianbao-cell="${key}"]`, String(values[key.slice(3)] ?? 0));
+  const summary = summaryOf(page, '#t3-form');
+  await poll(async () => assert.equal(await summary.textContent(), '检查通过'), { timeout: 3000 });
+
+  const cell = (key) => page.locator(`[data-nianbao-cell="t3.${key}"]`);
+  const marks = (key) => cell(key).evaluate((input) => ({
+    invalid: input.getAttribute('aria-invalid'),
+    suspect: input.classList.contains('nianbao-suspect'),
+    notes: (input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean)
+      .map((id) => document.getElementById(id)?.textContent),
+  }));
+
+  // 2 → 4: the row r3_1 no longer adds up (A002 on its total) nor does column np (A003 on r7).
+  await cell('r3_1.np').fill('4');
+  await poll(async () => {
+    assert.equal((await marks('r3_1.total')).invalid, 'true');
+    assert.equal((await marks('r7.np')).invalid, 'true');
+    const s = await marks('r3_1.np');
+    assert.equal(s.suspect, true);
+    assert.equal(s.invalid, 'true');
+    assert.match(s.notes.join(' '), /应为 2/);
+  }, { timeout: 1000 });
+  assert.match((await marks('r7.np')).notes.join(' '), /A003/);
+  assert.equal((await marks('r1.np')).invalid, null, 'cells not named by a finding are not marked');
+  // Only findings about 表三 are shown: the sections and tables the form does not hold are not.
+  const codes = await page.locator('#t3-form + nianbao-panel li').evaluateAll((lis) => lis.map((li) => li.dataset.code));
+  assert.deepEqual([...new Set(codes)].sort(), ['A002', 'A003']);
+  await page.locator('section', { has: page.locator('#t3-form') }).screenshot({ path: path.join(SCREENSHOTS, 'fields.png') });
+
+  // Submit is blocked while errors remain.
+  const url = page.url();
+  await page.click('#t3-form button[type=submit]');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(page.url(), url);
+  assert.equal(submissions.length, 0);
+
+  // Back to 2: every mark is gone.
+  await cell('r3_1.np').fill('2');
+  await poll(async () => {
+    for (const key of ['r3_1.np', 'r3_1.total', 'r7.np']) {
+      const m = await marks(key);
+      assert.equal(m.invalid, null, key);
+      assert.equal(m.suspect, false, key);
+      assert.deepEqual(m.notes, [], key);
+    }
+    assert.equal(await page.locator('#t3-form .nianbao-note').count(), 0);
+    assert.equal(await summary.textContent(), '检查通过');
+  }, { timeout: 1000 });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
