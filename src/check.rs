@@ -76,10 +76,11 @@ pub fn check_ingested(ingested: Ingested, options: &Options) -> CheckResult {
             f.location.col.unwrap_or(u32::MAX),
         )
     });
-    if options.lang != Lang::Zh {
-        for f in &mut findings {
-            f.relabel(options.lang);
-        }
+    // Messages name labels of the version the tables were read with (表二's keys are
+    // shared by both versions, their labels are not).
+    let version = Some(report.reading_version());
+    for f in &mut findings {
+        f.relabel(options.lang, version);
     }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let summary = Summary {
@@ -96,5 +97,22 @@ pub fn check_ingested(ingested: Ingested, options: &Options) -> CheckResult {
         summary,
         findings,
         report,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Code;
+
+    /// 表二's keys are shared by both versions; messages use the labels of the report's.
+    #[test]
+    fn messages_use_the_labels_of_the_report_version() {
+        let input = br#"{"template":"2021","t2":{"art20_1":{"regulations":{"made":"x","repealed":0,"valid":0}}}}"#;
+        let r = check(input, &Options::default()).unwrap();
+        let c004 = r.findings.iter().find(|f| f.code == Code::C004).unwrap();
+        assert!(c004.message.contains("本年制发件数"), "{}", c004.message);
+        let c002 = r.findings.iter().find(|f| f.code == Code::C002).unwrap();
+        assert!(c002.message.contains("行政规范性文件"), "{}", c002.message);
     }
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::model::{Place, TableId};
-use crate::template;
+use crate::template::{self, Version};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -312,7 +312,7 @@ pub struct Finding {
 impl Finding {
     /// A finding with its message rendered in Chinese ([`Finding::relabel`] for others).
     pub fn new(code: Code, params: Map<String, Value>, location: Location) -> Self {
-        let message = render(code, &params, &location, Lang::Zh);
+        let message = render(code, &params, &location, Lang::Zh, None);
         Finding {
             code,
             severity: code.severity(),
@@ -323,8 +323,9 @@ impl Finding {
     }
 
     /// The same finding with its message in another language.
-    pub fn relabel(&mut self, lang: Lang) {
-        self.message = render(self.code, &self.params, &self.location, lang);
+    /// The message again, in `lang`, with the labels of the report's template version.
+    pub fn relabel(&mut self, lang: Lang, version: Option<Version>) {
+        self.message = render(self.code, &self.params, &self.location, lang, version);
     }
 }
 
@@ -340,7 +341,13 @@ macro_rules! params {
 }
 
 /// Renders a code's message template with the params and the location's labels.
-pub fn render(code: Code, params: &Map<String, Value>, loc: &Location, lang: Lang) -> String {
+pub fn render(
+    code: Code,
+    params: &Map<String, Value>,
+    loc: &Location,
+    lang: Lang,
+    version: Option<Version>,
+) -> String {
     let def = code.def();
     let tpl = match lang {
         Lang::Zh => def.zh,
@@ -354,7 +361,7 @@ pub fn render(code: Code, params: &Map<String, Value>, loc: &Location, lang: Lan
         match after.find('}') {
             Some(close) => {
                 let name = &after[..close];
-                out.push_str(&placeholder(name, params, loc, lang));
+                out.push_str(&placeholder(name, params, loc, lang, version));
                 rest = &after[close + 1..];
             }
             None => {
@@ -367,7 +374,13 @@ pub fn render(code: Code, params: &Map<String, Value>, loc: &Location, lang: Lan
     out
 }
 
-fn placeholder(name: &str, params: &Map<String, Value>, loc: &Location, lang: Lang) -> String {
+fn placeholder(
+    name: &str,
+    params: &Map<String, Value>,
+    loc: &Location,
+    lang: Lang,
+    version: Option<Version>,
+) -> String {
     if let Some(v) = params.get(name) {
         return display(v);
     }
@@ -381,18 +394,18 @@ fn placeholder(name: &str, params: &Map<String, Value>, loc: &Location, lang: La
         "table" => table_id.map(|t| table_name(t, lang)).unwrap_or_default(),
         "row" => loc
             .row
-            .and_then(|r| template::row_label(loc.table.unwrap_or(""), loc.block, r))
+            .and_then(|r| template::row_label(version, loc.table.unwrap_or(""), loc.block, r))
             .or(loc.row)
             .unwrap_or("")
             .to_string(),
-        "row_named" => match placeholder("row", params, loc, lang) {
+        "row_named" => match placeholder("row", params, loc, lang, version) {
             r if r.is_empty() => String::new(),
             r if lang == Lang::Zh => format!("“{r}”行"),
             r => format!(": row \"{r}\""),
         },
         "column" => loc
             .column
-            .and_then(|c| template::column_label(loc.table.unwrap_or(""), loc.block, c))
+            .and_then(|c| template::column_label(version, loc.table.unwrap_or(""), loc.block, c))
             .or_else(|| loc.column.map(str::to_string))
             .unwrap_or_default(),
         "section" => loc

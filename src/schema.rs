@@ -134,7 +134,7 @@ fn report_parts(defs_path: &str) -> (Value, Map<String, Value>) {
     defs.insert(
         T4.into(),
         object(T4_COLUMNS.iter().map(|c| {
-            let label = template::column_label("t4", None, c.key).unwrap_or_default();
+            let label = template::column_label(None, "t4", None, c.key).unwrap_or_default();
             cell(c, label, &r)
         })),
     );

@@ -376,7 +376,7 @@ mod tests {
             },
             Location::cell(TableId::T3, None, "r7", "np"),
         );
-        f.relabel(Lang::En);
+        f.relabel(Lang::En, None);
         let text = render(&f, "", Lang::En);
         assert!(
             text.starts_with("error[A003]: Applications table"),

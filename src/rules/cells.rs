@@ -149,7 +149,7 @@ mod tests {
             "申请情况表“（一）予以公开”行“总计”列为空（按合计应为 5）"
         );
         let mut en = total.clone();
-        en.relabel(crate::finding::Lang::En);
+        en.relabel(crate::finding::Lang::En, None);
         assert!(
             en.message.ends_with("is blank (the sum implies 5)"),
             "{}",

@@ -315,7 +315,7 @@ mod tests {
         );
         assert_eq!(f[3].location.section, Some("s2"));
         let mut en = f[6].clone();
-        en.relabel(crate::finding::Lang::En);
+        en.relabel(crate::finding::Lang::En, None);
         assert_eq!(
             en.message,
             "Section numbering or order differs from the template: \"六、存在的问题及下一步打算\" (should be “五、”)"
@@ -398,7 +398,7 @@ mod tests {
         r.year = Some(2022);
         let mut f = run_structure(&r);
         assert_eq!(f[0].message, "标题中未找到机关名称");
-        f[0].relabel(crate::finding::Lang::En);
+        f[0].relabel(crate::finding::Lang::En, None);
         assert_eq!(f[0].message, "The title does not give the agency");
     }
 

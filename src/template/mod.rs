@@ -169,7 +169,13 @@ pub fn section(key: &str) -> Option<&'static SectionDef> {
 }
 
 /// The label of a cell's column for messages: `自然人`, `行政复议·总计`, `规章·本年新公开数量`.
-pub fn column_label(table: &str, block: Option<&str>, column: &str) -> Option<String> {
+/// Labels are looked up in `version` first (表二's keys are shared, its labels are not).
+pub fn column_label(
+    version: Option<Version>,
+    table: &str,
+    block: Option<&str>,
+    column: &str,
+) -> Option<String> {
     match table {
         "t3" => t3_column(column).map(|c| c.label.to_string()),
         "t4" => T4_GROUPS.iter().find_map(|(prefix, group)| {
@@ -178,7 +184,7 @@ pub fn column_label(table: &str, block: Option<&str>, column: &str) -> Option<St
                 .and_then(|_| t4_column(column))
                 .map(|c| format!("{group}·{}", c.label))
         }),
-        "t2" => Version::ALL.iter().find_map(|v| {
+        "t2" => versions_from(version).find_map(|v| {
             let b = v.def().t2_block(block?)?;
             b.columns
                 .iter()
@@ -189,9 +195,23 @@ pub fn column_label(table: &str, block: Option<&str>, column: &str) -> Option<St
     }
 }
 
-/// The label of a row for messages.
-pub fn row_label(table: &str, block: Option<&str>, row: &str) -> Option<&'static str> {
-    Version::ALL.iter().find_map(|v| match table {
+/// Both versions, `first` (if any) first.
+fn versions_from(first: Option<Version>) -> impl Iterator<Item = Version> {
+    let mut all = Version::ALL;
+    if first == Some(Version::V2021) {
+        all.reverse();
+    }
+    all.into_iter()
+}
+
+/// The label of a row for messages, looked up in `version` first.
+pub fn row_label(
+    version: Option<Version>,
+    table: &str,
+    block: Option<&str>,
+    row: &str,
+) -> Option<&'static str> {
+    versions_from(version).find_map(|v| match table {
         "t3" => v.def().t3_row(row).map(|r| r.label),
         "t2" => v
             .def()
@@ -228,14 +248,30 @@ mod tests {
 
     #[test]
     fn labels_for_messages() {
-        assert_eq!(column_label("t3", None, "np").as_deref(), Some("自然人"));
         assert_eq!(
-            column_label("t4", None, "ld_total").as_deref(),
+            column_label(None, "t3", None, "np").as_deref(),
+            Some("自然人")
+        );
+        assert_eq!(
+            column_label(None, "t4", None, "ld_total").as_deref(),
             Some("行政诉讼（未经复议直接起诉）·总计")
         );
-        assert_eq!(row_label("t3", None, "r7"), Some("（七）总计"));
+        assert_eq!(row_label(None, "t3", None, "r7"), Some("（七）总计"));
+        let v21 = Some(Version::V2021);
         assert_eq!(
-            row_label("t3", None, "r6_2").map(|l| l.starts_with("2.")),
+            column_label(v21, "t2", Some("art20_1"), "made").as_deref(),
+            Some("本年制发件数")
+        );
+        assert_eq!(
+            column_label(Some(Version::V2019), "t2", Some("art20_1"), "made").as_deref(),
+            Some("本年新制作数量")
+        );
+        assert_eq!(
+            row_label(v21, "t2", Some("art20_1"), "normative"),
+            Some("行政规范性文件")
+        );
+        assert_eq!(
+            row_label(None, "t3", None, "r6_2").map(|l| l.starts_with("2.")),
             Some(true)
         );
     }

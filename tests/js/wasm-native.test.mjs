@@ -91,3 +91,20 @@ test('rules() and version() come from the engine', () => {
   const cargo = readFileSync(path.join(root, 'Cargo.toml'), 'utf8');
   assert.equal(wasm.version(), /^version = "([^"]+)"/m.exec(cargo)[1]);
 });
+
+test('formats not read yet are refused the same way as natively', () => {
+  for (const name of ['huaian-2024.pdf', 'pingtan-2023.html', 'template-2021.docx']) {
+    const file = path.join(root, '../shared/fixtures', name);
+    let code = 'no error';
+    let message = '';
+    try {
+      wasm.check(new Uint8Array(readFileSync(file)));
+    } catch (e) {
+      ({ code, message } = e);
+    }
+    assert.equal(code, 'unsupported_format', name);
+    const out = spawnSync(native, ['check', file], { encoding: 'utf8' });
+    assert.equal(out.status, 2);
+    assert.equal(out.stderr.trim(), `nianbao: ${file}: ${message}`);
+  }
+});
