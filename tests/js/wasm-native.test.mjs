@@ -15,8 +15,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const require = createRequire(import.meta.url);
 const wasm = require(path.join(root, 'target/pkg-node/nianbao.js'));
 
-const native = ['target/debug/nianbao', 'target/release/nianbao']
-  .map((p) => path.join(root, p))
+// The native binary that `cargo test` built (in CARGO_TARGET_DIR when that is set).
+const targetDir = path.resolve(root, process.env.CARGO_TARGET_DIR || 'target');
+const native = ['debug/nianbao', 'release/nianbao']
+  .map((p) => path.join(targetDir, p))
   .find(existsSync);
 
 const fixtures = [
