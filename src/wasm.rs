@@ -58,7 +58,7 @@ struct JsOptions {
     lang: Option<String>,
 }
 
-fn options(value: &JsValue) -> Result<Options, JsValue> {
+fn read_options(value: &JsValue) -> Result<Options, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(Options::default());
     }
@@ -126,23 +126,23 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = check, unchecked_return_type = "CheckResult")]
 pub fn check(
     #[wasm_bindgen(unchecked_param_type = "ReportInput")] input: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "CheckOptions | undefined")] options_value: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CheckOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    parse(&to_json(&run_check(&input, &options_value)?)?)
+    parse(&to_json(&run_check(&input, options)?)?)
 }
 
 /// The result as the CLI prints it with `--format json` (pretty JSON text), byte for byte.
 #[wasm_bindgen(js_name = checkJson)]
 pub fn check_json(
     #[wasm_bindgen(unchecked_param_type = "ReportInput")] input: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "CheckOptions | undefined")] options_value: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CheckOptions")] options: Option<JsValue>,
 ) -> Result<String, JsValue> {
-    let result = run_check(&input, &options_value)?;
+    let result = run_check(&input, options)?;
     serde_json::to_string_pretty(&result).map_err(|e| error("internal", &e.to_string()))
 }
 
-fn run_check(input: &JsValue, options_value: &JsValue) -> Result<CheckResult, JsValue> {
-    let opts = options(options_value)?;
+fn run_check(input: &JsValue, options: Option<JsValue>) -> Result<CheckResult, JsValue> {
+    let opts = read_options(&options.unwrap_or(JsValue::UNDEFINED))?;
     let bytes = input_bytes(input)?;
     crate::check(&bytes, &opts).map_err(|e| input_error(e, opts.lang))
 }
