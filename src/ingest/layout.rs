@@ -302,7 +302,7 @@ fn find_headings(lines: &[Line]) -> Vec<Heading> {
         .iter()
         .flat_map(|v| v.def().t3_rows())
         .map(|r| label_key(r.label))
-        .chain(std::iter::once(label_key("三、本年度办理结果")))
+        .chain(std::iter::once(label_key(template::T3_RESULTS_GROUP)))
         .collect();
     let mut out: Vec<Heading> = Vec::new();
     let mut candidates = 0;
@@ -987,7 +987,9 @@ fn read_t3(
         .clone()
         .find(|&i| {
             let k = &lines[i].key;
-            k.contains("勾稽关系") || k.contains("申请人情况") || k.contains("本年新收")
+            k.contains(template::T3_NOTE_MARK)
+                || k.contains(template::T3_APPLICANTS)
+                || k.contains("本年新收")
         })
         .unwrap_or(region.start);
     let region = anchor..region.end;
@@ -1003,7 +1005,7 @@ fn read_t3(
     let start = (region.start..first)
         .find(|&i| {
             let k = &lines[i].key;
-            k.contains(template::T3_NOTE_MARK) || k.contains("申请人情况")
+            k.contains(template::T3_NOTE_MARK) || k.contains(template::T3_APPLICANTS)
         })
         .unwrap_or(first);
     spans.push(start..last + 1);

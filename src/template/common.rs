@@ -52,8 +52,15 @@ pub const SECTIONS: [SectionDef; 6] = [
     },
 ];
 
-/// The note printed in 表三's header; it marks the start of the table.
+/// The note printed in 表三's header (the official rule O1).
+pub const T3_NOTE: &str = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
+/// The words of the note that mark the start of the table however it is broken.
 pub const T3_NOTE_MARK: &str = "勾稽关系";
+/// 表三's header over the seven columns, and over the five kinds of organisation.
+pub const T3_APPLICANTS: &str = "申请人情况";
+pub const T3_ORGANISATIONS: &str = "法人或其他组织";
+/// The merged label over the result rows (（一）…（七）).
+pub const T3_RESULTS_GROUP: &str = "三、本年度办理结果";
 
 pub const T3_COLUMNS: [ColumnDef; 7] = [
     ColumnDef {

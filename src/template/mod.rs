@@ -8,7 +8,10 @@ mod v2021;
 
 use serde::{Deserialize, Serialize};
 
-pub use common::{SECTIONS, T3_COLUMNS, T3_NOTE_MARK, T4_COLUMNS, T4_GROUPS};
+pub use common::{
+    SECTIONS, T3_APPLICANTS, T3_COLUMNS, T3_NOTE, T3_NOTE_MARK, T3_ORGANISATIONS, T3_RESULTS_GROUP,
+    T4_COLUMNS, T4_GROUPS,
+};
 
 /// The template version a report follows (`"2019"` or `"2021"` in JSON).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
