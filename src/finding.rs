@@ -130,6 +130,10 @@ codes! {
         zh "{table}“{row}”行“{column}”列金额 {value} 未写单位，无法换算为万元",
         en "{table}: row \"{row}\", column \"{column}\": the amount {value} has no unit and cannot be stated in 万元",
         doc "The 2019 template's 采购总金额 has no unit in its header, so the unit must be written in the cell (`元` or `万元`). Without it the amount is not guessed.";
+    C008: Warning, Some("N20"), "a table has a row that is not in the template",
+        zh "{table}有模板之外的行“{found}”（{count} 个数值：{values}），未计入检查",
+        en "{table} has a row that is not in the template: \"{found}\" ({count} values: {values}), not checked",
+        doc "Provincial templates add rows (for example 其他主动公开文件) and converters insert subtotal or header rows. Such a row is not one of the template's, so its values are not checked; this finding keeps them from being dropped unseen.";
     A001: Error, Some("O1"), "申请表: 本年新收 + 上年结转 ≠ （七）总计 + 结转下年度, in a column",
         zh "申请表“{column}”列不平衡：本年新收与上年结转之和为 {reported}，办理结果总计与结转下年度之和为 {computed}",
         en "Applications table, column \"{column}\": new plus carried in is {reported}, results total plus carried out is {computed}",

@@ -190,3 +190,26 @@ fn one_cell_per_line_gives_the_same_tables() {
     assert_eq!(tables(&flat), tables(&layout));
     assert!(flat.findings.is_empty(), "{:?}", flat.findings);
 }
+
+/// A row that is none of the template's (a converter's subtotal, a provincial extra row)
+/// is reported with its values (C008), and the template's rows are read as before.
+#[test]
+fn rows_outside_the_template_are_reported_not_dropped() {
+    let src = huaian();
+    let mut lines: Vec<&str> = src.split('\n').collect();
+    // After 表二's 行政规范性文件 (line 74) and after 表三's （二）部分公开 (line 130).
+    lines.insert(130, "      其中：依申请公开小计                447         7        0        0        0    0   454");
+    lines.insert(74, "其他主动公开文件       5          0       12");
+    let result = check(lines.join("\n").as_bytes(), &Options::default()).unwrap();
+    let j = serde_json::to_value(&result).unwrap();
+    let c008 = of(&j, "C008");
+    assert_eq!(c008.len(), 2, "{:?}", codes(&j));
+    assert_eq!(c008[0]["location"]["table"], "t2");
+    assert_eq!(c008[0]["params"]["values"], "5 0 12");
+    assert_eq!(c008[1]["location"]["table"], "t3");
+    assert!(c008[1]["params"]["found"].as_str().unwrap().contains("依申请公开小计"));
+    assert_eq!(c008[1]["params"]["count"], 7);
+    assert_eq!(t3(&j, "r2")[0], 447);
+    assert_eq!(t3(&j, "r3_1")[0], 2);
+    assert!(!codes(&j).iter().any(|c| c.starts_with('A')), "{:?}", codes(&j));
+}

@@ -683,6 +683,25 @@ impl Splits<'_> {
     }
 }
 
+/// C008: a row of values inside a table that is not a row of the template.
+fn extra_row(table: TableId, raw: &RawRow, context: &str, line: &Line) -> Finding {
+    let found = if raw.own.trim().is_empty() {
+        context.trim()
+    } else {
+        raw.own.trim()
+    };
+    let found: String = found.chars().take(40).collect();
+    Finding::new(
+        Code::C008,
+        params! {
+            "found" => found,
+            "count" => raw.tokens.len(),
+            "values" => raw.tokens.iter().map(|t| t.text.clone()).collect::<Vec<_>>().join(" "),
+        },
+        Location::table(table).at(Some(line.place())),
+    )
+}
+
 /// F005: the run `tokens` was read as `values`.
 fn split_finding(tokens: &[Token], values: &[i64], location: Location) -> Finding {
     let join = |parts: Vec<String>| parts.join(" ");
@@ -1017,6 +1036,12 @@ fn read_t3(
         findings,
     );
 
+    // Value rows inside the table that are none of the template's are said, not dropped.
+    for (i, raw) in raws.iter().enumerate() {
+        if raw.at > first && raw.at < last && !matched.contains(&Some(i)) {
+            findings.push(extra_row(TableId::T3, raw, &ctx[i], &lines[raw.at]));
+        }
+    }
     let anchors = anchors_of(&raws, T3_COLUMNS.len());
     let mut table = Table::new(TableId::T3);
     table.place = Some(lines[start].place());
@@ -1346,6 +1371,8 @@ fn read_t2(
 ) -> Option<Table> {
     let mut table = Table::new(TableId::T2);
     let mut from = region.start;
+    // The lines whose values went into a row.
+    let mut used: Vec<usize> = Vec::new();
     let mut first: Option<usize> = None;
     let mut last = region.start;
     for block in def.t2 {
@@ -1389,6 +1416,7 @@ fn read_t2(
             let end = *raw_lines.last().unwrap_or(&i);
             last = last.max(end);
             from = end + 1;
+            used.extend(raw_lines.iter().copied());
             let place = lines[i].place();
             let raw = RawRow {
                 at: i,
@@ -1442,6 +1470,19 @@ fn read_t2(
     let first = first?;
     spans.push(first..last + 1);
     table.place = Some(lines[first].place());
+    // A labelled line of values among the rows that is none of the template's rows.
+    for i in first..=last {
+        let l = &lines[i];
+        if !used.contains(&i) && !l.tokens.is_empty() && !l.label.trim().is_empty() {
+            let raw = RawRow {
+                at: i,
+                last: i,
+                tokens: l.tokens.clone(),
+                own: l.label.clone(),
+            };
+            findings.push(extra_row(TableId::T2, &raw, "", l));
+        }
+    }
     Some(table)
 }
 
