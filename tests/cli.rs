@@ -322,7 +322,9 @@ fn a_directory_gives_a_result_per_file_and_a_summary() {
     assert!(run.stdout.ends_with("\n    }\n  }\n]\n"), "{}", run.stdout);
 
     let run = nianbao(&["check", "--lang", "en", "--format", "ndjson", &root]);
-    let lines: Vec<Value> = run.stdout.lines().map(json).collect();
+    let mut lines: Vec<Value> = run.stdout.lines().map(json).collect();
+    // In the order the files finish: the same entries once sorted.
+    lines.sort_by_key(|l| l["file"].as_str().unwrap_or_default().to_string());
     assert_eq!(
         Some(&lines),
         entries.as_array(),
@@ -340,6 +342,201 @@ fn several_files_are_a_batch_even_when_all_read() {
     assert_eq!(entries.as_array().map(Vec::len), Some(2));
     let run = nianbao(&["check", "--lang", "en", &json_file, &json_file]);
     assert!(run.stdout.contains("2 files: "), "{}", run.stdout);
+}
+
+/// The fixtures copied `copies` times each, plus `bad-N.bin` (binary) and `empty-N.txt` for
+/// each copy: `4 * copies` files, `2 * copies` of them unreadable.
+fn big_batch_dir(copies: usize) -> tempfile::TempDir {
+    let dir = temp_dir();
+    let minhe = std::fs::read(fixture("minhe-2020.txt")).expect("fixture");
+    let huaian =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/huaian-2024.txt"))
+            .expect("fixture");
+    for i in 0..copies {
+        temp_file(&dir, &format!("minhe-{i:02}.txt"), &minhe);
+        temp_file(&dir, &format!("sub/huaian-{i:02}.txt"), &huaian);
+        temp_file(&dir, &format!("bad-{i:02}.bin"), b"\x00\x01\x02\x03binary");
+        temp_file(&dir, &format!("sub/deeper/empty-{i:02}.txt"), b"");
+    }
+    dir
+}
+
+/// The NDJSON lines of a run, each parsed, sorted by file.
+fn ndjson_sorted(stdout: &str) -> Vec<Value> {
+    let mut lines: Vec<Value> = stdout.lines().map(json).collect();
+    lines.sort_by_key(|l| l["file"].as_str().unwrap_or_default().to_string());
+    lines
+}
+
+#[test]
+fn a_large_batch_gives_one_line_per_file_whatever_the_jobs() {
+    let dir = big_batch_dir(6);
+    let root = dir.path().display().to_string();
+    let run = nianbao(&["check", "-f", "ndjson", "--jobs", "4", &root]);
+    assert_eq!(run.code, Some(2), "unreadable files fail the run");
+    let lines = ndjson_sorted(&run.stdout);
+    assert_eq!(lines.len(), 24, "{}", run.stdout);
+    let files: std::collections::BTreeSet<&str> =
+        lines.iter().filter_map(|l| l["file"].as_str()).collect();
+    assert_eq!(files.len(), 24, "each file once");
+    let errors: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l["error"]["code"].as_str())
+        .collect();
+    assert_eq!(errors.len(), 12);
+    assert_eq!(errors.iter().filter(|c| **c == "binary").count(), 6);
+    assert_eq!(errors.iter().filter(|c| **c == "empty").count(), 6);
+    for l in &lines {
+        assert!(
+            l["result"].is_object() != l["error"].is_object(),
+            "a result or an error: {l}"
+        );
+        if let Some(m) = l["error"]["message"].as_str() {
+            let file = l["file"].as_str().unwrap_or_default();
+            assert!(
+                run.stderr.contains(&format!("nianbao: {file}: {m}")),
+                "{}",
+                run.stderr
+            );
+        }
+    }
+    // The summary goes to stderr, stdout stays NDJSON.
+    assert!(
+        run.stderr
+            .contains("共 24 个文件：6 个通过，6 个有错误，12 个无法读取"),
+        "{}",
+        run.stderr
+    );
+
+    let one = nianbao(&["check", "-f", "ndjson", "--jobs", "1", &root]);
+    assert_eq!(one.code, Some(2));
+    assert_eq!(
+        ndjson_sorted(&one.stdout),
+        lines,
+        "--jobs 1 and --jobs 4 agree"
+    );
+
+    // Human and JSON outputs stay in the order of the paths, whatever the jobs.
+    for format in ["human", "json"] {
+        let a = nianbao(&["check", "-f", format, "--jobs", "1", &root]);
+        let b = nianbao(&["check", "-f", format, "--jobs", "4", &root]);
+        assert_eq!(a.stdout, b.stdout, "--format {format}");
+        assert_eq!(a.stderr, b.stderr, "--format {format}");
+    }
+}
+
+#[test]
+fn the_summary_counts_files_and_codes_by_frequency() {
+    let dir = big_batch_dir(3);
+    let root = dir.path().display().to_string();
+    let run = nianbao(&["check", "--lang", "en", "-f", "json", &root]);
+    let entries = json(&run.stdout);
+    let entries = entries.as_array().expect("an array");
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for f in entries
+        .iter()
+        .flat_map(|e| e["result"]["findings"].as_array().into_iter().flatten())
+    {
+        *counts
+            .entry(f["code"].as_str().unwrap_or_default().into())
+            .or_default() += 1;
+    }
+    let valid = entries
+        .iter()
+        .filter(|e| e["result"]["valid"] == true)
+        .count();
+    let invalid = entries
+        .iter()
+        .filter(|e| e["result"]["valid"] == false)
+        .count();
+    let summary = format!("12 files: {valid} valid, {invalid} with errors, 6 unreadable");
+    assert!(run.stderr.contains(&summary), "{summary}\n{}", run.stderr);
+    // Each code with its count, the most frequent first.
+    let mut last = usize::MAX;
+    let mut seen = 0;
+    for line in run.stderr.lines().filter(|l| l.starts_with("  ")) {
+        let mut words = line.split_whitespace();
+        let (code, _severity, n) = (words.next(), words.next(), words.next());
+        let n: usize = n.and_then(|n| n.parse().ok()).expect("a count");
+        let code = code.expect("a code");
+        assert_eq!(counts.get(code), Some(&n), "{line}");
+        assert!(n <= last, "sorted by count: {}", run.stderr);
+        last = n;
+        seen += 1;
+    }
+    assert_eq!(seen, counts.len(), "{}", run.stderr);
+    // --quiet keeps stderr to the unreadable files.
+    let quiet = nianbao(&["check", "-q", "-f", "ndjson", &root]);
+    assert!(
+        quiet.stderr.lines().all(|l| l.starts_with("nianbao: ")),
+        "{}",
+        quiet.stderr
+    );
+}
+
+#[test]
+fn no_progress_bar_off_a_terminal() {
+    let dir = big_batch_dir(2);
+    let root = dir.path().display().to_string();
+    for format in ["human", "ndjson"] {
+        let run = nianbao(&["check", "-f", format, &root]);
+        for mark in ["\r", "\x1b", "ETA", "█", "/8 files"] {
+            assert!(!run.stderr.contains(mark), "{mark:?} in {}", run.stderr);
+        }
+    }
+}
+
+#[test]
+fn html_summary_is_self_contained_and_escaped() {
+    let dir = big_batch_dir(2);
+    let minhe = std::fs::read_to_string(fixture("minhe-2020.txt")).expect("fixture");
+    let rest: String = minhe.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    let hostile = format!("<script>alert(1)</script>县2020年政府信息公开工作年度报告\n{rest}");
+    temp_file(&dir, "hostile.txt", hostile.as_bytes());
+    let root = dir.path().display().to_string();
+    let page_path = dir.path().with_extension("html");
+    let page_arg = page_path.display().to_string();
+    let run = nianbao(&["check", "-f", "ndjson", "--html", &page_arg, &root]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    let page = std::fs::read_to_string(&page_path).expect("the page is written");
+    let _ = std::fs::remove_file(&page_path);
+    // The agency read from the hostile title is in the page, escaped, never as markup.
+    let hostile_agency = run
+        .stdout
+        .lines()
+        .map(json)
+        .find(|l| {
+            l["file"]
+                .as_str()
+                .is_some_and(|f| f.ends_with("hostile.txt"))
+        })
+        .and_then(|l| l["result"]["agency"].as_str().map(String::from))
+        .expect("the hostile report is read");
+    assert!(hostile_agency.contains("<script>"), "{hostile_agency}");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;县"),
+        "escaped"
+    );
+    assert!(!page.contains("<script>alert"), "never injected");
+    assert_eq!(
+        page.matches("<script").count(),
+        1,
+        "only the page's own script"
+    );
+    // Every file, the chart, the totals; nothing fetched from elsewhere.
+    for l in run.stdout.lines().map(json) {
+        let file = l["file"].as_str().expect("file");
+        assert!(
+            page.contains(&format!("<summary>{file}</summary>")),
+            "{file}"
+        );
+    }
+    assert!(page.contains("<svg id=\"chart\""), "the chart");
+    assert!(page.contains("<b class=\"\">9</b>文件"), "the totals");
+    assert!(page.contains("C006"), "codes");
+    for external in ["src=", "href=", "@import", "url("] {
+        assert!(!page.contains(external), "{external}");
+    }
 }
 
 #[test]

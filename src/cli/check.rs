@@ -1,17 +1,28 @@
-//! `nianbao check`: reads each input, checks it with the library and writes its result as
-//! it finishes — human diagnostics, one JSON result (or an array of them), or NDJSON — then,
-//! for a batch, the summary; and sets the exit status.
+//! `nianbao check`: reads the inputs on a pool of threads (`--jobs`), checks each with the
+//! library and writes its result — human diagnostics, one JSON result (or an array of them),
+//! or NDJSON — then, for a batch, the summary (and the `--html` report); and sets the exit
+//! status.
+//!
+//! Workers take the inputs in order and render each result themselves; the main thread
+//! writes what they send. NDJSON is written in completion order, a line as each file
+//! finishes; the human and JSON outputs keep the order of the inputs (sorted paths), the
+//! workers never running more than a window ahead of what has been written, so that memory
+//! stays bounded however many files there are.
 
-use std::collections::BTreeMap;
-use std::io::{self, Write};
+use std::collections::{BTreeMap, VecDeque};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
 use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nianbao::{check_ingested, ingest, CheckResult, Code, Lang, Options};
 use serde::Serialize;
 
-use super::inputs::{self, ReadError};
-use super::{human, Status};
+use super::inputs::{self, Input, ReadError};
+use super::{html, human, Status};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -23,6 +34,20 @@ pub struct CheckArgs {
     /// How to print results.
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
+
+    /// How many files to check at once (default: one per core).
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    jobs: Option<u32>,
+
+    /// Also write a self-contained HTML summary of the run to FILE: one row per report,
+    /// sortable, each expanding to its findings, and a chart of the most frequent codes.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+
+    /// No progress bar (shown only when stderr is a terminal), and for `json` and `ndjson`
+    /// no summary on stderr.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -33,7 +58,7 @@ enum OutputFormat {
     /// `{"file", "result"}` or `{"file", "error": {"code", "message"}}`.
     Json,
     /// One compact JSON line per input, `{"file", "result"}` or `{"file", "error"}`, written
-    /// as each input finishes.
+    /// as each input finishes (in the order they finish).
     Ndjson,
 }
 
@@ -53,7 +78,7 @@ struct ErrorEntry {
     message: String,
 }
 
-/// What a batch counts for its summary.
+/// What a batch counts for its summary: counts only, never the results.
 #[derive(Debug, Default)]
 pub struct Tally {
     pub files: usize,
@@ -64,85 +89,344 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, outcome: &Result<CheckResult, ReadError>) {
+    fn add(&mut self, done: &Done) {
         self.files += 1;
-        match outcome {
-            Ok(r) if r.valid => self.valid += 1,
-            Ok(_) => self.with_errors += 1,
+        match &done.outcome {
+            Ok(true) => self.valid += 1,
+            Ok(false) => self.with_errors += 1,
             Err(_) => self.unreadable += 1,
         }
-        for f in outcome.iter().flat_map(|r| &r.findings) {
-            *self.by_code.entry(f.code).or_default() += 1;
+        for code in &done.codes {
+            *self.by_code.entry(*code).or_default() += 1;
         }
+    }
+
+    /// The codes found, the most frequent first (then in code order).
+    pub fn codes_by_count(&self) -> Vec<(Code, usize)> {
+        let mut codes: Vec<_> = self.by_code.iter().map(|(c, n)| (*c, *n)).collect();
+        codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        codes
+    }
+}
+
+/// What a worker sends back for one input: its output already rendered, and what the
+/// summary, the exit status and the HTML report need of it.
+struct Done {
+    index: usize,
+    name: String,
+    /// Whether the report is valid, or why it was not read.
+    outcome: Result<bool, ReadError>,
+    /// The code of each finding.
+    codes: Vec<Code>,
+    /// What is written for it on standard output (may be empty).
+    text: String,
+    html: Option<html::Row>,
+}
+
+/// How a worker renders a result.
+#[derive(Clone, Copy)]
+struct Render {
+    format: OutputFormat,
+    batch: bool,
+    lang: Lang,
+    html: bool,
+}
+
+/// The inputs not yet taken, handed out in order; in an ordered output no further than
+/// `window` past the first one not yet written.
+struct Queue {
+    state: Mutex<QueueState>,
+    ready: Condvar,
+}
+
+struct QueueState {
+    inputs: VecDeque<Input>,
+    next: usize,
+    /// Inputs from this index on wait (`usize::MAX`: no limit).
+    limit: usize,
+    stopped: bool,
+}
+
+impl Queue {
+    fn take(&self) -> Option<(usize, Input)> {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if s.stopped {
+                return None;
+            }
+            if s.next < s.limit {
+                let input = s.inputs.pop_front()?;
+                s.next += 1;
+                return Some((s.next - 1, input));
+            }
+            s = self.ready.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn set_limit(&self, limit: usize) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if limit > s.limit {
+            s.limit = limit;
+            self.ready.notify_all();
+        }
+    }
+
+    fn stop(&self) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.stopped = true;
+        self.ready.notify_all();
     }
 }
 
 pub fn run(args: &CheckArgs, lang: Lang, status: &mut Status) -> io::Result<()> {
     let (inputs, batch) = inputs::expand(&args.files);
-    let options = Options { lang };
+    let total = inputs.len();
+    let jobs = args
+        .jobs
+        .map(|n| n as usize)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, total.max(1));
+    let render = Render {
+        format: args.format,
+        batch,
+        lang,
+        html: args.html.is_some(),
+    };
+    let ordered = args.format != OutputFormat::Ndjson;
+    let window = jobs * 8;
+    let queue = Queue {
+        state: Mutex::new(QueueState {
+            inputs: inputs.into(),
+            next: 0,
+            limit: if ordered { window } else { usize::MAX },
+            stopped: false,
+        }),
+        ready: Condvar::new(),
+    };
+    let progress = progress_bar(batch && !args.quiet, total);
+    let mut html_rows = Vec::new();
+    let mut tally = Tally::default();
+
+    let written = std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<Done>(jobs * 2);
+        for _ in 0..jobs {
+            let tx = tx.clone();
+            let queue = &queue;
+            scope.spawn(move || {
+                while let Some((index, input)) = queue.take() {
+                    if tx.send(work(index, input, render)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let result = write_all(
+            &rx,
+            args.format,
+            batch,
+            lang,
+            &queue,
+            window,
+            &progress,
+            status,
+            &mut tally,
+            &mut html_rows,
+        );
+        // On an error of ours (a closed pipe) the workers stop at their next input.
+        queue.stop();
+        drop(rx);
+        result
+    });
+    progress.finish_and_clear();
+    written?;
+
+    if batch {
+        match args.format {
+            OutputFormat::Human => {
+                let mut out = anstream::stdout().lock();
+                human::render_tally(&mut out, &tally, lang)?;
+                out.flush()?;
+            }
+            // Standard output stays machine-readable.
+            OutputFormat::Json | OutputFormat::Ndjson if !args.quiet => {
+                let mut err = anstream::stderr().lock();
+                human::render_tally(&mut err, &tally, lang)?;
+            }
+            _ => {}
+        }
+    }
+    if let Some(path) = &args.html {
+        html_rows.sort_by(|a: &html::Row, b| a.file.cmp(&b.file));
+        let page = html::page(&html_rows, &tally, lang);
+        if let Err(e) = std::fs::write(path, page) {
+            let _ = writeln!(io::stderr(), "nianbao: {}: {e}", path.display());
+            *status = Status::Unreadable;
+        }
+    }
+    Ok(())
+}
+
+/// The progress bar on stderr: only for a batch, only on a terminal.
+fn progress_bar(wanted: bool, total: usize) -> ProgressBar {
+    if !wanted || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} files  {per_sec}  ETA {eta}")
+    {
+        bar.set_style(style.progress_chars("█▉▊▋▌▍▎▏ "));
+    }
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// The main thread's part: writes each result as it may be written, in the order of the
+/// inputs or of completion.
+#[allow(clippy::too_many_arguments)]
+fn write_all(
+    rx: &mpsc::Receiver<Done>,
+    format: OutputFormat,
+    batch: bool,
+    lang: Lang,
+    queue: &Queue,
+    window: usize,
+    progress: &ProgressBar,
+    status: &mut Status,
+    tally: &mut Tally,
+    html_rows: &mut Vec<html::Row>,
+) -> io::Result<()> {
     // Colour only for people: anstream drops it off a terminal or under NO_COLOR.
-    let mut out: Box<dyn Write> = match args.format {
+    let mut out: Box<dyn Write> = match format {
         OutputFormat::Human => Box::new(anstream::stdout().lock()),
         OutputFormat::Json | OutputFormat::Ndjson => Box::new(io::stdout().lock()),
     };
-    let mut tally = Tally::default();
-    let mut first = true;
-    if batch && args.format == OutputFormat::Json {
+    let ordered = format != OutputFormat::Ndjson;
+    if batch && format == OutputFormat::Json {
         write!(out, "[")?;
     }
-    for input in inputs {
-        let name = input.name.clone();
-        let mut source = String::new();
-        let outcome = input
-            .read()
-            .and_then(|bytes| guarded(|| ingest(&bytes))?.map_err(ReadError::from))
-            .and_then(|mut ingested| {
-                source = std::mem::take(&mut ingested.source);
-                guarded(|| check_ingested(ingested, &options))
+    let mut first = true;
+    let mut waiting: BTreeMap<usize, Done> = BTreeMap::new();
+    let mut written = 0;
+    for done in rx {
+        progress.inc(1);
+        let ready: Vec<Done> = if ordered {
+            waiting.insert(done.index, done);
+            let mut ready = Vec::new();
+            while let Some(d) = waiting.remove(&written) {
+                written += 1;
+                ready.push(d);
+            }
+            queue.set_limit(written + window);
+            ready
+        } else {
+            vec![done]
+        };
+        for mut d in ready {
+            *status = status.worst(match &d.outcome {
+                Ok(true) => Status::Clean,
+                Ok(false) => Status::Errors,
+                Err(_) => Status::Unreadable,
             });
-        *status = status.worst(match &outcome {
-            Ok(r) if r.valid => Status::Clean,
-            Ok(_) => Status::Errors,
-            Err(_) => Status::Unreadable,
-        });
-        tally.add(&outcome);
-        if let Err(e) = &outcome {
-            out.flush()?;
-            inputs::report_unreadable(&name, e, lang);
-        }
-        match (args.format, &outcome) {
-            (OutputFormat::Human, Ok(result)) => {
-                if !first {
-                    writeln!(out)?;
+            tally.add(&d);
+            if let Some(row) = d.html.take() {
+                html_rows.push(row);
+            }
+            progress.suspend(|| -> io::Result<()> {
+                if let Err(e) = &d.outcome {
+                    out.flush()?;
+                    inputs::report_unreadable(&d.name, e, lang);
                 }
-                human::render_result(&mut out, &name, result, &source, lang)?
-            }
-            (OutputFormat::Human, Err(_)) => {}
-            (OutputFormat::Json, Ok(result)) if !batch => {
-                writeln!(out, "{}", to_json(result, true)?)?
-            }
-            // One input, not read: the message on stderr is all there is.
-            (OutputFormat::Json, Err(_)) if !batch => {}
-            (OutputFormat::Json, _) => {
-                // The array written element by element, laid out as `to_string_pretty`
-                // lays out the whole array (JSON strings hold no raw line breaks).
-                let entry = to_json(&entry(&name, &outcome, lang), true)?;
-                let sep = if first { "" } else { "," };
-                write!(out, "{sep}\n  {}", entry.replace('\n', "\n  "))?;
-            }
-            (OutputFormat::Ndjson, _) => {
-                writeln!(out, "{}", to_json(&entry(&name, &outcome, lang), false)?)?;
-                out.flush()?;
-            }
+                match format {
+                    OutputFormat::Human => {
+                        if !d.text.is_empty() && !first {
+                            writeln!(out)?;
+                        }
+                        out.write_all(d.text.as_bytes())?;
+                    }
+                    OutputFormat::Json if batch => {
+                        let sep = if first { "" } else { "," };
+                        write!(out, "{sep}\n  {}", d.text)?;
+                    }
+                    OutputFormat::Json => out.write_all(d.text.as_bytes())?,
+                    OutputFormat::Ndjson => {
+                        out.write_all(d.text.as_bytes())?;
+                        out.flush()?;
+                    }
+                }
+                Ok(())
+            })?;
+            first = false;
         }
-        first = false;
     }
-    match args.format {
-        OutputFormat::Json if batch => writeln!(out, "{}]", if first { "" } else { "\n" })?,
-        OutputFormat::Human if batch => human::render_tally(&mut out, &tally, lang)?,
-        _ => {}
+    if batch && format == OutputFormat::Json {
+        writeln!(out, "{}]", if first { "" } else { "\n" })?;
     }
     out.flush()
+}
+
+/// A worker's part: reads, checks and renders one input.
+fn work(index: usize, input: Input, render: Render) -> Done {
+    let name = input.name.clone();
+    let options = Options { lang: render.lang };
+    let mut source = String::new();
+    let outcome = input
+        .read()
+        .and_then(|bytes| guarded(|| ingest(&bytes))?.map_err(ReadError::from))
+        .and_then(|mut ingested| {
+            source = std::mem::take(&mut ingested.source);
+            guarded(|| check_ingested(ingested, &options))
+        });
+    let text = rendered(&name, &outcome, &source, render).unwrap_or_else(|e| {
+        // Rendering into memory fails only on a bug; the entry says so.
+        format!("nianbao: {name}: {e}\n")
+    });
+    let html = render
+        .html
+        .then(|| html::Row::new(&name, &outcome, render.lang));
+    let codes = outcome
+        .iter()
+        .flat_map(|r| &r.findings)
+        .map(|f| f.code)
+        .collect();
+    Done {
+        index,
+        name,
+        outcome: outcome.map(|r| r.valid),
+        codes,
+        text,
+        html,
+    }
+}
+
+/// What is written on standard output for one input.
+fn rendered(
+    name: &str,
+    outcome: &Result<CheckResult, ReadError>,
+    source: &str,
+    render: Render,
+) -> io::Result<String> {
+    let lang = render.lang;
+    Ok(match (render.format, outcome) {
+        (OutputFormat::Human, Ok(result)) => {
+            let mut buf = Vec::new();
+            human::render_result(&mut buf, name, result, source, lang)?;
+            String::from_utf8(buf).map_err(io::Error::other)?
+        }
+        (OutputFormat::Human, Err(_)) => String::new(),
+        (OutputFormat::Json, Ok(result)) if !render.batch => {
+            format!("{}\n", to_json(result, true)?)
+        }
+        // One input, not read: the message on stderr is all there is.
+        (OutputFormat::Json, Err(_)) if !render.batch => String::new(),
+        // The array written element by element, laid out as `to_string_pretty` lays out
+        // the whole array (JSON strings hold no raw line breaks).
+        (OutputFormat::Json, _) => {
+            to_json(&entry(name, outcome, lang), true)?.replace('\n', "\n  ")
+        }
+        (OutputFormat::Ndjson, _) => format!("{}\n", to_json(&entry(name, outcome, lang), false)?),
+    })
 }
 
 /// Runs the library so that a bug of it on one input fails that input, not the batch.

@@ -106,7 +106,7 @@ fn render_finding(
 }
 
 /// The keys of a location as the JSON names them: `t3.r7.total`, `t2.art20_1.regulations`.
-fn location_keys(loc: &Location) -> String {
+pub fn location_keys(loc: &Location) -> String {
     let keys: Vec<&str> = match loc.table {
         Some(_) => [loc.table, loc.block, loc.row, loc.column]
             .into_iter()
@@ -257,7 +257,8 @@ fn render_counts(
     )
 }
 
-/// After a batch: files read, valid, with errors, unreadable; then each code found.
+/// After a batch: files read, valid, with errors, unreadable; then each code found, the
+/// most frequent first.
 pub fn render_tally(out: &mut dyn Write, t: &Tally, lang: Lang) -> io::Result<()> {
     writeln!(out)?;
     match lang {
@@ -282,7 +283,8 @@ pub fn render_tally(out: &mut dyn Write, t: &Tally, lang: Lang) -> io::Result<()
         .map(|n| n.to_string().len())
         .max()
         .unwrap_or(1);
-    for (code, n) in &t.by_code {
+    // The most frequent first.
+    for (code, n) in t.codes_by_count() {
         let def = code.def();
         let sev = severity_style(def.severity);
         writeln!(

@@ -4,6 +4,7 @@
 
 mod check;
 mod human;
+mod html;
 mod inputs;
 mod rules;
 
