@@ -92,6 +92,13 @@ enum Command {
 
     /// Print the JSON Schema (draft 2020-12) of the canonical report or of a check result.
     Schema(SchemaArgs),
+
+    /// Serve the HTTP JSON API (POST /v1/check …) until SIGTERM or Ctrl-C.
+    #[command(long_about = "Serve the HTTP JSON API for server-side intake verification: \
+        POST /v1/check answers exactly what `check --format json` prints for the same \
+        report. Settings by flags or environment variables; SIGTERM or Ctrl-C stop accepting \
+        and finish the requests in flight. Logs go to stderr, one line per request.")]
+    Serve(crate::server::ServeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -158,6 +165,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args, lang, &mut status),
         Command::Normalize(args) => normalize(&args, lang, &mut status),
         Command::Rules(args) => rules::run(&args, lang),
+        Command::Serve(args) => return crate::server::run(&args),
         Command::Schema(args) => print_json(&match args.which {
             Which::Report => nianbao::schema::report_schema(),
             Which::Result => nianbao::schema::result_schema(),
