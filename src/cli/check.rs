@@ -274,9 +274,17 @@ fn progress_bar(wanted: bool, total: usize) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
     if let Ok(style) =
-        ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} files  {per_sec}  ETA {eta}")
+        ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} files  {rate}  ETA {eta}")
     {
-        bar.set_style(style.progress_chars("█▉▊▋▌▍▎▏ "));
+        let style = style
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0} files/s", state.per_sec());
+                },
+            )
+            .progress_chars("█▉▊▋▌▍▎▏ ");
+        bar.set_style(style);
     }
     bar.enable_steady_tick(Duration::from_millis(200));
     bar

@@ -124,6 +124,7 @@ const SCRIPT: &str = r#"
 (function(){
   var table=document.getElementById('reports');
   var heads=table.tHead.rows[0].cells;
+  function num(v){var n=parseFloat(v);return isNaN(n)?-1:n;}
   Array.prototype.forEach.call(heads,function(th,i){
     th.tabIndex=0;
     function sort(){
@@ -135,7 +136,7 @@ const SCRIPT: &str = r#"
       var rows=Array.prototype.slice.call(body.rows);
       rows.sort(function(a,b){
         var x=a.cells[i].dataset.v, y=b.cells[i].dataset.v, c;
-        if(numeric){c=(parseFloat(x)||-1)-(parseFloat(y)||-1);}
+        if(numeric){c=num(x)-num(y);}
         else{c=x<y?-1:x>y?1:0;}
         return asc?c:-c;
       });
@@ -223,8 +224,7 @@ fn report_row(h: &mut String, row: &Row, lang: Lang) {
         Some((code, message)) => {
             let _ = write!(
                 h,
-                "<p class=\"warn\">{} <code>{}</code>: {}</p>",
-                s("无法读取", "Unreadable"),
+                "<p class=\"warn\"><code>{}</code> {}</p>",
                 escape(code),
                 escape(message)
             );
@@ -310,7 +310,15 @@ fn chart(h: &mut String, tally: &Tally, lang: Lang) {
             _ => "#1565c0",
         };
         let label = format!("{} {}", def.code, def.summary);
-        let short: String = label.chars().take(52).collect();
+        // Cut to what fits beside the bars (a CJK character is two columns wide).
+        let mut cols = 0;
+        let short: String = label
+            .chars()
+            .take_while(|c| {
+                cols += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+                cols <= 50
+            })
+            .collect();
         let short = if short.len() < label.len() {
             format!("{short}…")
         } else {
