@@ -258,8 +258,10 @@ pub fn run(args: &CheckArgs, lang: Lang, status: &mut Status) -> io::Result<()> 
     }
     if let Some(path) = &args.html {
         html_rows.sort_by(|a: &html::Row, b| a.file.cmp(&b.file));
-        let page = html::page(&html_rows, &tally, lang);
-        if let Err(e) = std::fs::write(path, page) {
+        let written = std::fs::File::create(path).and_then(|file| {
+            html::write_page(&mut io::BufWriter::new(file), &html_rows, &tally, lang)
+        });
+        if let Err(e) = written {
             let _ = writeln!(io::stderr(), "nianbao: {}: {e}", path.display());
             *status = Status::Unreadable;
         }

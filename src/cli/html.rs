@@ -5,6 +5,7 @@
 //! names, agencies, messages) is escaped here, never written as HTML.
 
 use std::fmt::Write as _;
+use std::io;
 
 use nianbao::{CheckResult, Lang};
 
@@ -148,8 +149,13 @@ const SCRIPT: &str = r#"
 })();
 "#;
 
-/// The page.
-pub fn page(rows: &[Row], tally: &Tally, lang: Lang) -> String {
+/// Writes the page, a row at a time.
+pub fn write_page(
+    out: &mut dyn io::Write,
+    rows: &[Row],
+    tally: &Tally,
+    lang: Lang,
+) -> io::Result<()> {
     let s = |zh, en| say(lang, zh, en);
     let mut h = String::new();
     let title = s(
@@ -203,12 +209,17 @@ pub fn page(rows: &[Row], tally: &Tally, lang: Lang) -> String {
         let _ = write!(h, "<th scope=\"col\"{ty}>{label}</th>");
     }
     h.push_str("</tr></thead>\n<tbody>\n");
+    out.write_all(h.as_bytes())?;
     for row in rows {
+        h.clear();
         report_row(&mut h, row, lang);
+        out.write_all(h.as_bytes())?;
     }
-    h.push_str("</tbody>\n</table>\n");
-    let _ = write!(h, "<script>{SCRIPT}</script>\n</body>\n</html>\n");
-    h
+    write!(
+        out,
+        "</tbody>\n</table>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
+    )?;
+    out.flush()
 }
 
 fn report_row(h: &mut String, row: &Row, lang: Lang) {
