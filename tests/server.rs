@@ -754,6 +754,17 @@ fn the_openapi_document_describes_the_live_api() {
             }
         }
     }
+    // Valid against the OpenAPI 3.1 schema (tests/fixtures/openapi-3.1.schema.json, the
+    // OpenAPI Initiative's schema of 2022-10-07 as openapi-spec-validator ships it).
+    let meta: Value = serde_json::from_slice(&read("tests/fixtures/openapi-3.1.schema.json"))
+        .expect("the OpenAPI 3.1 schema");
+    let oas = jsonschema::validator_for(&meta).expect("the OpenAPI 3.1 schema compiles");
+    let errors: Vec<String> = oas.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "not OpenAPI 3.1: {errors:?}");
+    let mut broken = doc.clone();
+    broken["paths"]["/healthz"]["get"]["responses"] = serde_json::json!("none");
+    assert!(!oas.is_valid(&broken), "the OpenAPI schema checks nothing");
+
     // Every $ref anywhere resolves.
     fn refs(v: &Value, out: &mut Vec<String>) {
         match v {
