@@ -487,6 +487,15 @@ fn no_progress_bar_off_a_terminal() {
 }
 
 #[test]
+fn jobs_must_be_at_least_one() {
+    let run = nianbao(&["check", "--jobs", "0", &minhe()]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    let run = nianbao(&["check", "--jobs", "3", "-f", "json", &minhe()]);
+    assert_eq!(run.code, Some(1), "one file, more jobs than files");
+    assert_eq!(json(&run.stdout)["year"], 2020);
+}
+
+#[test]
 fn html_summary_is_self_contained_and_escaped() {
     let dir = big_batch_dir(2);
     let minhe = std::fs::read_to_string(fixture("minhe-2020.txt")).expect("fixture");
