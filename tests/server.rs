@@ -607,6 +607,35 @@ fn sigterm_finishes_the_requests_in_flight_then_exits_0() {
 }
 
 #[test]
+fn a_stalled_connection_does_not_hold_the_shutdown() {
+    let mut server = Server::start(&["--timeout", "1"]);
+    // Headers never finished, and an idle keep-alive connection.
+    let mut stalled = TcpStream::connect(&server.addr).unwrap();
+    stalled
+        .write_all(b"POST /v1/check HTTP/1.1\r\nHost: x")
+        .unwrap();
+    let mut idle = TcpStream::connect(&server.addr).unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut buf = [0u8; 12];
+    idle.read_exact(&mut buf).unwrap();
+    assert_eq!(&buf, b"HTTP/1.1 200");
+    let start = Instant::now();
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = server
+        .wait(Duration::from_secs(15))
+        .expect("the server exits despite the stalled connection");
+    assert_eq!(status.code(), Some(0), "{}", server.logs());
+    assert!(start.elapsed() < Duration::from_secs(10));
+    drop((stalled, idle));
+}
+
+#[test]
 fn beyond_max_in_flight_answers_503_with_retry_after() {
     let server = Server::start(&["--max-in-flight", "1"]);
     let minhe = read(MINHE);

@@ -125,3 +125,29 @@ pub fn say(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
         Lang::En => en,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_reports_are_422_and_too_large_413() {
+        let e = ApiError::input(&InputError::Empty, Lang::En);
+        assert_eq!(
+            (e.status, e.code.as_ref()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "empty")
+        );
+        assert_eq!(e.message, InputError::Empty.to_string());
+        let e = ApiError::input(&InputError::Binary, Lang::Zh);
+        assert_eq!(e.message, InputError::Binary.message_zh());
+        let big = InputError::TooLarge {
+            bytes: 30 << 20,
+            limit: 20 << 20,
+        };
+        let e = ApiError::input(&big, Lang::Zh);
+        assert_eq!(
+            (e.status, e.code.as_ref()),
+            (StatusCode::PAYLOAD_TOO_LARGE, "too_large")
+        );
+    }
+}

@@ -15,13 +15,16 @@ mod api;
 mod error;
 mod openapi;
 
+use std::future::IntoFuture;
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::ValueEnum;
 use nianbao::ingest::MAX_INPUT_BYTES;
+use tokio::sync::Notify;
 use tracing_subscriber::EnvFilter;
 
 pub use api::Settings;
@@ -151,11 +154,25 @@ async fn serve(addr: &str, settings: Settings) -> Result<(), String> {
     drop(out);
     tracing::info!(addr = %local, max_body = settings.max_body, timeout_s = settings.timeout.as_secs(),
         max_in_flight = settings.max_in_flight, "listening");
-    axum::serve(listener, api::router(settings))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))?;
-    tracing::info!("stopped: every request in flight was answered");
+    // After the signal, the requests in flight have their timeout (then they are answered
+    // 408 anyway) and a second more; a connection that never completes its request
+    // (headers half sent, say) does not hold the process beyond that.
+    let grace = settings.timeout + Duration::from_secs(1);
+    let stopping = Arc::new(Notify::new());
+    let signalled = stopping.clone();
+    let serving = axum::serve(listener, api::router(settings)).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        signalled.notify_one();
+    });
+    tokio::select! {
+        served = serving.into_future() => {
+            served.map_err(|e| format!("server error: {e}"))?;
+            tracing::info!("stopped: every request in flight was answered");
+        }
+        _ = async { stopping.notified().await; tokio::time::sleep(grace).await } => {
+            tracing::warn!(grace_s = grace.as_secs(), "stopped: connections still open after the grace period were closed");
+        }
+    }
     Ok(())
 }
 
