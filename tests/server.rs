@@ -515,7 +515,10 @@ fn requests_are_logged_with_their_id() {
             .call(),
     );
     assert_eq!(mine.header("x-request-id"), Some("portal-42"));
-    std::thread::sleep(Duration::from_millis(200));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !server.logs().contains("portal-42") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let logs = server.logs();
     for id in [id.as_str(), "portal-42"] {
         let line = logs
@@ -559,7 +562,7 @@ fn finish(mut s: TcpStream, body: &[u8]) -> (u16, String) {
 #[test]
 fn sigterm_finishes_the_requests_in_flight_then_exits_0() {
     const N: usize = 20;
-    let mut server = Server::start(&[]);
+    let mut server = Server::start(&["--max-in-flight", &N.to_string()]);
     let minhe = Arc::new(read(MINHE));
     let expected = cli_check(&fixture(MINHE), "zh");
     let started = Arc::new(Barrier::new(N + 1));
@@ -577,8 +580,16 @@ fn sigterm_finishes_the_requests_in_flight_then_exits_0() {
         })
         .collect();
     started.wait();
-    // Every request is being read by the server when the signal comes.
-    std::thread::sleep(Duration::from_millis(500));
+    // Every request is in its handler when the signal comes: all N places in flight are
+    // taken when one more check is refused with 503.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while server.post("/v1/check", None, b"").status != 503 {
+        assert!(
+            Instant::now() < deadline,
+            "the requests never all reached the server"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let pid = server.child.id().to_string();
     assert!(Command::new("kill")
         .args(["-TERM", &pid])
@@ -640,8 +651,19 @@ fn beyond_max_in_flight_answers_503_with_retry_after() {
     let server = Server::start(&["--max-in-flight", "1"]);
     let minhe = read(MINHE);
     let held = half_sent(&server.addr, "/v1/check", &minhe);
-    std::thread::sleep(Duration::from_millis(300));
-    let busy = server.post("/v1/check", Some("text/plain"), &minhe);
+    // Once the held request is in its handler, the next check is refused.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let busy = loop {
+        let a = server.post("/v1/check", Some("text/plain"), &minhe);
+        if a.status != 200 {
+            break a;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the held request never reached the server"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
     busy.error(503, "overloaded");
     assert_eq!(busy.header("retry-after"), Some("1"));
     // Cheap routes are not counted.

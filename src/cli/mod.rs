@@ -30,7 +30,8 @@ Examples:
   nianbao check --format json report.txt   the result as JSON (nianbao schema result)
   pdftotext -layout report.pdf - | nianbao check -
   nianbao normalize report.txt             the tables as the canonical report JSON
-  nianbao rules                            every finding code";
+  nianbao rules                            every finding code
+  nianbao serve --addr 0.0.0.0:8080        the HTTP API (POST /v1/check, …)";
 
 const FORMATS_READ: &str = "\
 Inputs are recognized by their content, not their name:
