@@ -792,6 +792,21 @@ mod tests {
         assert_eq!(l("/v1/check?lang=en&lang=zh"), Err(StatusCode::BAD_REQUEST));
     }
 
+    /// There must be none, but a panic of the engine is a 500 JSON, not a dead server.
+    #[test]
+    fn a_panic_on_the_engine_is_answered_500_internal() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let e = rt
+            .block_on(on_engine::<()>(None, Lang::En, || panic!("test panic")))
+            .unwrap_err();
+        assert_eq!(e.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(e.code, "internal");
+        let done = rt.block_on(on_engine(None, Lang::En, || Ok(7))).unwrap();
+        assert_eq!(done, 7);
+    }
+
     #[test]
     fn origins_are_checked() {
         let s = |o: &str| Settings::new(1, Duration::from_secs(1), 1, &[o.to_string()]);
