@@ -52,6 +52,10 @@ struct InSection {
 
 /// Reads the canonical JSON of a report.
 pub fn read(source: &str, findings: &mut Vec<Finding>) -> Result<Report, InputError> {
+    // serde would read a struct from a positional array too; the contract is an object.
+    if !source.trim_start().starts_with('{') {
+        return Err(shape("the canonical report must be a JSON object".into()));
+    }
     let input: InReport = serde_json::from_str(source).map_err(|e| InputError::Json {
         message: e.to_string(),
         line: e.line(),
