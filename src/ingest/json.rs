@@ -406,6 +406,8 @@ mod tests {
     fn wrong_shapes_are_errors() {
         for src in [
             r#"[1,2]"#,
+            r#"[null, null]"#,
+            r#"[]"#,
             r#"{"t3": 5}"#,
             r#"{"t3": {"nwe": {}}}"#,
             r#"{"tt": 1}"#,
