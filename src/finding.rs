@@ -44,6 +44,8 @@ pub struct Definition {
     pub rule: Option<&'static str>,
     /// A one-line summary in English, for tables of codes.
     pub summary: &'static str,
+    /// The same summary in Chinese, for summaries and charts shown to offices.
+    pub summary_zh: &'static str,
     /// Message templates; `{name}` is replaced by the param of that name, or by the
     /// location's labels: `{table}`, `{row}`, `{column}`, `{section}`.
     pub zh: &'static str,
@@ -54,6 +56,7 @@ pub struct Definition {
 
 macro_rules! codes {
     ($( $code:ident : $sev:ident, $rule:expr, $summary:literal,
+        title_zh $summary_zh:literal,
         zh $zh:literal, en $en:literal, doc $doc:literal; )*) => {
         /// Every finding code. Codes are stable: never renamed or reused.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -65,6 +68,7 @@ macro_rules! codes {
                 severity: Severity::$sev,
                 rule: $rule,
                 summary: $summary,
+                summary_zh: $summary_zh,
                 zh: $zh,
                 en: $en,
                 doc: $doc,
@@ -79,141 +83,185 @@ macro_rules! codes {
 
 codes! {
     S001: Error, None, "a required section (一 … 六) is missing",
+        title_zh "缺少必备章节（一至六）",
         zh "缺少必备章节：{heading}",
         en "Required section missing: {heading}",
         doc "Article 50 of the Regulation and both templates require six sections: 总体情况, 主动公开, 收到和处理申请, 行政复议和行政诉讼, 存在的主要问题及改进情况, 其他需要报告的事项. A section counts as present when a heading names it, even reworded or renumbered (S002, S003).";
     S002: Warning, None, "a section heading differs from the template wording",
+        title_zh "章节标题与模板措辞不一致",
         zh "章节标题与模板不一致：写作“{found}”，模板为“{expected}”",
         en "Section heading differs from the template: \"{found}\", the template says \"{expected}\"",
         doc "Headings are compared with the template after normalizing spaces and punctuation. Known rewordings (for example 五、存在的主要问题和改进情况) are still reported, as warnings, so that the office can align its wording.";
     S003: Warning, None, "sections are out of order or renumbered (extra sections)",
+        title_zh "章节顺序或编号与模板不一致（含模板之外的章节）",
         zh "章节编号或顺序与模板不一致：“{found}”{reason}",
         en "Section numbering or order differs from the template: \"{found}\" {reason_en}",
         doc "The template fixes six sections numbered 一 to 六 in order. An inserted non-standard section shifts the numbering of every section after it; each heading that is out of place, and each extra section, is reported.";
     S004: Error, Some("§7"), "the template version does not match the report year",
+        title_zh "模板版本与报告年度不符",
         zh "模板版本与报告年度不符：{year}年度报告应使用{expected}版格式，实际为{found}版",
         en "Template version does not match the report year: a {year} report must use the {expected} template, this one uses {found}",
         doc "Reports for 2019 and 2020 use the 2019 template (国办公开办函〔2019〕60号); reports for 2021 on use the 2021 template (国办公开办函〔2021〕30号). The version is told by the labels of the tables (FORMAT.md §7).";
     S005: Warning, Some("§7"), "markers of both template versions are present",
+        title_zh "同时出现两个版本模板的标签",
         zh "同时出现两个版本模板的标签（2019版：{markers_2019}；2021版：{markers_2021}）",
         en "Labels of both template versions are present (2019: {markers_2019}; 2021: {markers_2021})",
         doc "A report mixing labels of the 2019 and 2021 templates was usually edited from an old report. The version with more markers is used to read the tables.";
     S006: Warning, None, "report year or agency name not found in the title",
+        title_zh "标题中未找到年度或机关名称",
         zh "标题中未找到{missing}",
         en "The title does not give {missing_en}",
         doc "The title should read “<agency><year>年（度）政府信息公开工作年度报告”. Without it the year cannot be checked against the template version.";
     C001: Error, None, "a table (二, 三 or 四) is missing",
+        title_zh "缺少表格（表二、表三或表四）",
         zh "缺少{table}",
         en "Table missing: {table}",
         doc "Sections 二, 三 and 四 each hold a statistics table fixed by the template. A table counts as present when its rows can be found by their labels.";
     C002: Error, None, "a required row of a table is missing",
+        title_zh "表格缺少必备行",
         zh "{table}缺少“{row}”行",
         en "{table}: row \"{row}\" is missing",
         doc "Every row of the template's tables must be present, even when all its values are 0.";
     C003: Warning, Some("N9"), "a cell is blank",
+        title_zh "单元格为空",
         zh "{table}“{row}”行“{column}”列为空{expected_note}",
         en "{table}: row \"{row}\", column \"{column}\" is blank{expected_note_en}",
         doc "The template leaves no cell blank; 0 must be written as 0. A blank cell is never read as 0 silently: a sum counts a blank addend as 0 and its finding lists it in `blank_as_zero`; a blank total is not compared, and this finding gives the value it would have to hold (`params.expected`).";
     C004: Error, Some("N19"), "a cell holds something that is not a number",
+        title_zh "单元格不是数字",
         zh "{table}“{row}”行“{column}”列不是数字：“{raw}”",
         en "{table}: row \"{row}\", column \"{column}\" is not a number: \"{raw}\"",
         doc "Placeholders such as `-`, `/`, `—` or `无` are not numbers; the value is unknown, not 0, and the sums that need it are not computed.";
     C005: Error, Some("I4"), "a count is negative or not a whole number",
+        title_zh "件数为负数或非整数",
         zh "{table}“{row}”行“{column}”列应为非负整数，实为 {value}",
         en "{table}: row \"{row}\", column \"{column}\" must be a whole number ≥ 0, found {value}",
         doc "Counts of applications, cases and documents are whole numbers ≥ 0. Only 本年增/减 (2019 表二) may be negative, and only the amounts of 表二 may have decimals.";
     C006: Error, Some("N8"), "a row cannot be read: the number of values does not fit the columns",
+        title_zh "行无法读取：数值个数与列不符",
         zh "{table}{row_named}无法读取：{found} 个数值对应 {expected} 列{reason}",
         en "{table}{row_named} cannot be read: {found} values for {expected} columns{reason_en}",
         doc "When the values of a row do not fit its columns (too many, run together, or placed where no column is) the row is not guessed: its cells are unknown, and the sums that need them run only when the values that can be seen decide them (`params.bounds`).";
     C007: Warning, Some("N2"), "an amount has no unit",
+        title_zh "金额未写单位",
         zh "{table}“{row}”行“{column}”列金额 {value} 未写单位，无法换算为万元",
         en "{table}: row \"{row}\", column \"{column}\": the amount {value} has no unit and cannot be stated in 万元",
         doc "The 2019 template's 采购总金额 has no unit in its header, so the unit must be written in the cell (`元` or `万元`). Without it the amount is not guessed.";
     C008: Warning, Some("N20"), "a table has a row that is not in the template",
+        title_zh "表格有模板之外的行",
         zh "{table}有模板之外的行“{found}”（{count} 个数值：{values}），未计入检查",
         en "{table} has a row that is not in the template: \"{found}\" ({count} values: {values}), not checked",
         doc "Provincial templates add rows (for example 其他主动公开文件) and converters insert subtotal or header rows. Such a row is not one of the template's, so its values are not checked; this finding keeps them from being dropped unseen.";
     A001: Error, Some("O1"), "申请表: 本年新收 + 上年结转 ≠ （七）总计 + 结转下年度, in a column",
+        title_zh "申请表：本年新收＋上年结转≠（七）总计＋结转下年度（按列）",
         zh "申请表“{column}”列不平衡：本年新收与上年结转之和为 {reported}，办理结果总计与结转下年度之和为 {computed}",
         en "Applications table, column \"{column}\": new plus carried in is {reported}, results total plus carried out is {computed}",
         doc "The template's own note: 第一项加第二项之和，等于第三项加第四项之和. Every application received this year or carried in from last year is either decided this year (（七）总计) or carried over.";
     A002: Error, Some("I1"), "申请表: 总计 ≠ sum of the six applicant columns, in a row",
+        title_zh "申请表：总计≠各类申请人之和（按行）",
         zh "申请表“{row}”行总计填报 {reported}，各类申请人合计 {computed}",
         en "Applications table, row \"{row}\": total {reported}, the six applicant columns add up to {computed}",
         doc "In every row, 总计 is the sum of 自然人 and the five kinds of 法人或其他组织.";
     A003: Error, Some("I2"), "申请表: （七）总计 ≠ sum of the result rows, in a column",
+        title_zh "申请表：（七）总计≠各办理结果之和（按列）",
         zh "申请表（七）总计与各办理结果之和不符：{column}列填报 {reported}，各项合计 {computed}",
         en "Applications table: （七）总计 in column \"{column}\" is {reported}, the result rows add up to {computed}",
         doc "（七）总计 is the sum of the result rows （一） to （六） of the version (19 rows in 2019, 21 in 2021).";
     A004: Error, Some("I3"), "复议/诉讼表: 总计 ≠ 维持 + 纠正 + 其他 + 尚未审结, in a group",
+        title_zh "复议诉讼表：总计≠维持＋纠正＋其他＋尚未审结",
         zh "{column}填报 {reported}，结果维持、结果纠正、其他结果、尚未审结合计 {computed}",
         en "{column} is {reported}, kept + corrected + other + pending add up to {computed}",
         doc "In each of 行政复议, 未经复议直接起诉 and 复议后起诉, 总计 is the sum of the four outcomes.";
     A005: Warning, Some("I6"), "2019 表二: 对外公开总数量 < 本年新公开数量",
+        title_zh "2019版表二：对外公开总数量小于本年新公开数量",
         zh "主动公开情况表“{row}”：对外公开总数量 {reported} 小于本年新公开数量 {computed}",
         en "Proactive disclosure table, \"{row}\": total public {reported} is less than published this year {computed}",
         doc "What is public in total includes what was published this year.";
     A006: Warning, Some("I7"), "2021 表二: 现行有效件数 < 本年制发件数 − 本年废止件数",
+        title_zh "2021版表二：现行有效件数小于本年制发件数减本年废止件数",
         zh "主动公开情况表“{row}”：现行有效件数 {reported} 小于本年制发件数减本年废止件数 {computed}",
         en "Proactive disclosure table, \"{row}\": valid {reported} is less than made minus repealed {computed}",
         doc "Documents made this year and not repealed are still in force, so the count in force is at least made − repealed.";
     X001: Error, Some("X0"), "上年结转 ≠ last year's 结转下年度继续办理, in a column",
+        title_zh "上年结转与上年报告结转下年度不符（按列）",
         zh "申请表“{column}”列上年结转 {reported} 与上年报告结转下年度 {computed} 不符",
         en "Applications table, column \"{column}\": carried in {reported}, last year's report carried out {computed}",
         doc "Not checked yet (planned; the cross-year rules need last year's report as a second input). What last year's report carried over is what this year's report carries in.";
     X002: Warning, Some("X1"), "2021 表二: 现行有效件数 ≠ last year's + 制发 − 废止",
+        title_zh "2021版表二：现行有效件数与上年数推算不符",
         zh "主动公开情况表“{row}”：现行有效件数 {reported}，按上年数推算应为 {computed}",
         en "Proactive disclosure table, \"{row}\": valid {reported}, last year's count implies {computed}",
         doc "Not checked yet (planned; the cross-year rules need last year's report as a second input). Documents in force this year are last year's plus those made minus those repealed.";
     X003: Warning, Some("X2"), "2019 表二: 上一年项目数量 ≠ last year's 上一年项目数量 + 本年增/减",
+        title_zh "2019版表二：上一年项目数量与上年报告推算不符",
         zh "主动公开情况表“{row}”：上一年项目数量 {reported}，按上年报告推算应为 {computed}",
         en "Proactive disclosure table, \"{row}\": previous items {reported}, last year's report implies {computed}",
         doc "Not checked yet (planned; the cross-year rules need last year's report as a second input). Last year's count of items plus its change is this year's count of the previous year.";
     N001: Warning, Some("I8"), "a figure stated in the text contradicts the table",
+        title_zh "正文所述数字与表格不符",
         zh "正文所述“{quote}”与表格 {reported} 不符",
         en "The text says \"{quote}\", the table says {reported}",
         doc "Not checked yet (planned). Figures quoted in the prose (applications received, answered, carried over; review and lawsuit cases) must match the tables.";
     N002: Warning, None, "section 五 is empty or says nothing",
+        title_zh "“存在的主要问题及改进情况”为空或过于简略",
         zh "“存在的主要问题及改进情况”内容为空或过于简略（{chars} 字）",
         en "Section 五 (problems and improvements) is empty or says nothing ({chars} characters)",
         doc "Article 50 requires the problems found and the improvements made; a section that is empty or only says 无 does not report them.";
     N003: Warning, None, "fees were charged but section 六 says nothing about 信息处理费",
+        title_zh "收取了信息处理费但第六部分未说明",
         zh "报告显示收取了信息处理费（{evidence}），但“其他需要报告的事项”未说明收费情况",
         en "The report shows information-processing fees ({evidence_en}) but section 六 says nothing about them",
         doc "The 2021 template asks that 信息处理费 collected be reported in section 六 (收取信息处理费情况在此处报告).";
     P001: Warning, Some("P1"), "规章 reported by an agency that cannot make 规章",
+        title_zh "不具有规章制定权的机关填报了规章",
         zh "“{agency}”为县级及以下机关，不具有规章制定权，但表二规章填报 {reported}",
         en "\"{agency}\" is a county-level or lower agency without power to make 规章, yet 表二 reports {reported}",
         doc "规章 are made by State Council departments and by the governments of provinces, 设区的市 and 自治州; a county or a department of one reports 0.";
     P002: Warning, Some("P4"), "the text repeats last year's report almost word for word",
+        title_zh "正文与上年报告几乎相同",
         zh "正文与上年报告相似度 {similarity}",
         en "The text is {similarity} similar to last year's report",
         doc "Not checked yet (planned; the cross-year rules need last year's report as a second input). A report copied from last year's does not report this year's work.";
     F001: Info, Some("N1"), "a split decimal was joined",
+        title_zh "合并被拆开的小数",
         zh "{table}“{row}”行“{column}”列“{raw}”读作 {value}（合并被拆开的小数）",
         en "{table}: row \"{row}\", column \"{column}\": \"{raw}\" read as {value} (split decimal joined)",
         doc "Extraction inserts spaces into numbers: `8208. 93` is read as 8208.93.";
     F002: Info, Some("N3"), "a sign word was read as a sign",
+        title_zh "增减文字读作正负号",
         zh "{table}“{row}”行“{column}”列“{raw}”读作 {value}",
         en "{table}: row \"{row}\", column \"{column}\": \"{raw}\" read as {value}",
         doc "本年增/减 is written with words: `减 40` is −40 and `增15` is +15.";
     F003: Info, Some("N2"), "a unit in a cell was converted",
+        title_zh "单元格中的单位已换算",
         zh "{table}“{row}”行“{column}”列“{raw}”读作 {value}（单位换算）",
         en "{table}: row \"{row}\", column \"{column}\": \"{raw}\" read as {value} (unit converted)",
         doc "Amounts are stated in 万元: `8208. 93 万元` is 8208.93, `251000元` is 25.1. Count units (件, 项) are dropped.";
     F004: Info, Some("N7"), "a damaged label was recognized",
+        title_zh "识别出受损的标签",
         zh "第 {line} 行标签“{found}”识别为“{label}”",
         en "Line {line}: label \"{found}\" recognized as \"{label}\"",
         doc "Labels damaged by OCR (`日然人` for 自然人, `知果维持` for 结果维持) are matched to the template's; this says which, so a person can check.";
     F005: Info, None, "cells run together were split",
+        title_zh "拆分连在一起的单元格",
         zh "{table}“{row}”行“{raw}”拆分为 {values}（唯一满足本行及表内合计的读法）",
         en "{table}: row \"{row}\": \"{raw}\" split as {values} (the only reading the row's and table's sums allow)",
         doc "Some sites join a row's cells with no separator (`230 000023`). The run is split only when the row's total and the table's sums leave exactly one reading.";
     F006: Info, None, "a number was written with separators or full-width digits",
+        title_zh "去除千分位分隔符或全角数字",
         zh "{table}“{row}”行“{column}”列“{raw}”读作 {value}",
         en "{table}: row \"{row}\", column \"{column}\": \"{raw}\" read as {value}",
         doc "Thousands separators (`3,119`) and full-width digits (`３１１９`) are read as plain numbers.";
+}
+
+impl Definition {
+    /// The one-line summary in `lang`.
+    pub fn summary_in(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.summary_zh,
+            Lang::En => self.summary,
+        }
+    }
 }
 
 impl Code {

@@ -45,7 +45,7 @@ export interface CheckResult {
   report: Report;
 }
 export interface RuleDefinition {
-  code: string; severity: Severity; rule: string | null; summary: string;
+  code: string; severity: Severity; rule: string | null; summary: string; summary_zh: string;
   zh: string; en: string; doc: string;
 }
 /** Thrown when an input cannot be read at all; `code` is stable (`empty`, `too_large`, …). */

@@ -207,9 +207,16 @@ fn rows_outside_the_template_are_reported_not_dropped() {
     assert_eq!(c008[0]["location"]["table"], "t2");
     assert_eq!(c008[0]["params"]["values"], "5 0 12");
     assert_eq!(c008[1]["location"]["table"], "t3");
-    assert!(c008[1]["params"]["found"].as_str().unwrap().contains("依申请公开小计"));
+    assert!(c008[1]["params"]["found"]
+        .as_str()
+        .unwrap()
+        .contains("依申请公开小计"));
     assert_eq!(c008[1]["params"]["count"], 7);
     assert_eq!(t3(&j, "r2")[0], 447);
     assert_eq!(t3(&j, "r3_1")[0], 2);
-    assert!(!codes(&j).iter().any(|c| c.starts_with('A')), "{:?}", codes(&j));
+    assert!(
+        !codes(&j).iter().any(|c| c.starts_with('A')),
+        "{:?}",
+        codes(&j)
+    );
 }

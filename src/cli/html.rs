@@ -320,7 +320,7 @@ fn chart(h: &mut String, tally: &Tally, lang: Lang) {
             "warning" => "#e09b00",
             _ => "#1565c0",
         };
-        let label = format!("{} {}", def.code, def.summary);
+        let label = format!("{} {}", def.code, def.summary_in(lang));
         // Cut to what fits beside the bars (a CJK character is two columns wide).
         let mut cols = 0;
         let short: String = label

@@ -292,7 +292,7 @@ pub fn render_tally(out: &mut dyn Write, t: &Tally, lang: Lang) -> io::Result<()
             "  {sev}{}{sev:#} {:<7} {n:>width$}  {}",
             def.code,
             def.severity.as_str(),
-            def.summary
+            def.summary_in(lang)
         )?;
     }
     Ok(())

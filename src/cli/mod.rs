@@ -3,8 +3,8 @@
 //! returns; no rule is decided here.
 
 mod check;
-mod human;
 mod html;
+mod human;
 mod inputs;
 mod rules;
 
@@ -95,10 +95,12 @@ enum Command {
     Schema(SchemaArgs),
 
     /// Serve the HTTP JSON API (POST /v1/check …) until SIGTERM or Ctrl-C.
-    #[command(long_about = "Serve the HTTP JSON API for server-side intake verification: \
+    #[command(
+        long_about = "Serve the HTTP JSON API for server-side intake verification: \
         POST /v1/check answers exactly what `check --format json` prints for the same \
         report. Settings by flags or environment variables; SIGTERM or Ctrl-C stop accepting \
-        and finish the requests in flight. Logs go to stderr, one line per request.")]
+        and finish the requests in flight. Logs go to stderr, one line per request."
+    )]
     Serve(crate::server::ServeArgs),
 }
 

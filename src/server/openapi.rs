@@ -77,13 +77,14 @@ pub fn engine_schemas() -> Map<String, Value> {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["code", "severity", "rule", "summary", "zh", "en", "doc"],
+                "required": ["code", "severity", "rule", "summary", "summary_zh", "zh", "en", "doc"],
                 "additionalProperties": false,
                 "properties": {
                     "code": { "$ref": format!("{COMPONENTS}Code") },
                     "severity": { "$ref": format!("{COMPONENTS}Severity") },
                     "rule": { "type": ["string", "null"], "description": "The FORMAT.md rule id behind it (`O1`, `I2`), if any." },
                     "summary": { "type": "string", "description": "A one-line summary in English." },
+                    "summary_zh": { "type": "string", "description": "The same summary in Chinese." },
                     "zh": { "type": "string", "description": "The message template in Chinese; `{name}` is a param or a label of the location." },
                     "en": { "type": "string", "description": "The message template in English." },
                     "doc": { "type": "string", "description": "What the rule checks and why it matters (markdown)." }
