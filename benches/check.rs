@@ -23,6 +23,11 @@ fn bench(c: &mut Criterion) {
     c.bench_function("check huaian-2024.txt", |b| {
         b.iter(|| check(std::hint::black_box(&huaian), &options).unwrap())
     });
+    // A Word document read natively: unzip, XML, grid, then the same reader and rules.
+    let template = fixture("template-2021.docx");
+    c.bench_function("check template-2021.docx", |b| {
+        b.iter(|| check(std::hint::black_box(&template), &options).unwrap())
+    });
     let canonical = serde_json::to_vec(&check(&minhe, &options).unwrap().report).unwrap();
     c.bench_function("check minhe-2020 canonical JSON", |b| {
         b.iter(|| check(std::hint::black_box(&canonical), &options).unwrap())

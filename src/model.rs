@@ -9,7 +9,9 @@ use serde::Serialize;
 use crate::template::{self, Version};
 
 /// Where something stands in the source: 1-based line and column (in characters) for text
-/// input; for JSON input the place of the value in the JSON text.
+/// input; for JSON input the place of the value in the JSON text; for a Word document
+/// (.docx) the n-th paragraph or table row of the document and, on a table row, the table's
+/// grid column (`ingest/docx.rs`, "Places").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Place {
     pub line: u32,

@@ -1017,7 +1017,7 @@ fn read_t3(
     let ctx = contexts(lines, &region, &raws);
     let matched = align(&raws, &ctx, &expected);
     if matched.iter().all(Option::is_none) {
-        return None;
+        return blank_grid_t3(lines, region, &expected, spans);
     }
     let first = raws[matched.iter().flatten().copied().min()?].at;
     let last = raws[matched.iter().flatten().copied().max()?].last;
@@ -1152,6 +1152,63 @@ fn read_t3(
     Some(table)
 }
 
+/// A 表三 without a single value: a blank form, as a Word template's table is. Its rows are
+/// found in order by their labels on grid lines (table rows, whose empty cells are where the
+/// values go), every cell blank at its own grid column. `None` unless most rows are there.
+fn blank_grid_t3(
+    lines: &[Line],
+    region: Range<usize>,
+    expected: &[&RowDef],
+    spans: &mut Vec<Range<usize>>,
+) -> Option<Table> {
+    let n = T3_COLUMNS.len();
+    let mut table = Table::new(TableId::T3);
+    let (mut from, mut first, mut last) = (region.start, None, region.start);
+    for row_def in expected {
+        let want = label_key(row_def.label);
+        let found = (from..region.end).take(MAX_T3_ROWS).find(|&i| {
+            let l = &lines[i];
+            l.tabbed
+                && l.tokens.is_empty()
+                && l.slot_cols.len() > n
+                && coverage(&want, &l.key) >= 0.8
+        });
+        let Some(i) = found else { continue };
+        from = i + 1;
+        first.get_or_insert(i);
+        last = i;
+        table.rows.push(blank_grid_row(&lines[i], None, row_def.key, &T3_COLUMNS));
+    }
+    if table.rows.len() * 2 < expected.len() {
+        return None;
+    }
+    let first = first?;
+    let start = (region.start..first)
+        .find(|&i| {
+            let k = &lines[i].key;
+            k.contains(template::T3_NOTE_MARK) || k.contains(template::T3_APPLICANTS)
+        })
+        .unwrap_or(first);
+    spans.push(start..last + 1);
+    table.place = Some(lines[start].place());
+    Some(table)
+}
+
+/// A row of blank cells on a grid line: the last cells of the line are the columns.
+fn blank_grid_row(
+    line: &Line,
+    block: Option<&'static str>,
+    key: &'static str,
+    columns: &[template::ColumnDef],
+) -> Row {
+    let slots = &line.slot_cols[line.slot_cols.len().saturating_sub(columns.len())..];
+    let mut row = blank_row(block, key, columns, line.place());
+    for (cell, (_, col)) in row.cells.iter_mut().zip(slots) {
+        cell.place = Some(Place::new(line.no, *col));
+    }
+    row
+}
+
 /// Whether a 表三 row's total is the sum of its six columns, blanks counted as 0 (only to
 /// decide whether to try other readings; the rules judge the row).
 fn row_adds_up(cells: &[Cell]) -> bool {
@@ -1245,6 +1302,20 @@ fn read_t4(
     let mut table = Table::new(TableId::T4);
     table.place = Some(lines[start].place());
     if rows_lines.is_empty() {
+        // A blank form: the first grid line of empty cells after the header holds them.
+        let blank = (start + 1..region.end).take(10).find(|&i| {
+            let l = &lines[i];
+            l.tabbed && l.is_blank() && l.slot_cols.len() >= T4_COLUMNS.len()
+        });
+        if let Some(i) = blank {
+            spans.push(start..i + 1);
+            for (k, key) in ["rv", "ld", "lr"].into_iter().enumerate() {
+                let mut row = blank_grid_row(&lines[i], None, key, &T4_COLUMNS);
+                row.cells = row.cells.split_off(k * 5);
+                row.cells.truncate(5);
+                table.rows.push(row);
+            }
+        }
         return Some(table);
     }
     let tokens: Vec<Token> = rows_lines
