@@ -28,6 +28,10 @@ fn bench(c: &mut Criterion) {
     c.bench_function("check template-2021.docx", |b| {
         b.iter(|| check(std::hint::black_box(&template), &options).unwrap())
     });
+    let pingtan = fixture("pingtan-2023.html");
+    c.bench_function("check pingtan-2023.html", |b| {
+        b.iter(|| check(std::hint::black_box(&pingtan), &options).unwrap())
+    });
     let canonical = serde_json::to_vec(&check(&minhe, &options).unwrap().report).unwrap();
     c.bench_function("check minhe-2020 canonical JSON", |b| {
         b.iter(|| check(std::hint::black_box(&canonical), &options).unwrap())

@@ -4,6 +4,7 @@
 
 mod decode;
 mod docx;
+mod html;
 mod json;
 mod layout;
 mod text;
@@ -38,6 +39,8 @@ pub enum Format {
     Json,
     /// A Word document (.docx), read natively (`docx.rs`).
     Docx,
+    /// An HTML page as published.
+    Html,
 }
 
 /// A report read from its source.
@@ -82,6 +85,11 @@ pub enum InputError {
     /// A Word document that cannot be read: damaged, another kind of ZIP, or past the
     /// limits once unpacked (a ZIP bomb).
     Docx(DocxError),
+    /// Markup nested too deep or too many elements (an HTML page past its bounds).
+    TooComplex {
+        what: &'static str,
+        limit: usize,
+    },
 }
 
 impl InputError {
@@ -89,7 +97,9 @@ impl InputError {
     pub fn code(&self) -> &'static str {
         match self {
             InputError::Empty => "empty",
-            InputError::TooLarge { .. } | InputError::TooManyLines { .. } => "too_large",
+            InputError::TooLarge { .. }
+            | InputError::TooManyLines { .. }
+            | InputError::TooComplex { .. } => "too_large",
             InputError::Binary => "binary",
             InputError::Undecodable { .. } => "undecodable",
             InputError::Json { .. } => "json",
@@ -123,6 +133,9 @@ impl InputError {
                 format!("暂不支持 {format} 格式：{advice}")
             }
             InputError::Docx(e) => e.message_zh(),
+            InputError::TooComplex { what, limit } => {
+                format!("输入过于复杂：HTML 的 {what} 超过 {limit} 的上限，不像是一份年度报告")
+            }
         }
     }
 }
@@ -160,6 +173,10 @@ impl fmt::Display for InputError {
                 write!(f, "{format} is not supported: {advice}")
             }
             InputError::Docx(e) => e.fmt(f),
+            InputError::TooComplex { what, limit } => write!(
+                f,
+                "input too complex: the HTML's {what} exceed the limit of {limit} (this is not one annual report)"
+            ),
         }
     }
 }
@@ -190,12 +207,26 @@ pub fn ingest(input: &[u8]) -> Result<Ingested, InputError> {
             encoding: "UTF-8",
         });
     }
-    let (source, encoding) = decode::decode(input)?;
+    let is_html = html::sniff(input);
+    let (mut source, encoding) = match html::declared_charset(input) {
+        Some(enc) if is_html && std::str::from_utf8(input).is_err() => {
+            match enc.decode_without_bom_handling_and_without_replacement(input) {
+                Some(text) => (text.into_owned(), enc.name()),
+                None => decode::decode(input)?,
+            }
+        }
+        _ => decode::decode(input)?,
+    };
     if source.trim().is_empty() {
         return Err(InputError::Empty);
     }
     let mut findings = Vec::new();
-    let (format, report) = if source.trim_start().starts_with(['{', '[']) {
+    let (format, report) = if is_html {
+        let (report, text) = html::read(&source, &mut findings)?;
+        // Places refer to the page as read (html.rs, "Places"): that is the text quoted.
+        source = text;
+        (Format::Html, report)
+    } else if source.trim_start().starts_with(['{', '[']) {
         (Format::Json, json::read(&source, &mut findings)?)
     } else {
         let lines = source.bytes().filter(|&b| b == b'\n').count() + 1;
@@ -230,18 +261,6 @@ fn unsupported(input: &[u8]) -> Option<InputError> {
         return Some(InputError::Unsupported {
             format: ".doc/.wps/.xls",
             advice: "请另存为 .docx 或纯文本 / save it as .docx or plain text",
-        });
-    }
-    let lower: Vec<u8> = head
-        .iter()
-        .skip_while(|b| b.is_ascii_whitespace() || **b == 0xEF || **b == 0xBB || **b == 0xBF)
-        .take(15)
-        .map(u8::to_ascii_lowercase)
-        .collect();
-    if lower.starts_with(b"<!doctype html") || lower.starts_with(b"<html") {
-        return Some(InputError::Unsupported {
-            format: "HTML",
-            advice: "请提交页面的纯文本或规范 JSON / post the page's text or the canonical JSON",
         });
     }
     None

@@ -1,0 +1,1087 @@
+//! HTML pages as published → the line-and-cell form [`super::layout`] reads.
+//!
+//! **Parser.** A small HTML reader of our own (this file: a tokenizer and a tree builder
+//! with the HTML parsing rules that matter for report pages), not a crate. Measured and
+//! weighed against the candidates:
+//! - html5ever/scraper are spec-correct but bring string_cache, phf tables, markup5ever
+//!   and (scraper) selectors/cssparser into the WebAssembly build — several times the size
+//!   of this whole reader.
+//! - `tl` (0.7) is small, but its tree builder ignores any end tag that does not match the
+//!   innermost open element (`<div><p>x</div>` leaves the div open and nests the rest of
+//!   the page in the `<p>`), does not close `<td>`/`<tr>`/`<li>`/`<p>` implicitly, and reads
+//!   `<script>` bodies as markup (`if (a<b)` opens a `<b>`). Real report pages (TRS and
+//!   other CMS output, hand-edited tables) break on each of these.
+//! - quick-xml in HTML mode fails on unquoted attributes, void elements and unclosed tags.
+//!
+//! What this reader does: case-insensitive tags, quoted/unquoted/bare attributes, comments,
+//! `<!DOCTYPE>`, raw-text elements (`script`, `style`, `textarea`, `title`, …), the named
+//! entities reports use and all numeric ones, void elements, the implied end tags of `p`,
+//! `li`, `dt`/`dd`, `td`/`th`, `tr`, `thead`/`tbody`/`tfoot`, `option`, and end tags that
+//! close everything up to their element (or are ignored when their element is not open
+//! within the current table cell). It gives up on nothing: any bytes give a tree.
+//!
+//! **Bounds.** Nesting deeper than [`MAX_DEPTH`] (512) or more than [`MAX_ELEMENTS`]
+//! (200,000) elements, or a table grid over [`MAX_GRID_CELLS`], is refused with
+//! [`InputError::TooComplex`]; the reader is linear in the input otherwise (end-tag lookups
+//! are bounded by the depth), so a 20 MB page is refused or read in bounded time.
+//!
+//! **Content.** The site's chrome is left out: `script`/`style`/`nav`/`header`/`footer`/
+//! `aside`/forms' controls are never read, and the report is the deepest element that holds
+//! at least 70 % of the page's non-link text (menus and link lists are mostly links, the
+//! report is mostly text). The page's title (the first heading or `<title>` part that names
+//! a 年度报告) is put first when the content does not start with it.
+//!
+//! **Lines.** Block elements (`p`, `div`, `h1`–`h6`, `li`, … and `<br>`-separated runs) are
+//! one-cell lines; each `<tr>` of a data table is a `tabbed` line whose cells are its grid
+//! columns, `rowspan`/`colspan` expanded (a spanned cell's text in its first position,
+//! empty cells where the span continues, down and across). A table that holds another
+//! table or long prose is page layout, not data: its cells are read as blocks.
+//!
+//! **Places.** A page's source lines are not the report's lines (a CMS writes a whole
+//! report on one 40,000-character line; a pretty-printed table puts each cell on its own
+//! line), so places refer to the page *as read*: line N is the N-th line of the read text
+//! (returned as the source for quoting: blocks one a line, indented two spaces as the
+//! paragraphs they are, table rows with their cells joined by tabs), and a cell's column is
+//! its character column in that line. The grid column of a cell is its `slot`.
+
+use crate::finding::Finding;
+use crate::model::Report;
+
+use super::layout::{self, Doc, DocCell, DocLine};
+use super::InputError;
+
+/// Deepest element nesting read.
+pub const MAX_DEPTH: usize = 512;
+/// Most elements read from one page.
+pub const MAX_ELEMENTS: usize = 200_000;
+/// Most cells of all table grids of one page together (spans expanded).
+pub const MAX_GRID_CELLS: usize = 2_000_000;
+
+/// Reads an HTML page; returns the report and the text the places refer to.
+pub fn read(source: &str, findings: &mut Vec<Finding>) -> Result<(Report, String), InputError> {
+    let doc = to_doc(source)?;
+    let text = render(&doc);
+    Ok((layout::read(&doc, findings), text))
+}
+
+/// Whether bytes look like an HTML page: they start with a doctype or `<html`, or with
+/// markup (`<?xml`, a comment) and have one of `<html`, `<head`, `<body`, `<meta` in the
+/// first 1024 bytes.
+pub fn sniff(input: &[u8]) -> bool {
+    let head = &input[..input.len().min(1024)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let start = lower
+        .iter()
+        .position(|b| !(b.is_ascii_whitespace() || *b == 0xEF || *b == 0xBB || *b == 0xBF))
+        .unwrap_or(lower.len());
+    let lead = &lower[start..];
+    if lead.starts_with(b"<!doctype html") || lead.starts_with(b"<html") {
+        return true;
+    }
+    if !lead.starts_with(b"<") {
+        return false;
+    }
+    [&b"<html"[..], b"<head", b"<body", b"<meta"]
+        .iter()
+        .any(|m| lower.windows(m.len()).any(|w| w == *m))
+}
+
+/// The encoding a page declares in `<meta charset>` / `http-equiv` (first 1024 bytes).
+pub fn declared_charset(input: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &input[..input.len().min(1024)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let at = lower.windows(8).position(|w| w == b"charset=")? + 8;
+    let rest = &lower[at..];
+    let rest = rest
+        .strip_prefix(b"\"")
+        .or_else(|| rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
+    let end = rest
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_'))
+        .unwrap_or(rest.len());
+    encoding_rs::Encoding::for_label(&rest[..end])
+}
+
+/// How a block's line starts in the text as read: as a paragraph, indented.
+const INDENT: &str = "  ";
+
+/// The page's text as read, one line per [`DocLine`]: blocks indented as paragraphs, table
+/// rows with their cells joined by tabs.
+fn render(doc: &Doc) -> String {
+    let mut out = String::new();
+    for l in &doc.lines {
+        if !l.tabbed {
+            out.push_str(INDENT);
+        }
+        let texts: Vec<&str> = l.cells.iter().map(|c| c.text.as_str()).collect();
+        out.push_str(&texts.join("\t"));
+        out.push('\n');
+    }
+    out
+}
+
+// ---- tree ------------------------------------------------------------------------------
+
+#[derive(Debug, Default)]
+struct Node {
+    /// Lowercase tag name; empty for text.
+    name: String,
+    /// Text of a text node (entities decoded), or of a raw-text element.
+    text: String,
+    colspan: usize,
+    rowspan: usize,
+    class: String,
+    children: Vec<usize>,
+}
+
+struct Tree {
+    nodes: Vec<Node>,
+}
+
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
+    "source", "track", "wbr", "basefont", "bgsound", "frame",
+];
+const RAW_TEXT: &[&str] = &[
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "plaintext",
+    "noscript",
+];
+/// Start tags that close an open `<p>`.
+const CLOSES_P: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "ul",
+    "dd",
+    "dt",
+];
+/// Elements that bound the search for an element to close (as the HTML scopes do).
+const SCOPE: &[&str] = &["td", "th", "table", "caption", "html", "template", "button"];
+
+fn parse(src: &str) -> Result<Tree, InputError> {
+    let bytes = src.as_bytes();
+    let mut nodes = vec![Node {
+        name: "#document".into(),
+        ..Node::default()
+    }];
+    let mut stack: Vec<usize> = vec![0];
+    let mut elements = 0usize;
+    let mut i = 0;
+    let lower_eq = |a: &[u8], b: &str| a.eq_ignore_ascii_case(b.as_bytes());
+    while i < bytes.len() {
+        if bytes[i] != b'<' {
+            let end = memchr(b'<', bytes, i);
+            push_text(&mut nodes, &stack, decode_entities(&src[i..end]));
+            i = end;
+            continue;
+        }
+        let next = bytes.get(i + 1).copied();
+        if src[i..].starts_with("<!--") {
+            i = find(bytes, b"-->", i + 4).map_or(bytes.len(), |e| e + 3);
+            continue;
+        }
+        if next == Some(b'!') || next == Some(b'?') {
+            i = memchr(b'>', bytes, i).saturating_add(1).min(bytes.len());
+            continue;
+        }
+        if next == Some(b'/') && bytes.get(i + 2).is_some_and(u8::is_ascii_alphabetic) {
+            let (name, after) = tag_name(bytes, i + 2);
+            i = memchr(b'>', bytes, after)
+                .saturating_add(1)
+                .min(bytes.len());
+            if name == "br" {
+                open(&mut nodes, &stack, "br", &mut elements)?;
+                continue;
+            }
+            close(&nodes, &mut stack, &name);
+            continue;
+        }
+        if !next.is_some_and(|b| b.is_ascii_alphabetic()) {
+            push_text(&mut nodes, &stack, "<".into());
+            i += 1;
+            continue;
+        }
+        let (name, after) = tag_name(bytes, i + 1);
+        let (attrs, end, self_closing) = attributes(src, after);
+        i = end;
+        implied_ends(&nodes, &mut stack, &name);
+        let id = open(&mut nodes, &stack, &name, &mut elements)?;
+        for (k, v) in attrs {
+            let n = &mut nodes[id];
+            match k.as_str() {
+                "colspan" => n.colspan = span(&v, 1000),
+                "rowspan" => n.rowspan = span(&v, 65534),
+                "class" | "id" => {
+                    n.class.push(' ');
+                    n.class.push_str(&v.to_ascii_lowercase());
+                }
+                _ => {}
+            }
+        }
+        if VOID.contains(&name.as_str()) || self_closing && name != "td" && name != "th" {
+            continue;
+        }
+        if RAW_TEXT.contains(&name.as_str()) {
+            // The text up to `</name`, read as text (title) or not at all (script).
+            let mut j = i;
+            let close_at = loop {
+                let Some(k) = find(bytes, b"</", j) else {
+                    break bytes.len();
+                };
+                let tail = &bytes[k + 2..];
+                if tail.len() >= name.len() && lower_eq(&tail[..name.len()], &name) {
+                    break k;
+                }
+                j = k + 2;
+            };
+            let raw = &src[i..close_at];
+            nodes[id].text = if name == "title" || name == "textarea" {
+                decode_entities(raw)
+            } else {
+                String::new()
+            };
+            i = memchr(b'>', bytes, close_at)
+                .saturating_add(1)
+                .min(bytes.len());
+            continue;
+        }
+        if stack.len() > MAX_DEPTH {
+            return Err(InputError::TooComplex {
+                what: "depth",
+                limit: MAX_DEPTH,
+            });
+        }
+        stack.push(id);
+    }
+    Ok(Tree { nodes })
+}
+
+fn open(
+    nodes: &mut Vec<Node>,
+    stack: &[usize],
+    name: &str,
+    elements: &mut usize,
+) -> Result<usize, InputError> {
+    *elements += 1;
+    if *elements > MAX_ELEMENTS {
+        return Err(InputError::TooComplex {
+            what: "elements",
+            limit: MAX_ELEMENTS,
+        });
+    }
+    let id = nodes.len();
+    nodes.push(Node {
+        name: name.to_string(),
+        colspan: 1,
+        rowspan: 1,
+        ..Node::default()
+    });
+    let parent = *stack.last().unwrap_or(&0);
+    nodes[parent].children.push(id);
+    Ok(id)
+}
+
+fn push_text(nodes: &mut Vec<Node>, stack: &[usize], text: String) {
+    if text.is_empty() {
+        return;
+    }
+    let parent = *stack.last().unwrap_or(&0);
+    // Adjacent text joins the previous text node (no node per `<` in text).
+    if let Some(&last) = nodes[parent].children.last() {
+        if nodes[last].name.is_empty() {
+            nodes[last].text.push_str(&text);
+            return;
+        }
+    }
+    let id = nodes.len();
+    nodes.push(Node {
+        text,
+        ..Node::default()
+    });
+    nodes[parent].children.push(id);
+}
+
+/// Where the innermost open `name` is on the stack, searching no further than a scope
+/// boundary (a table cell, a table) unless `name` is itself one.
+fn find_open(nodes: &[Node], stack: &[usize], names: &[&str], bounds: &[&str]) -> Option<usize> {
+    for (pos, &id) in stack.iter().enumerate().rev() {
+        let n = nodes[id].name.as_str();
+        if names.contains(&n) {
+            return Some(pos);
+        }
+        if bounds.contains(&n) || pos == 0 {
+            return None;
+        }
+    }
+    None
+}
+
+fn close(nodes: &[Node], stack: &mut Vec<usize>, name: &str) {
+    let bounds: &[&str] = match name {
+        "table" => &["html", "template"],
+        "td" | "th" => &["table", "html", "template"],
+        "tr" | "tbody" | "thead" | "tfoot" => &["table", "html", "template"],
+        "li" => &["ul", "ol", "td", "th", "table", "html"],
+        _ => SCOPE,
+    };
+    if let Some(pos) = find_open(nodes, stack, &[name], bounds) {
+        stack.truncate(pos.max(1));
+    }
+}
+
+fn implied_ends(nodes: &[Node], stack: &mut Vec<usize>, name: &str) {
+    if CLOSES_P.contains(&name) {
+        if let Some(pos) = find_open(nodes, stack, &["p"], SCOPE) {
+            stack.truncate(pos.max(1));
+        }
+    }
+    let (names, bounds): (&[&str], &[&str]) = match name {
+        "li" => (&["li"], &["ul", "ol", "td", "th", "table", "html"]),
+        "dt" | "dd" => (&["dt", "dd"], &["dl", "td", "th", "table", "html"]),
+        "td" | "th" => (&["td", "th"], &["tr", "table", "html"]),
+        "tr" => (&["tr"], &["table", "html"]),
+        "thead" | "tbody" | "tfoot" => (&["thead", "tbody", "tfoot"], &["table", "html"]),
+        "option" => (&["option"], &["select", "html"]),
+        _ => return,
+    };
+    if let Some(pos) = find_open(nodes, stack, names, bounds) {
+        stack.truncate(pos.max(1));
+    }
+    // A cell or row start closes the open cells of its table too.
+    if matches!(name, "tr" | "thead" | "tbody" | "tfoot") {
+        if let Some(pos) = find_open(nodes, stack, &["td", "th"], &["table", "html"]) {
+            stack.truncate(pos.max(1));
+        }
+        if let Some(pos) = find_open(nodes, stack, &["tr"], &["table", "html"]) {
+            stack.truncate(pos.max(1));
+        }
+    }
+}
+
+fn memchr(b: u8, bytes: &[u8], from: usize) -> usize {
+    bytes[from.min(bytes.len())..]
+        .iter()
+        .position(|&c| c == b)
+        .map_or(bytes.len(), |p| from + p)
+}
+
+fn find(bytes: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if from >= bytes.len() {
+        return None;
+    }
+    bytes[from..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
+fn tag_name(bytes: &[u8], from: usize) -> (String, usize) {
+    let mut j = from;
+    while j < bytes.len()
+        && !(bytes[j].is_ascii_whitespace() || bytes[j] == b'>' || bytes[j] == b'/')
+    {
+        j += 1;
+    }
+    let name = String::from_utf8_lossy(&bytes[from..j]).to_ascii_lowercase();
+    (name, j)
+}
+
+/// The attributes of a start tag from `from`; returns them, the offset after `>` and
+/// whether the tag ended in `/>`.
+fn attributes(src: &str, from: usize) -> (Vec<(String, String)>, usize, bool) {
+    let bytes = src.as_bytes();
+    let mut out = Vec::new();
+    let mut j = from;
+    let mut self_closing = false;
+    loop {
+        while j < bytes.len() && (bytes[j].is_ascii_whitespace() || bytes[j] == b'/') {
+            self_closing = bytes[j] == b'/';
+            j += 1;
+        }
+        if j >= bytes.len() {
+            return (out, j, false);
+        }
+        if bytes[j] == b'>' {
+            return (out, j + 1, self_closing);
+        }
+        self_closing = false;
+        let start = j;
+        while j < bytes.len()
+            && !(bytes[j].is_ascii_whitespace() || matches!(bytes[j], b'>' | b'=' | b'/'))
+        {
+            j += 1;
+        }
+        if j == start {
+            j += 1;
+            continue;
+        }
+        let key = src[start..j].to_ascii_lowercase();
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        let mut value = String::new();
+        if bytes.get(j) == Some(&b'=') {
+            j += 1;
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            match bytes.get(j) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = memchr(q, bytes, j + 1);
+                    value = src[j + 1..end].to_string();
+                    j = (end + 1).min(bytes.len());
+                }
+                _ => {
+                    let s = j;
+                    while j < bytes.len() && !(bytes[j].is_ascii_whitespace() || bytes[j] == b'>') {
+                        j += 1;
+                    }
+                    value = src[s..j].to_string();
+                }
+            }
+        }
+        if out.len() < 64 {
+            out.push((key, value));
+        }
+    }
+}
+
+fn span(v: &str, max: usize) -> usize {
+    let digits: String = v
+        .trim()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .take(6)
+        .collect();
+    digits.parse::<usize>().unwrap_or(1).clamp(1, max)
+}
+
+/// Decodes character references: all numeric ones and the named ones pages use.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest[1..]
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '#')
+            .map_or(rest.len(), |e| e + 1);
+        let name = &rest[1..end];
+        let decoded = if let Some(num) = name.strip_prefix('#') {
+            let v = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => num.parse::<u32>().ok(),
+            };
+            v.map(|v| {
+                char::from_u32(v)
+                    .filter(|c| *c != '\0')
+                    .unwrap_or('\u{FFFD}')
+            })
+        } else {
+            match name {
+                "nbsp" => Some('\u{00A0}'),
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "ensp" | "emsp" | "thinsp" => Some(' '),
+                "ldquo" => Some('“'),
+                "rdquo" => Some('”'),
+                "lsquo" => Some('‘'),
+                "rsquo" => Some('’'),
+                "mdash" => Some('—'),
+                "ndash" => Some('–'),
+                "middot" => Some('·'),
+                "hellip" => Some('…'),
+                "times" => Some('×'),
+                "yen" => Some('¥'),
+                "copy" => Some('©'),
+                "shy" | "zwj" | "zwnj" => Some('\u{200B}'),
+                _ => None,
+            }
+        };
+        match decoded {
+            Some(c) if c != '\u{200B}' => {
+                out.push(c);
+                rest = &rest[end..];
+                rest = rest.strip_prefix(';').unwrap_or(rest);
+            }
+            Some(_) => {
+                rest = &rest[end..];
+                rest = rest.strip_prefix(';').unwrap_or(rest);
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+// ---- content ---------------------------------------------------------------------------
+
+/// Never read: scripts, styles and the site's chrome.
+const SKIP: &[&str] = &[
+    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "iframe",
+    "select", "button", "svg", "object", "embed", "head", "textarea", "xmp", "noembed", "noframes",
+    "menu", "input",
+];
+const BLOCK: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "section",
+    "article",
+    "main",
+    "blockquote",
+    "pre",
+    "address",
+    "center",
+    "caption",
+    "figure",
+    "figcaption",
+    "form",
+    "fieldset",
+    "body",
+    "html",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "hr",
+    "details",
+    "summary",
+    "legend",
+];
+
+/// Text and link text (non-space characters) under each node, computed without recursion.
+fn measure(tree: &Tree) -> (Vec<usize>, Vec<usize>) {
+    let n = tree.nodes.len();
+    let mut text = vec![0usize; n];
+    let mut link = vec![0usize; n];
+    // Children always have larger ids than their parent: a reverse pass sums bottom-up.
+    for id in (0..n).rev() {
+        let node = &tree.nodes[id];
+        if SKIP.contains(&node.name.as_str()) {
+            continue;
+        }
+        if node.name.is_empty() {
+            text[id] = node.text.chars().filter(|c| !c.is_whitespace()).count();
+            continue;
+        }
+        let t: usize = node.children.iter().map(|&c| text[c]).sum();
+        let l: usize = node.children.iter().map(|&c| link[c]).sum();
+        text[id] = t;
+        link[id] = if node.name == "a" { t } else { l };
+    }
+    (text, link)
+}
+
+/// The element that holds the report: the deepest one with at least 70 % of the page's
+/// non-link text, not descending into a data table.
+fn content_root(tree: &Tree, text: &[usize], link: &[usize]) -> usize {
+    let own = |id: usize| text[id] - link[id].min(text[id]);
+    let total = own(0);
+    let mut at = 0;
+    'down: loop {
+        for &c in &tree.nodes[at].children {
+            // Never a data table or what is inside one: the report is around its tables.
+            let data_table = tree.nodes[c].name == "table" && is_data_table(tree, text, c);
+            if !tree.nodes[c].name.is_empty()
+                && !data_table
+                && own(c) * 10 >= total * 7
+                && total > 0
+            {
+                at = c;
+                continue 'down;
+            }
+        }
+        return at;
+    }
+}
+
+/// The page's title: the first heading naming a 年度报告, else the `<title>` part that does.
+fn page_title(tree: &Tree) -> Option<String> {
+    let mut title = None;
+    for n in &tree.nodes {
+        if n.name == "title" && title.is_none() {
+            let t = collapse(&n.text);
+            title = t
+                .split(['_', '|', '－'])
+                .flat_map(|p| p.split(" - "))
+                .map(str::trim)
+                .find(|p| p.contains("报告"))
+                .map(str::to_string);
+        }
+    }
+    let mut heading = None;
+    for (id, n) in tree.nodes.iter().enumerate() {
+        let is_heading = matches!(n.name.as_str(), "h1" | "h2" | "h3")
+            || (n.name == "div" || n.name == "p") && n.class.contains("title");
+        if is_heading {
+            let t = collapse(&text_of(tree, id));
+            if t.contains("年度报告") && t.chars().count() <= 80 {
+                heading = Some(t);
+                break;
+            }
+        }
+    }
+    heading.or(title)
+}
+
+/// The text under a node, whitespace collapsed (skipped elements left out).
+fn text_of(tree: &Tree, id: usize) -> String {
+    let mut out = String::new();
+    let mut todo = vec![id];
+    while let Some(id) = todo.pop() {
+        let n = &tree.nodes[id];
+        if n.name.is_empty() {
+            out.push_str(&n.text);
+            continue;
+        }
+        if SKIP.contains(&n.name.as_str()) {
+            continue;
+        }
+        if n.name == "br" || BLOCK.contains(&n.name.as_str()) {
+            out.push(' ');
+        }
+        todo.extend(n.children.iter().rev());
+    }
+    out
+}
+
+/// Runs of whitespace (no-break spaces included) as one space, trimmed.
+fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() && c != '\u{3000}' {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+// ---- doc -------------------------------------------------------------------------------
+
+struct Builder<'t> {
+    tree: &'t Tree,
+    text: &'t [usize],
+    link: &'t [usize],
+    lines: Vec<Vec<(String, u32)>>,
+    tabbed: Vec<bool>,
+    buf: String,
+    grid_cells: usize,
+}
+
+impl Builder<'_> {
+    fn flush(&mut self) {
+        let t = collapse(&self.buf);
+        self.buf.clear();
+        if !t.is_empty() {
+            self.lines.push(vec![(t, 0)]);
+            self.tabbed.push(false);
+        }
+    }
+
+    fn walk(&mut self, root: usize) -> Result<(), InputError> {
+        // Explicit stack: (node, entering); a block's end flushes its line.
+        let mut todo: Vec<(usize, bool)> = vec![(root, true)];
+        while let Some((id, enter)) = todo.pop() {
+            let n = &self.tree.nodes[id];
+            if !enter {
+                self.flush();
+                continue;
+            }
+            if n.name.is_empty() {
+                self.buf.push_str(&n.text);
+                continue;
+            }
+            let name = n.name.as_str();
+            if SKIP.contains(&name) {
+                continue;
+            }
+            if name == "br" {
+                self.flush();
+                continue;
+            }
+            if name == "table" && is_data_table(self.tree, self.text, id) {
+                self.flush();
+                self.table(id)?;
+                continue;
+            }
+            let block = BLOCK.contains(&name);
+            // Link lists and menus: blocks whose text is mostly links.
+            let cell = matches!(
+                name,
+                "td" | "th" | "tr" | "table" | "tbody" | "thead" | "tfoot"
+            );
+            if block && !cell && id != root && self.link[id] * 2 > self.text[id] {
+                continue;
+            }
+            if block {
+                self.flush();
+                todo.push((id, false));
+            }
+            for &c in n.children.iter().rev() {
+                todo.push((c, true));
+            }
+        }
+        self.flush();
+        Ok(())
+    }
+
+    fn table(&mut self, table: usize) -> Result<(), InputError> {
+        // Rows in order (those of thead/tbody/tfoot and direct ones), cells in order.
+        let mut rows: Vec<Vec<usize>> = Vec::new();
+        let mut todo = vec![table];
+        let mut order = Vec::new();
+        while let Some(id) = todo.pop() {
+            let n = &self.tree.nodes[id];
+            if n.name == "tr" {
+                order.push(id);
+                continue;
+            }
+            if id == table || matches!(n.name.as_str(), "thead" | "tbody" | "tfoot" | "form") {
+                todo.extend(n.children.iter().rev());
+            }
+        }
+        for tr in order {
+            let cells: Vec<usize> = self.tree.nodes[tr]
+                .children
+                .iter()
+                .copied()
+                .filter(|&c| matches!(self.tree.nodes[c].name.as_str(), "td" | "th"))
+                .collect();
+            rows.push(cells);
+        }
+        let grid = expand(self.tree, &rows, &mut self.grid_cells)?;
+        for row in grid {
+            let cells: Vec<(String, u32)> = row
+                .into_iter()
+                .enumerate()
+                .map(|(slot, text)| (text, slot as u32))
+                .collect();
+            self.lines.push(cells);
+            self.tabbed.push(true);
+        }
+        Ok(())
+    }
+}
+
+/// A table of data, not of page layout: no table inside it, no cell of long prose (over
+/// 300 characters).
+fn is_data_table(tree: &Tree, text: &[usize], table: usize) -> bool {
+    let mut todo: Vec<usize> = tree.nodes[table].children.clone();
+    while let Some(id) = todo.pop() {
+        let n = &tree.nodes[id];
+        if n.name == "table" {
+            return false;
+        }
+        if matches!(n.name.as_str(), "td" | "th") && text[id] > 300 {
+            return false;
+        }
+        todo.extend(n.children.iter().copied());
+    }
+    true
+}
+
+/// Rows of cells → rows of grid texts, spans expanded: a spanned cell's text in its first
+/// position, empty text where it continues.
+fn expand(
+    tree: &Tree,
+    rows: &[Vec<usize>],
+    budget: &mut usize,
+) -> Result<Vec<Vec<String>>, InputError> {
+    let mut grid: Vec<Vec<Option<String>>> = vec![Vec::new(); rows.len()];
+    for (r, cells) in rows.iter().enumerate() {
+        let mut c = 0;
+        for &cell in cells {
+            while grid[r].get(c).is_some_and(Option::is_some) {
+                c += 1;
+            }
+            let n = &tree.nodes[cell];
+            let text = collapse(&text_of(tree, cell));
+            let rs = n.rowspan.min(rows.len() - r);
+            // Every position written is counted (overlapping spans write some twice).
+            *budget += rs * n.colspan;
+            if *budget > MAX_GRID_CELLS {
+                return Err(InputError::TooComplex {
+                    what: "table cells",
+                    limit: MAX_GRID_CELLS,
+                });
+            }
+            for dr in 0..rs {
+                let row = &mut grid[r + dr];
+                let need = c + n.colspan;
+                if row.len() < need {
+                    row.resize(need, None);
+                }
+                for dc in 0..n.colspan {
+                    row[c + dc] = Some(String::new());
+                }
+            }
+            grid[r][c] = Some(text);
+            c += n.colspan;
+        }
+    }
+    Ok(grid
+        .into_iter()
+        .map(|row| row.into_iter().map(Option::unwrap_or_default).collect())
+        .collect())
+}
+
+/// Parses a page and lays out its report as lines.
+pub(crate) fn to_doc(source: &str) -> Result<Doc, InputError> {
+    let tree = parse(source)?;
+    let (text, link) = measure(&tree);
+    let root = content_root(&tree, &text, &link);
+    let mut b = Builder {
+        tree: &tree,
+        text: &text,
+        link: &link,
+        lines: Vec::new(),
+        tabbed: Vec::new(),
+        buf: String::new(),
+        grid_cells: 0,
+    };
+    b.walk(root)?;
+    let (mut lines, mut tabbed) = (b.lines, b.tabbed);
+    if let Some(title) = page_title(&tree) {
+        let starts_with_it = lines.iter().take(3).any(|l| {
+            l.iter()
+                .any(|(t, _)| t.contains("报告") && t.chars().count() <= 80)
+        });
+        if !starts_with_it {
+            lines.insert(0, vec![(title, 0)]);
+            tabbed.insert(0, false);
+        }
+    }
+    let doc_lines = lines
+        .into_iter()
+        .zip(tabbed)
+        .enumerate()
+        .map(|(i, (cells, tabbed))| {
+            // A block starts after its two-space indent (a paragraph of its own).
+            let mut col = if tabbed {
+                1u32
+            } else {
+                1 + INDENT.len() as u32
+            };
+            let cells = cells
+                .into_iter()
+                .map(|(text, slot)| {
+                    let here = col;
+                    col += text.chars().count() as u32 + 1;
+                    DocCell {
+                        text,
+                        col: here,
+                        slot,
+                    }
+                })
+                .collect();
+            DocLine {
+                line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                cells,
+                tabbed,
+            }
+        })
+        .collect();
+    Ok(Doc { lines: doc_lines })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(html: &str) -> Vec<Vec<String>> {
+        to_doc(html)
+            .unwrap()
+            .lines
+            .iter()
+            .filter(|l| l.tabbed)
+            .map(|l| l.cells.iter().map(|c| c.text.clone()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn colspan_and_rowspan_expand_into_a_grid() {
+        let html = "<table><tr><td colspan=2>A</td><td rowspan=2>B</td></tr>\
+                    <tr><td>1</td><td>2</td></tr>\
+                    <tr><td rowspan=\"2\" colspan=\"2\">C</td><td>3</td></tr>\
+                    <tr><td>4</td></tr></table>";
+        assert_eq!(
+            rows(html),
+            vec![
+                vec!["A", "", "B"],
+                vec!["1", "2", ""],
+                vec!["C", "", "3"],
+                vec!["", "", "4"],
+            ]
+        );
+    }
+
+    #[test]
+    fn nbsp_cells_are_blank_and_text_is_collapsed() {
+        let html =
+            "<table><tr><td>&nbsp;</td><td> &nbsp;12&nbsp; </td><td><p>行政\n  许可</p></td>\
+                    <td>\u{a0}</td></tr></table>";
+        assert_eq!(rows(html), vec![vec!["", "12", "行政 许可", ""]]);
+    }
+
+    #[test]
+    fn unclosed_cells_rows_and_paragraphs_close_implicitly() {
+        let html = "<TABLE><TR><TD>a<TD>b<TR><TD>c<td>d</table><p>one<p>two<div>three</div>";
+        let doc = to_doc(html).unwrap();
+        let texts: Vec<Vec<&str>> = doc
+            .lines
+            .iter()
+            .map(|l| l.cells.iter().map(|c| c.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                vec!["a", "b"],
+                vec!["c", "d"],
+                vec!["one"],
+                vec!["two"],
+                vec!["three"]
+            ]
+        );
+        assert!(doc.lines[0].tabbed && !doc.lines[2].tabbed);
+        assert_eq!(doc.lines[1].cells[1].slot, 1);
+    }
+
+    #[test]
+    fn scripts_and_chrome_are_not_read() {
+        let html = "<html><head><title>某区2023年度政府信息公开工作年度报告_网站</title>\
+                    <script>if (a<b) { document.write('<p>x</p>') }</script></head><body>\
+                    <nav><a href=/>首页</a></nav><div><p>一、总体情况</p><p>正文正文正文正文</p></div>\
+                    <footer>版权所有</footer></body></html>";
+        let doc = to_doc(html).unwrap();
+        let texts: Vec<&str> = doc.lines.iter().map(|l| l.cells[0].text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "某区2023年度政府信息公开工作年度报告",
+                "一、总体情况",
+                "正文正文正文正文"
+            ]
+        );
+    }
+
+    #[test]
+    fn depth_and_size_are_bounded() {
+        let deep = "<div>".repeat(MAX_DEPTH + 10);
+        assert_eq!(
+            to_doc(&deep).unwrap_err(),
+            InputError::TooComplex {
+                what: "depth",
+                limit: MAX_DEPTH
+            }
+        );
+        let many = "<b></b>".repeat(MAX_ELEMENTS + 1);
+        assert!(matches!(
+            to_doc(&many),
+            Err(InputError::TooComplex {
+                what: "elements",
+                ..
+            })
+        ));
+        let wide = "<table><tr><td colspan=1000 rowspan=65534>x</td></tr>".to_string()
+            + &"<tr><td>1</td></tr>".repeat(3000)
+            + "</table>";
+        assert!(matches!(
+            to_doc(&wide),
+            Err(InputError::TooComplex {
+                what: "table cells",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn entities_are_decoded() {
+        assert_eq!(
+            decode_entities("a&amp;b&#20013;&#x6587;&nbsp;&bogus;"),
+            "a&b中文\u{a0}&bogus;"
+        );
+    }
+
+    #[test]
+    fn html_is_sniffed_and_charset_read() {
+        assert!(sniff(b"  <!DOCTYPE html><html>"));
+        assert!(sniff(b"<meta charset=gbk><body>"));
+        assert!(!sniff("一、总体情况 <body>".as_bytes()));
+        assert!(sniff(b"<?xml version=\"1.0\"?>\n<!-- saved -->\n<html xmlns=x>"));
+        assert!(!sniff(b"{\"t3\": \"<html>\"}"));
+        assert_eq!(
+            declared_charset(b"<meta charset=\"gb2312\">"),
+            Some(encoding_rs::GBK)
+        );
+    }
+}
