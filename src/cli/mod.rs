@@ -37,8 +37,9 @@ const FORMATS_READ: &str = "\
 Inputs are recognized by their content, not their name:
   - text extracted from a PDF or Word report (pdftotext -layout, copy and paste),
     in UTF-8, GBK, GB18030, Big5 or UTF-16;
+  - Word documents (.docx) as they are;
   - the canonical report JSON (`nianbao schema report`).
-PDF, .docx/.doc and HTML files are recognized and refused with advice on how to
+PDF, .doc/.wps and HTML files are recognized and refused with advice on how to
 extract their text.";
 
 /// What inputs are read, the size limit stated from the engine's.

@@ -21,7 +21,8 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// A stable code. The report could not be read (422, the engine's codes, as the CLI's
-    /// `error.code`): `empty`, `binary`, `undecodable`, `json`, `unsupported_format`;
+    /// `error.code`): `empty`, `binary`, `undecodable`, `json`, `unsupported_format`,
+    /// `damaged` (a .docx whose ZIP or XML is broken);
     /// `too_large` (413); the request is wrong (400): `bad_query`, `multipart`,
     /// `missing_report`, `duplicate_part`, `previous_unreadable`, `body`;
     /// `unsupported_media_type` (415); `not_found` (404); `method_not_allowed` (405);
@@ -55,10 +56,9 @@ impl ApiError {
 
     /// The report could not be read: the engine's code and message; 413 for `too_large`.
     pub fn input(e: &InputError, lang: Lang) -> Self {
-        let status = match e {
-            InputError::TooLarge { .. } | InputError::TooManyLines { .. } => {
-                StatusCode::PAYLOAD_TOO_LARGE
-            }
+        // Every `too_large` is 413: a long text, and a .docx past its unpacked limits too.
+        let status = match e.code() {
+            "too_large" => StatusCode::PAYLOAD_TOO_LARGE,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         };
         ApiError::new(status, e.code(), input_message(e, lang))
@@ -149,5 +149,14 @@ mod tests {
             (e.status, e.code.as_ref()),
             (StatusCode::PAYLOAD_TOO_LARGE, "too_large")
         );
+        let bomb = InputError::Docx(nianbao::ingest::DocxError::TooLarge {
+            what: nianbao::ingest::DocxLimit::Unpacked,
+        });
+        let e = ApiError::input(&bomb, Lang::En);
+        assert_eq!(
+            (e.status, e.code.as_ref()),
+            (StatusCode::PAYLOAD_TOO_LARGE, "too_large")
+        );
+        assert!(e.message.contains("ZIP bomb"), "{}", e.message);
     }
 }
