@@ -41,15 +41,23 @@ fn the_blank_template_reads_as_the_2021_template_with_every_cell_blank() {
     for s in ["s1", "s2", "s3", "s4", "s5", "s6"] {
         assert!(!report["sections"][s].is_null(), "section {s} missing");
     }
-    assert!(!r.findings.iter().any(|f| matches!(f.code, Code::C001 | Code::C002 | Code::S001)));
+    assert!(!r
+        .findings
+        .iter()
+        .any(|f| matches!(f.code, Code::C001 | Code::C002 | Code::S001)));
     assert!(codes(&r, 'A').is_empty());
     // 表三: 25 rows × 7 columns; 表四: 15 cells; 表二: the 10 cells of the 2021 form.
     let t3 = report["t3"].as_object().unwrap();
     assert_eq!(t3.len(), 25);
-    assert!(t3.values().all(|row| row.as_object().unwrap().values().all(Value::is_null)));
+    assert!(t3
+        .values()
+        .all(|row| row.as_object().unwrap().values().all(Value::is_null)));
     let c003: Vec<&Finding> = r.findings.iter().filter(|f| f.code == Code::C003).collect();
     let in_table = |t: &str| c003.iter().filter(|f| f.location.table == Some(t)).count();
-    assert_eq!((in_table("t3"), in_table("t4"), in_table("t2")), (175, 15, 10));
+    assert_eq!(
+        (in_table("t3"), in_table("t4"), in_table("t2")),
+        (175, 15, 10)
+    );
     // Each blank cell is placed at its own grid column of its table row.
     let at = |row: &str, column: &str| {
         let f = c003
@@ -66,11 +74,41 @@ fn the_blank_template_reads_as_the_2021_template_with_every_cell_blank() {
 
 /// The 表三 rows of the template in order (rows 4–28 of its second table).
 const T3_ROWS: [&str; 25] = [
-    "new", "carry_in", "r1", "r2", "r3_1", "r3_2", "r3_3", "r3_4", "r3_5", "r3_6", "r3_7",
-    "r3_8", "r4_1", "r4_2", "r4_3", "r5_1", "r5_2", "r5_3", "r5_4", "r5_5", "r6_1", "r6_2",
-    "r6_3", "r7", "carry_out",
+    "new",
+    "carry_in",
+    "r1",
+    "r2",
+    "r3_1",
+    "r3_2",
+    "r3_3",
+    "r3_4",
+    "r3_5",
+    "r3_6",
+    "r3_7",
+    "r3_8",
+    "r4_1",
+    "r4_2",
+    "r4_3",
+    "r5_1",
+    "r5_2",
+    "r5_3",
+    "r5_4",
+    "r5_5",
+    "r6_1",
+    "r6_2",
+    "r6_3",
+    "r7",
+    "carry_out",
 ];
-const T3_COLUMNS: [&str; 7] = ["np", "biz", "research", "ngo", "legal", "org_other", "total"];
+const T3_COLUMNS: [&str; 7] = [
+    "np",
+    "biz",
+    "research",
+    "ngo",
+    "legal",
+    "org_other",
+    "total",
+];
 
 /// A 表三 whose sums all hold: result rows, their total, carry-over and new applications.
 fn consistent_t3() -> BTreeMap<&'static str, [i64; 7]> {
@@ -173,13 +211,18 @@ fn fill(xml: &[u8], value: impl Fn(usize, usize, usize) -> Option<String>) -> Ve
             }
             Event::Empty(e) if e.name().as_ref() == b"w:gridBefore" => {
                 let v = e.try_get_attribute("w:val").unwrap().unwrap();
-                col += std::str::from_utf8(&v.value).unwrap().parse::<usize>().unwrap();
+                col += std::str::from_utf8(&v.value)
+                    .unwrap()
+                    .parse::<usize>()
+                    .unwrap();
             }
             Event::Empty(e) if e.name().as_ref() == b"w:p" => {
                 if let Some(text) = pending.take() {
                     writer.write_event(Event::Start(e.clone())).unwrap();
                     run(&mut writer, &text);
-                    writer.write_event(Event::End(BytesEnd::new("w:p"))).unwrap();
+                    writer
+                        .write_event(Event::End(BytesEnd::new("w:p")))
+                        .unwrap();
                     buf.clear();
                     continue;
                 }
@@ -214,6 +257,15 @@ fn a_filled_template_whose_sums_hold_has_no_sum_finding() {
         && matches!(f.code, Code::C003 | Code::C006 | Code::C001 | Code::C002)));
 }
 
+/// A finding as the test compares it: code, row, column, line, col.
+type Seen<'a> = (
+    Code,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<u32>,
+    Option<u32>,
+);
+
 #[test]
 fn one_wrong_cell_gives_its_sum_findings_at_its_places_and_is_the_suspect() {
     let mut values = consistent_t3();
@@ -221,7 +273,7 @@ fn one_wrong_cell_gives_its_sum_findings_at_its_places_and_is_the_suspect() {
     values.get_mut("r1").unwrap()[0] = right + 1; // （一）予以公开 · 自然人
     let r = run(&filled_template(&values));
     let a = codes(&r, 'A');
-    let got: Vec<(Code, Option<&str>, Option<&str>, Option<u32>, Option<u32>)> = a
+    let got: Vec<Seen> = a
         .iter()
         .map(|f| {
             let l = &f.location;
@@ -231,13 +283,26 @@ fn one_wrong_cell_gives_its_sum_findings_at_its_places_and_is_the_suspect() {
     eprintln!("{got:?}");
     // The row's total no longer adds up (A002, row r1 at line 41), nor does the column's
     // （七）总计 (A003, column np: r7 at line 62, grid column 4).
-    assert!(got.iter().any(|g| g.0 == Code::A002 && g.1 == Some("r1") && g.3 == Some(41)), "{got:?}");
-    assert!(got.iter().any(|g| g.0 == Code::A003 && g.2 == Some("np") && g.3 == Some(62) && g.4 == Some(4)), "{got:?}");
+    assert!(
+        got.iter()
+            .any(|g| g.0 == Code::A002 && g.1 == Some("r1") && g.3 == Some(41)),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.0 == Code::A003 && g.2 == Some("np") && g.3 == Some(62) && g.4 == Some(4)),
+        "{got:?}"
+    );
     assert!(!got.iter().any(|g| g.0 == Code::A001), "{got:?}");
     for f in &a {
         let s = &f.params["suspect"];
         assert_eq!(
-            (s["table"].as_str(), s["row"].as_str(), s["column"].as_str(), s["value"].as_i64()),
+            (
+                s["table"].as_str(),
+                s["row"].as_str(),
+                s["column"].as_str(),
+                s["value"].as_i64()
+            ),
             (Some("t3"), Some("r1"), Some("np"), Some(right)),
             "{f:?}"
         );

@@ -16,8 +16,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     zip.start_file("word/document.xml", options).unwrap();
     zip.write_all(data).unwrap();
     let bytes = zip.finish().unwrap().into_inner();

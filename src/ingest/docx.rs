@@ -285,7 +285,9 @@ impl<R: Read> Read for Limited<R> {
                 _ => Err(io::Error::other(UNPACK_LIMIT)),
             };
         }
-        let max = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let max = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..max])?;
         self.left -= n as u64;
         Ok(n)
@@ -367,7 +369,9 @@ fn parse_blocks<R: BufRead>(input: R) -> Result<Vec<Block>, DocxError> {
             Event::Start(e) => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Err(DocxError::TooLarge { what: DocxLimit::Depth });
+                    return Err(DocxError::TooLarge {
+                        what: DocxLimit::Depth,
+                    });
                 }
                 if skip.is_some() {
                     continue;
@@ -392,7 +396,9 @@ fn parse_blocks<R: BufRead>(input: R) -> Result<Vec<Block>, DocxError> {
             }
             Event::Empty(e) => {
                 if depth + 1 > MAX_DEPTH {
-                    return Err(DocxError::TooLarge { what: DocxLimit::Depth });
+                    return Err(DocxError::TooLarge {
+                        what: DocxLimit::Depth,
+                    });
                 }
                 if skip.is_some() || kind != Ns::W {
                     continue;
@@ -428,12 +434,10 @@ fn parse_blocks<R: BufRead>(input: R) -> Result<Vec<Block>, DocxError> {
                 match e.local_name().as_ref() {
                     b"t" => in_text = in_text.saturating_sub(1),
                     b"tabs" => in_tabs = in_tabs.saturating_sub(1),
-                    b"tbl" | b"tr" | b"tc" | b"p" | b"txbxContent" => {
-                        // The frame this element opened is on top (end names are checked).
-                        if stack.len() > 1 {
-                            let frame = stack.pop().expect("a frame");
-                            close(&mut stack, frame);
-                        }
+                    // The frame this element opened is on top (end names are checked).
+                    b"tbl" | b"tr" | b"tc" | b"p" | b"txbxContent" if stack.len() > 1 => {
+                        let frame = stack.pop().expect("a frame");
+                        close(&mut stack, frame);
                     }
                     _ => {}
                 }
@@ -546,7 +550,9 @@ fn number(e: &BytesStart<'_>) -> Option<u32> {
 fn push_text(stack: &mut [Frame], text: &str, budget: &mut Budget) -> Result<(), DocxError> {
     budget.text += text.len();
     if budget.text > MAX_INPUT_BYTES {
-        return Err(DocxError::TooLarge { what: DocxLimit::Text });
+        return Err(DocxError::TooLarge {
+            what: DocxLimit::Text,
+        });
     }
     if let Some(Frame::Para(lines)) = stack.last_mut() {
         lines.last_mut().expect("a line").push_str(text);
@@ -603,7 +609,10 @@ impl Lines {
     fn push(&mut self, cells: Vec<DocCell>, tabbed: bool) -> Result<(), InputError> {
         self.cells += cells.len();
         if self.cells > MAX_CELLS {
-            return Err(DocxError::TooLarge { what: DocxLimit::Cells }.into());
+            return Err(DocxError::TooLarge {
+                what: DocxLimit::Cells,
+            }
+            .into());
         }
         if self.lines.len() >= MAX_TEXT_LINES {
             return Err(InputError::TooManyLines {
@@ -639,9 +648,9 @@ fn flatten_into(blocks: &[Block], out: &mut Lines) -> Result<(), InputError> {
                 }
             }
             Block::Table(rows) => {
-                let frame = rows
-                    .iter()
-                    .all(|r| r.before == 0 && r.cells.len() <= 1 && r.cells.iter().all(|c| c.span == 1));
+                let frame = rows.iter().all(|r| {
+                    r.before == 0 && r.cells.len() <= 1 && r.cells.iter().all(|c| c.span == 1)
+                });
                 for row in rows {
                     let nested = row
                         .cells
@@ -806,7 +815,10 @@ mod tests {
         assert!(!doc.lines[0].tabbed);
         assert_eq!(doc.lines[3].line, 4);
         assert!(doc.lines[3].tabbed);
-        assert_eq!((doc.lines[3].cells[1].col, doc.lines[3].cells[1].slot), (2, 1));
+        assert_eq!(
+            (doc.lines[3].cells[1].col, doc.lines[3].cells[1].slot),
+            (2, 1)
+        );
     }
 
     #[test]
@@ -818,7 +830,10 @@ mod tests {
              <w:tr><w:trPr><w:gridBefore w:val=\"2\"/></w:trPr>{}{}</w:tr>\
              </w:tbl>{}",
             para("前"),
-            cell("<w:gridSpan w:val=\"2\"/><w:vMerge w:val=\"restart\"/>", "三、本年度办理结果"),
+            cell(
+                "<w:gridSpan w:val=\"2\"/><w:vMerge w:val=\"restart\"/>",
+                "三、本年度办理结果"
+            ),
             cell("", "（一）予以公开"),
             cell("", "5"),
             cell("<w:gridSpan w:val=\"2\"/><w:vMerge/>", ""),
@@ -868,9 +883,18 @@ mod tests {
 
     #[test]
     fn nesting_past_the_limit_is_refused() {
-        let deep = format!("{}{}", "<w:sdt>".repeat(MAX_DEPTH + 5), "</w:sdt>".repeat(MAX_DEPTH + 5));
+        let deep = format!(
+            "{}{}",
+            "<w:sdt>".repeat(MAX_DEPTH + 5),
+            "</w:sdt>".repeat(MAX_DEPTH + 5)
+        );
         let err = parse(body(&deep).as_bytes()).unwrap_err();
-        assert_eq!(err, InputError::Docx(DocxError::TooLarge { what: DocxLimit::Depth }));
+        assert_eq!(
+            err,
+            InputError::Docx(DocxError::TooLarge {
+                what: DocxLimit::Depth
+            })
+        );
         assert!(err.to_string().contains("256"), "{err}");
         let ok = format!("{}{}", "<w:sdt>".repeat(200), "</w:sdt>".repeat(200));
         assert!(parse(body(&ok).as_bytes()).is_ok());
@@ -880,9 +904,18 @@ mod tests {
     fn damaged_xml_and_foreign_zips_are_clear_errors() {
         let err = parse(b"<w:document><w:body><w:p></w:tc>".as_slice()).unwrap_err();
         assert_eq!(err.code(), "damaged", "{err}");
-        let other = zip_of(&[("xl/workbook.xml", b"<x/>")], zip::CompressionMethod::Deflated);
-        assert_eq!(doc(&other).unwrap_err(), InputError::Docx(DocxError::NotWord));
-        let mut broken = zip_of(&[(DOCUMENT_PART, body(&para("x")).as_bytes())], zip::CompressionMethod::Stored);
+        let other = zip_of(
+            &[("xl/workbook.xml", b"<x/>")],
+            zip::CompressionMethod::Deflated,
+        );
+        assert_eq!(
+            doc(&other).unwrap_err(),
+            InputError::Docx(DocxError::NotWord)
+        );
+        let mut broken = zip_of(
+            &[(DOCUMENT_PART, body(&para("x")).as_bytes())],
+            zip::CompressionMethod::Stored,
+        );
         let len = broken.len();
         broken.truncate(len - 30);
         assert_eq!(doc(&broken).unwrap_err().code(), "damaged");
@@ -896,15 +929,31 @@ mod tests {
         let bomb = zip_of(&[(DOCUMENT_PART, &big)], zip::CompressionMethod::Deflated);
         assert!(bomb.len() < 1024 * 1024, "{}", bomb.len());
         let err = doc(&bomb).unwrap_err();
-        assert!(matches!(err, InputError::Docx(DocxError::TooLarge { what: DocxLimit::Claimed { .. } })), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                InputError::Docx(DocxError::TooLarge {
+                    what: DocxLimit::Claimed { .. }
+                })
+            ),
+            "{err:?}"
+        );
         assert_eq!(err.code(), "too_large");
         assert!(err.message_zh().contains("压缩炸弹"));
         // The same, its sizes claiming 1 KB: the unpacking stops past 50 MB.
         let lying = lie_about_sizes(&bomb, 1024);
         let err = doc(&lying).unwrap_err();
-        assert_eq!(err, InputError::Docx(DocxError::TooLarge { what: DocxLimit::Unpacked }));
+        assert_eq!(
+            err,
+            InputError::Docx(DocxError::TooLarge {
+                what: DocxLimit::Unpacked
+            })
+        );
         // Through the front door too.
-        assert_eq!(crate::ingest::ingest(&bomb).unwrap_err().code(), "too_large");
+        assert_eq!(
+            crate::ingest::ingest(&bomb).unwrap_err().code(),
+            "too_large"
+        );
     }
 
     /// Rewrites the uncompressed size of every entry (local and central headers).
@@ -928,12 +977,23 @@ mod tests {
         let files: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
         let zip = zip_of(&files, zip::CompressionMethod::Stored);
         let err = doc(&zip).unwrap_err();
-        assert!(matches!(err, InputError::Docx(DocxError::TooLarge { what: DocxLimit::Entries { .. } })), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                InputError::Docx(DocxError::TooLarge {
+                    what: DocxLimit::Entries { .. }
+                })
+            ),
+            "{err:?}"
+        );
     }
 
     #[test]
     fn spans_are_bounded() {
-        let row = format!("<w:tbl><w:tr>{}</w:tr></w:tbl>", cell("<w:gridSpan w:val=\"4000000000\"/>", "x"));
+        let row = format!(
+            "<w:tbl><w:tr>{}</w:tr></w:tbl>",
+            cell("<w:gridSpan w:val=\"4000000000\"/>", "x")
+        );
         let doc = lines(&row);
         assert_eq!(doc.lines[0].cells.len(), MAX_GRID_COLUMNS as usize);
     }
