@@ -145,7 +145,8 @@ fn with_total(six: [i64; 6]) -> [i64; 7] {
 /// The template with its 表三 cells holding `values`: `word/document.xml` rewritten, a run
 /// with the number put into each value cell's paragraph (grid columns 4–10 of rows 4–28 of
 /// the document's second table), the other parts copied as they are.
-fn filled_template(values: &BTreeMap<&'static str, [i64; 7]>) -> Vec<u8> {
+/// With `blank_zeros`, cells holding 0 are left blank, as real reports often do.
+fn filled_template(values: &BTreeMap<&'static str, [i64; 7]>, blank_zeros: bool) -> Vec<u8> {
     let docx = fixture("template-2021.docx");
     let mut archive = zip::ZipArchive::new(Cursor::new(docx)).unwrap();
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
@@ -160,7 +161,8 @@ fn filled_template(values: &BTreeMap<&'static str, [i64; 7]>) -> Vec<u8> {
             data = fill(&data, |table, row, col| {
                 let key = T3_ROWS.get(row.checked_sub(3)?)?;
                 let v = values.get(key)?;
-                (table == 1).then(|| v.get(col.checked_sub(3)?).map(i64::to_string))?
+                let v = v.get(col.checked_sub(3)?)?;
+                (table == 1 && !(blank_zeros && *v == 0)).then(|| v.to_string())
             });
         }
         out.start_file(name, options).unwrap();
@@ -244,7 +246,7 @@ fn fill(xml: &[u8], value: impl Fn(usize, usize, usize) -> Option<String>) -> Ve
 #[test]
 fn a_filled_template_whose_sums_hold_has_no_sum_finding() {
     let values = consistent_t3();
-    let r = run(&filled_template(&values));
+    let r = run(&filled_template(&values, false));
     assert!(codes(&r, 'A').is_empty(), "{:#?}", codes(&r, 'A'));
     let report = serde_json::to_value(&r.report).unwrap();
     for (key, row) in &values {
@@ -271,7 +273,7 @@ fn one_wrong_cell_gives_its_sum_findings_at_its_places_and_is_the_suspect() {
     let mut values = consistent_t3();
     let right = values["r1"][0];
     values.get_mut("r1").unwrap()[0] = right + 1; // （一）予以公开 · 自然人
-    let r = run(&filled_template(&values));
+    let r = run(&filled_template(&values, false));
     let a = codes(&r, 'A');
     let got: Vec<Seen> = a
         .iter()
@@ -306,5 +308,26 @@ fn one_wrong_cell_gives_its_sum_findings_at_its_places_and_is_the_suspect() {
             (Some("t3"), Some("r1"), Some("np"), Some(right)),
             "{f:?}"
         );
+    }
+}
+
+/// Zeros left blank: no row is complete, so the values are placed by their grid columns;
+/// the blanks are C003 and count as 0, and the sums hold.
+#[test]
+fn a_filled_template_with_zeros_left_blank_reads_by_grid_column() {
+    let values = consistent_t3();
+    let r = run(&filled_template(&values, true));
+    assert!(codes(&r, 'A').is_empty(), "{:#?}", codes(&r, 'A'));
+    assert!(!r.findings.iter().any(|f| f.code == Code::C006));
+    let report = serde_json::to_value(&r.report).unwrap();
+    for (key, row) in &values {
+        for (c, v) in T3_COLUMNS.iter().zip(row) {
+            let want = if *v == 0 {
+                Value::Null
+            } else {
+                Value::from(*v)
+            };
+            assert_eq!(report["t3"][key][c], want, "{key}.{c}");
+        }
     }
 }

@@ -1073,7 +1073,11 @@ fn read_t3(
         match place_tokens(
             &raw.tokens,
             T3_COLUMNS.len(),
-            &nearest_anchors(&anchors, raw.at),
+            &with_grid_anchor(
+                nearest_anchors(&anchors, raw.at),
+                &lines[raw.at],
+                T3_COLUMNS.len(),
+            ),
             tabbed,
         ) {
             Some((placed, slots)) => {
@@ -1152,6 +1156,17 @@ fn read_t3(
     Some(table)
 }
 
+/// On a grid line (a table row of a document, one cell per grid column) with more cells
+/// than columns, the last `n` cells are the columns: a last anchor, for rows whose blank
+/// cells leave no complete row to take positions from.
+fn with_grid_anchor(mut anchors: Vec<Vec<u32>>, line: &Line, n: usize) -> Vec<Vec<u32>> {
+    if line.tabbed && line.slot_cols.len() > n && line.cells.len() < line.slot_cols.len() {
+        let slots = &line.slot_cols[line.slot_cols.len() - n..];
+        anchors.push(slots.iter().map(|(s, _)| *s).collect());
+    }
+    anchors
+}
+
 /// A 表三 without a single value: a blank form, as a Word template's table is. Its rows are
 /// found in order by their labels on grid lines (table rows, whose empty cells are where the
 /// values go), every cell blank at its own grid column. `None` unless most rows are there.
@@ -1177,7 +1192,9 @@ fn blank_grid_t3(
         from = i + 1;
         first.get_or_insert(i);
         last = i;
-        table.rows.push(blank_grid_row(&lines[i], None, row_def.key, &T3_COLUMNS));
+        table
+            .rows
+            .push(blank_grid_row(&lines[i], None, row_def.key, &T3_COLUMNS));
     }
     if table.rows.len() * 2 < expected.len() {
         return None;
