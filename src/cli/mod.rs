@@ -20,7 +20,7 @@ Exit codes:
   0  every report was read, and none has a finding of severity error
   1  at least one report has an error (warnings and infos never fail a run)
   2  an input could not be read (missing, empty, binary, too large, undecodable,
-     JSON of the wrong shape, PDF/Word/HTML not converted to text), or the
+     JSON of the wrong shape, PDF/.doc not converted to text), or the
      command line is wrong";
 
 const EXAMPLES: &str = "\
@@ -37,10 +37,11 @@ const FORMATS_READ: &str = "\
 Inputs are recognized by their content, not their name:
   - text extracted from a PDF or Word report (pdftotext -layout, copy and paste),
     in UTF-8, GBK, GB18030, Big5 or UTF-16;
-  - Word documents (.docx) as they are;
+  - Word documents (.docx) and HTML pages (the page as published, any charset) as
+    they are;
   - the canonical report JSON (`nianbao schema report`).
-PDF, .doc/.wps and HTML files are recognized and refused with advice on how to
-extract their text.";
+PDF and .doc/.wps files are recognized and refused with advice on how to extract
+their text.";
 
 /// What inputs are read, the size limit stated from the engine's.
 fn formats_read() -> String {
