@@ -51,7 +51,14 @@ fn table(lang: Lang) -> String {
     let head = ["code", "severity", "what it says", "message"];
     let rows: Vec<[&str; 4]> = DEFINITIONS
         .iter()
-        .map(|d| [d.code, d.severity.as_str(), d.summary_in(lang), template(d, lang)])
+        .map(|d| {
+            [
+                d.code,
+                d.severity.as_str(),
+                d.summary_in(lang),
+                template(d, lang),
+            ]
+        })
         .collect();
     let widths: Vec<usize> = (0..3)
         .map(|i| {

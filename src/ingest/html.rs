@@ -1077,7 +1077,9 @@ mod tests {
         assert!(sniff(b"  <!DOCTYPE html><html>"));
         assert!(sniff(b"<meta charset=gbk><body>"));
         assert!(!sniff("一、总体情况 <body>".as_bytes()));
-        assert!(sniff(b"<?xml version=\"1.0\"?>\n<!-- saved -->\n<html xmlns=x>"));
+        assert!(sniff(
+            b"<?xml version=\"1.0\"?>\n<!-- saved -->\n<html xmlns=x>"
+        ));
         assert!(!sniff(b"{\"t3\": \"<html>\"}"));
         assert_eq!(
             declared_charset(b"<meta charset=\"gb2312\">"),

@@ -26,6 +26,7 @@ const fixtures = [
   'tests/fixtures/huaian-2024.txt',
   'tests/fixtures/huaian-2024.raw.txt',
   '../shared/fixtures/template-2021.docx',
+  '../shared/fixtures/pingtan-2023.html',
 ].map((p) => path.join(root, p));
 
 function nativeJson(file, lang) {
@@ -96,7 +97,7 @@ test('rules() and version() come from the engine', () => {
 });
 
 test('formats not read yet are refused the same way as natively', () => {
-  for (const name of ['huaian-2024.pdf', 'pingtan-2023.html']) {
+  for (const name of ['huaian-2024.pdf']) {
     const file = path.join(root, '../shared/fixtures', name);
     let code = 'no error';
     let message = '';
