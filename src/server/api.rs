@@ -200,8 +200,9 @@ pub struct Health {
 /// The body is the report: the canonical report JSON (`application/json`), its text
 /// (`text/plain`), or the bytes of a file of any other type (`application/octet-stream`,
 /// or the file's own type) whose format the engine tells by content — text extracted from
-/// PDF/Word in UTF-8, GBK, GB18030, Big5 or UTF-16, a Word document (.docx), or the
-/// canonical JSON; PDF, .doc/.wps and HTML files are refused with 422 `unsupported_format`. Or `multipart/form-data` with the
+/// PDF/Word in UTF-8, GBK, GB18030, Big5 or UTF-16, a Word document (.docx), an HTML
+/// page, or the canonical JSON; PDF and .doc/.wps files are refused with 422
+/// `unsupported_format`. Or `multipart/form-data` with the
 /// report in a `report` part and, optionally, last year's report in a `previous` part
 /// (read, refused with 400 when unreadable, otherwise not used yet: the cross-year rules
 /// do not exist yet). The answer is the result of the check, exactly what
