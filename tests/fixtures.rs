@@ -251,3 +251,22 @@ fn english_messages() {
         a003.message
     );
 }
+
+/// 表四's first ten cells run together in one cell (`530081506728`): the three groups'
+/// totals leave one reading, so it is split (F005) into the values the fixture has.
+#[test]
+fn minhe_2020_table_4_run_together() {
+    let text = String::from_utf8(fixture("minhe-2020.txt")).unwrap();
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    lines[83] = "530081506728\t1\t0\t0\t0\t1";
+    let result = check(lines.join("\n").as_bytes(), &Options::default()).unwrap();
+    let j = serde_json::to_value(&result).unwrap();
+    assert_eq!(
+        t4(&j),
+        ints(&[5, 3, 0, 0, 8, 15, 0, 6, 7, 28, 1, 0, 0, 0, 1])
+    );
+    let f005 = findings(&j, "F005");
+    assert_eq!(f005.len(), 1);
+    assert_eq!(f005[0]["location"]["table"], "t4");
+    assert!(findings(&j, "A004").is_empty());
+}

@@ -1365,54 +1365,40 @@ fn read_t4(
         table.rows = t4_unreadable(&groups, &raw, place, Some(reason), findings);
         return Some(table);
     }
-    if tokens.len() == n && tokens.iter().all(|t| !t.run) {
-        for (k, (key, cols)) in groups.iter().enumerate() {
-            let placed: Vec<Option<&Token>> = tokens[k * 5..k * 5 + 5].iter().map(Some).collect();
-            let cells = cells_from(
-                RowRef::new(TableId::T4, None, key),
-                cols,
-                &placed,
-                &|_| None,
-                findings,
-            );
-            table.rows.push(Row {
-                block: None,
-                key,
-                cells,
-                place: Some(place),
-            });
+    let values: Vec<Token> = if tokens.len() == n && tokens.iter().all(|t| !t.run) {
+        tokens
+    } else {
+        // Cells run together: split only when the groups' totals leave one reading.
+        let group_ok = |v: &[i64]| v.chunks(5).all(|g| g[4] == g[..4].iter().sum::<i64>());
+        let readings = split_runs(&tokens, n, 2, &group_ok);
+        if readings.len() != 1 || readings[0].is_empty() {
+            table.rows = t4_unreadable(&groups, &raw, place, None, findings);
+            return Some(table);
         }
-        return Some(table);
+        let location = Location::table(TableId::T4).at(Some(place));
+        findings.push(split_finding(&tokens, &readings[0], location));
+        readings[0]
+            .iter()
+            .map(|v| Token {
+                text: v.to_string(),
+                place,
+                slot: 0,
+                shared: false,
+                run: false,
+            })
+            .collect()
+    };
+    for (k, (key, cols)) in groups.iter().enumerate() {
+        let placed: Vec<Option<&Token>> = values[k * 5..k * 5 + 5].iter().map(Some).collect();
+        let at = RowRef::new(TableId::T4, None, key);
+        let cells = cells_from(at, cols, &placed, &|_| None, findings);
+        table.rows.push(Row {
+            block: None,
+            key,
+            cells,
+            place: Some(place),
+        });
     }
-    let group_ok = |v: &[i64]| v.chunks(5).all(|g| g[4] == g[..4].iter().sum::<i64>());
-    let readings = split_runs(&tokens, n, 2, &group_ok);
-    if readings.len() == 1 && !readings[0].is_empty() {
-        findings.push(split_finding(
-            &tokens,
-            &readings[0],
-            Location::table(TableId::T4).at(Some(place)),
-        ));
-        for (k, (key, cols)) in groups.iter().enumerate() {
-            let cells = cols
-                .iter()
-                .zip(&readings[0][k * 5..k * 5 + 5])
-                .map(|(c, v)| Cell {
-                    column: c.key,
-                    value: CellValue::Count(*v),
-                    raw: Some(v.to_string()),
-                    place: Some(place),
-                })
-                .collect();
-            table.rows.push(Row {
-                block: None,
-                key,
-                cells,
-                place: Some(place),
-            });
-        }
-        return Some(table);
-    }
-    table.rows = t4_unreadable(&groups, &raw, place, None, findings);
     Some(table)
 }
 
