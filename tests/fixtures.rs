@@ -270,3 +270,30 @@ fn minhe_2020_table_4_run_together() {
     assert_eq!(f005[0]["location"]["table"], "t4");
     assert!(findings(&j, "A004").is_empty());
 }
+
+/// A 表四 grid row with a blank cell (a tab left empty, as a `&nbsp;` cell in HTML or an
+/// empty cell in Word): every value stays in its own column and the blank is a C003 at
+/// its place, not a row that cannot be read.
+#[test]
+fn minhe_2020_table_4_with_a_blank_cell() {
+    let text = String::from_utf8(fixture("minhe-2020.txt")).unwrap();
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    lines[83] = "5\t3\t\t0\t8\t15\t0\t6\t7\t28\t1\t0\t0\t0\t1";
+    let result = check(lines.join("\n").as_bytes(), &Options::default()).unwrap();
+    let j = serde_json::to_value(&result).unwrap();
+    let mut want = ints(&[5, 3, 0, 0, 8, 15, 0, 6, 7, 28, 1, 0, 0, 0, 1]);
+    want[2] = Value::Null;
+    assert_eq!(t4(&j), want);
+    let c003: Vec<_> = findings(&j, "C003")
+        .into_iter()
+        .filter(|f| f["location"]["table"] == "t4")
+        .collect();
+    assert_eq!(c003.len(), 1);
+    assert_eq!(c003[0]["location"]["column"], "rv_other");
+    assert_eq!(c003[0]["location"]["line"], 84);
+    assert_eq!(c003[0]["location"]["col"], 5);
+    assert!(findings(&j, "C006")
+        .iter()
+        .all(|f| f["location"]["table"] != "t4"));
+    assert!(findings(&j, "A004").is_empty());
+}

@@ -1365,6 +1365,43 @@ fn read_t4(
         table.rows = t4_unreadable(&groups, &raw, place, Some(reason), findings);
         return Some(table);
     }
+    // One grid row (tab text, .docx, HTML) with blank cells: its last fifteen grid
+    // columns are the table's, and each value stands in its own column.
+    let line = &lines[rows_lines[0]];
+    if rows_lines.len() == 1
+        && line.tabbed
+        && tokens.len() < n
+        && line.slot_cols.len() >= n
+        && tokens.iter().all(|t| !t.shared && !t.run)
+    {
+        let slots = &line.slot_cols[line.slot_cols.len() - n..];
+        let mut placed: Vec<Option<&Token>> = vec![None; n];
+        let mut fits = true;
+        for t in &tokens {
+            match slots.iter().position(|(slot, _)| *slot == t.slot) {
+                Some(k) => placed[k] = Some(t),
+                None => fits = false,
+            }
+        }
+        if fits {
+            for (k, (key, cols)) in groups.iter().enumerate() {
+                let blank_at = |j: usize| {
+                    slots
+                        .get(k * 5 + j)
+                        .map(|(_, col)| Place::new(line.no, *col))
+                };
+                let at = RowRef::new(TableId::T4, None, key);
+                let cells = cells_from(at, cols, &placed[k * 5..k * 5 + 5], &blank_at, findings);
+                table.rows.push(Row {
+                    block: None,
+                    key,
+                    cells,
+                    place: Some(place),
+                });
+            }
+            return Some(table);
+        }
+    }
     let values: Vec<Token> = if tokens.len() == n && tokens.iter().all(|t| !t.run) {
         tokens
     } else {
