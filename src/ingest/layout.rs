@@ -1582,8 +1582,7 @@ fn read_t2(
     spans.push(first..last + 1);
     table.place = Some(lines[first].place());
     // A labelled line of values among the rows that is none of the template's rows.
-    for i in first..=last {
-        let l = &lines[i];
+    for (i, l) in lines.iter().enumerate().take(last + 1).skip(first) {
         if !used.contains(&i) && !l.tokens.is_empty() && !l.label.trim().is_empty() {
             let raw = RawRow {
                 at: i,
