@@ -12,6 +12,20 @@ use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
 use serde_json::Value;
 
+/// 表三's column keys in order, from the engine's template data.
+fn t3_columns() -> impl Iterator<Item = &'static str> {
+    nianbao::template::T3_COLUMNS.iter().map(|c| c.key)
+}
+
+/// The 2021 template's 表三 row keys in order, from the engine's template data.
+fn t3_rows() -> Vec<&'static str> {
+    nianbao::template::Version::V2021
+        .def()
+        .t3_rows()
+        .map(|r| r.key)
+        .collect()
+}
+
 fn fixture(name: &str) -> Vec<u8> {
     let local = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     let shared = format!("{}/../shared/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -73,47 +87,12 @@ fn the_blank_template_reads_as_the_2021_template_with_every_cell_blank() {
 }
 
 /// The 表三 rows of the template in order (rows 4–28 of its second table).
-const T3_ROWS: [&str; 25] = [
-    "new",
-    "carry_in",
-    "r1",
-    "r2",
-    "r3_1",
-    "r3_2",
-    "r3_3",
-    "r3_4",
-    "r3_5",
-    "r3_6",
-    "r3_7",
-    "r3_8",
-    "r4_1",
-    "r4_2",
-    "r4_3",
-    "r5_1",
-    "r5_2",
-    "r5_3",
-    "r5_4",
-    "r5_5",
-    "r6_1",
-    "r6_2",
-    "r6_3",
-    "r7",
-    "carry_out",
-];
-const T3_COLUMNS: [&str; 7] = [
-    "np",
-    "biz",
-    "research",
-    "ngo",
-    "legal",
-    "org_other",
-    "total",
-];
 
 /// A 表三 whose sums all hold: result rows, their total, carry-over and new applications.
 fn consistent_t3() -> BTreeMap<&'static str, [i64; 7]> {
     let mut t: BTreeMap<&'static str, [i64; 7]> = BTreeMap::new();
-    let results = &T3_ROWS[2..23];
+    let rows = t3_rows();
+    let results = &rows[2..23];
     for (k, key) in results.iter().enumerate() {
         let k = k as i64;
         let six = [k % 4 + 1, k % 2, 0, k % 3 / 2, (k + 1) % 3 / 2, k % 5 / 3];
@@ -159,7 +138,7 @@ fn filled_template(values: &BTreeMap<&'static str, [i64; 7]>, blank_zeros: bool)
         entry.read_to_end(&mut data).unwrap();
         if name == "word/document.xml" {
             data = fill(&data, |table, row, col| {
-                let key = T3_ROWS.get(row.checked_sub(3)?)?;
+                let key = t3_rows().get(row.checked_sub(3)?).copied()?;
                 let v = values.get(key)?;
                 let v = v.get(col.checked_sub(3)?)?;
                 (table == 1 && !(blank_zeros && *v == 0)).then(|| v.to_string())
@@ -250,7 +229,7 @@ fn a_filled_template_whose_sums_hold_has_no_sum_finding() {
     assert!(codes(&r, 'A').is_empty(), "{:#?}", codes(&r, 'A'));
     let report = serde_json::to_value(&r.report).unwrap();
     for (key, row) in &values {
-        for (c, v) in T3_COLUMNS.iter().zip(row) {
+        for (c, v) in t3_columns().zip(row) {
             assert_eq!(report["t3"][key][c], Value::from(*v), "{key}.{c}");
         }
     }
@@ -321,7 +300,7 @@ fn a_filled_template_with_zeros_left_blank_reads_by_grid_column() {
     assert!(!r.findings.iter().any(|f| f.code == Code::C006));
     let report = serde_json::to_value(&r.report).unwrap();
     for (key, row) in &values {
-        for (c, v) in T3_COLUMNS.iter().zip(row) {
+        for (c, v) in t3_columns().zip(row) {
             let want = if *v == 0 {
                 Value::Null
             } else {

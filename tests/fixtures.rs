@@ -4,6 +4,11 @@
 use nianbao::{check, CheckResult, Code, Options};
 use serde_json::{json, Value};
 
+/// 表三's column keys in order, from the engine's template data.
+fn t3_columns() -> impl Iterator<Item = &'static str> {
+    nianbao::template::T3_COLUMNS.iter().map(|c| c.key)
+}
+
 fn fixture(name: &str) -> Vec<u8> {
     let shared = format!("{}/../shared/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     let local = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -18,21 +23,11 @@ fn run(name: &str) -> (CheckResult, Value) {
     (result, json)
 }
 
-const T3_COLUMNS: [&str; 7] = [
-    "np",
-    "biz",
-    "research",
-    "ngo",
-    "legal",
-    "org_other",
-    "total",
-];
-
 /// A 表三 row's values in column order.
 fn row(json: &Value, table: &str, key: &str) -> Vec<Value> {
     let row = &json["report"][table][key];
     assert!(row.is_object(), "{table}.{key} missing");
-    T3_COLUMNS.iter().map(|c| row[c].clone()).collect()
+    t3_columns().map(|c| row[c].clone()).collect()
 }
 
 /// 表四's values in template order.

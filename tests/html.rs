@@ -5,6 +5,11 @@
 use nianbao::{check, ingest, Format, InputError, Options};
 use serde_json::{json, Value};
 
+/// 表三's column keys in order, from the engine's template data.
+fn t3_columns() -> impl Iterator<Item = &'static str> {
+    nianbao::template::T3_COLUMNS.iter().map(|c| c.key)
+}
+
 fn pingtan() -> Vec<u8> {
     let shared = format!(
         "{}/../shared/fixtures/pingtan-2023.html",
@@ -13,19 +18,8 @@ fn pingtan() -> Vec<u8> {
     std::fs::read(shared).expect("fixture pingtan-2023.html")
 }
 
-const T3_COLUMNS: [&str; 7] = [
-    "np",
-    "biz",
-    "research",
-    "ngo",
-    "legal",
-    "org_other",
-    "total",
-];
-
 fn t3_row(j: &Value, key: &str) -> Vec<i64> {
-    T3_COLUMNS
-        .iter()
+    t3_columns()
         .map(|c| {
             j["report"]["t3"][key][c]
                 .as_i64()

@@ -41,18 +41,11 @@ fn of<'a>(j: &'a Value, code: &str) -> Vec<&'a Value> {
 }
 
 fn t3(j: &Value, row: &str) -> Vec<Value> {
-    [
-        "np",
-        "biz",
-        "research",
-        "ngo",
-        "legal",
-        "org_other",
-        "total",
-    ]
-    .iter()
-    .map(|c| j["report"]["t3"][row][c].clone())
-    .collect()
+    nianbao::template::T3_COLUMNS
+        .iter()
+        .map(|c| c.key)
+        .map(|c| j["report"]["t3"][row][c].clone())
+        .collect()
 }
 
 #[test]
