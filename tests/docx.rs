@@ -86,8 +86,6 @@ fn the_blank_template_reads_as_the_2021_template_with_every_cell_blank() {
     assert_eq!(at("carry_out", "np"), (63, 4));
 }
 
-/// The 表三 rows of the template in order (rows 4–28 of its second table).
-
 /// A 表三 whose sums all hold: result rows, their total, carry-over and new applications.
 fn consistent_t3() -> BTreeMap<&'static str, [i64; 7]> {
     let mut t: BTreeMap<&'static str, [i64; 7]> = BTreeMap::new();
