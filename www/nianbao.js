@@ -18,11 +18,14 @@
  *    (the first one wins; later ones only see `window.Nianbao`).
  *  - Attaches to every `form[data-nianbao]`, including forms added later (a
  *    MutationObserver watches the document).
- *  - Report forms: the form's file inputs (each picked file is read as bytes) and
- *    textareas (their text) are checked when they change and when the form is
- *    submitted. Only those marked `data-nianbao-input` are checked if any are marked;
- *    elements marked `data-nianbao-ignore` never are. A file the engine cannot read
- *    (a PDF, an empty file …) is reported in the panel but does not block: the server
+ *  - Report forms: the form's file inputs and textareas (their text) are checked when
+ *    they change and when the form is submitted. A picked file goes to the engine as its
+ *    bytes (a Uint8Array), never decoded here: the engine tells its format from its
+ *    content (text in any of its encodings, canonical JSON, .docx, HTML, PDF …), whatever
+ *    the file's name or type. Only those marked `data-nianbao-input` are checked if any
+ *    are marked; elements marked `data-nianbao-ignore` never are. A file the engine
+ *    cannot read (a format it does not read yet, such as PDF today, an empty file …) is
+ *    reported in the panel with the engine's reason but does not block: the server
  *    decides about it.
  *  - Fields forms: inputs marked `data-nianbao-cell="t3.new.np"` are read as cells of
  *    the canonical report (`t3.<row>.<column>`, `t4.<cell>`, `t2.<block>.<row>.<column>`,
@@ -153,7 +156,8 @@
     return err;
   }
 
-  /** Checks any input with the engine; Blobs (File) are read as bytes first. */
+  /** Checks any input with the engine. Blobs (a picked File) are handed over as their
+   *  bytes, never as text: a .docx or a PDF is binary, and a text file may be GBK. */
   async function check(input, options) {
     await ready;
     if (typeof Blob !== 'undefined' && input instanceof Blob) {
