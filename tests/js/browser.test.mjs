@@ -22,6 +22,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { readFile, mkdir, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +32,9 @@ import { chromium } from 'playwright-core';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MINHE = path.resolve(ROOT, '../shared/fixtures/minhe-2020.txt');
 const HUAIAN = path.join(ROOT, 'tests/fixtures/huaian-2024.txt');
+const DOCX = path.resolve(ROOT, '../shared/fixtures/template-2021.docx');
+const PINGTAN = path.resolve(ROOT, '../shared/fixtures/pingtan-2023.html');
+const PDF = path.resolve(ROOT, '../shared/fixtures/huaian-2024.pdf');
 const SCREENSHOTS = path.join(ROOT, 'target/screenshots');
 const NO_WASM_MESSAGE = '浏览器无法运行检查程序（WebAssembly 被禁止），将由服务器检查';
 const XSS = '<img src=x onerror=alert(1)>';
@@ -43,6 +48,19 @@ const MIME = {
 
 // The engine's Node build answers the fallback route, as the server-side check would.
 const engine = createRequire(import.meta.url)(path.join(ROOT, 'target/pkg-node/nianbao.js'));
+
+// The native binary that `cargo test` built (in CARGO_TARGET_DIR when that is set): what
+// the page shows is compared with what `nianbao check --format json` prints.
+const nativeBinary = ['debug/nianbao', 'release/nianbao']
+  .map((p) => path.join(path.resolve(ROOT, process.env.CARGO_TARGET_DIR || 'target'), p))
+  .find(existsSync);
+
+function nativeJson(file) {
+  assert.ok(nativeBinary, 'the native binary is built (cargo build)');
+  const out = spawnSync(nativeBinary, ['check', '--format', 'json', file], { encoding: 'utf8' });
+  assert.ok(out.status === 0 || out.status === 1, `native exit ${out.status}: ${out.stderr}`);
+  return out.stdout;
+}
 
 let server;
 let base;
@@ -382,6 +400,84 @@ test('g, h: the 表三 fields form marks a broken sum and its suspect cell, and 
     assert.equal(await page.locator('#t3-form .nianbao-note').count(), 0);
     assert.equal(await summary.textContent(), '检查通过');
   }, { timeout: 1000 });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('i: a picked .docx, HTML page and PDF in turn: each as the engine reads it natively; the .docx goes up as it is', async () => {
+  const page = await newPage();
+  submissions.length = 0;
+  await page.goto(`${base}/www/index.html`);
+  assert.equal(await page.getAttribute('#report-form input[type=file]', 'accept'), '.txt,.json,.docx,.html,.htm,.pdf');
+  await page.evaluate(() => {
+    window.results = [];
+    document.getElementById('report-form').addEventListener('nianbao:result', (e) => window.results.push(e.detail));
+  });
+  const summary = summaryOf(page, '#report-form');
+  const panel = '#report-form + nianbao-panel';
+  // The result as the page got it, in the CLI's JSON layout (serde_json's pretty printer
+  // and JSON.stringify(…, null, 2) agree on every value the engine writes).
+  const lastResultJson = () => page.evaluate(() => JSON.stringify(window.results.at(-1), null, 2) + '\n');
+
+  // The HTML page of 平潭 (2023): clean. The event's detail is the native result, byte for byte.
+  const pingtan = nativeJson(PINGTAN);
+  await page.setInputFiles('#report-form input[type=file]', PINGTAN);
+  await poll(async () => assert.equal(await page.evaluate(() => window.results.length), 1), { timeout: 10000 });
+  assert.equal(await lastResultJson(), pingtan);
+  assert.equal(await summary.textContent(), '检查通过');
+  assert.equal(await page.locator(`${panel} .meta`).textContent(),
+    '文件“pingtan-2023.html” · 平潭综合实验区 · 2023年度 · 2021版模板');
+
+  // A PDF: what the engine does with it, the panel says. Today the engine refuses it
+  // (unsupported_format): the reason is shown, no result is fired, nothing is blocked.
+  let pdfError = null;
+  try { engine.check(new Uint8Array(await readFile(PDF))); } catch (e) { pdfError = e; }
+  await page.setInputFiles('#report-form input[type=file]', PDF);
+  if (pdfError) {
+    assert.equal(pdfError.code, 'unsupported_format');
+    await poll(async () => assert.equal(await summary.textContent(), '无法在浏览器中检查此报告'), { timeout: 10000 });
+    assert.equal(await page.locator(`${panel} .body .notice`).textContent(),
+      `文件“huaian-2024.pdf”无法在浏览器中检查：${pdfError.message}（将由服务器检查）`);
+    assert.equal(await page.locator(`${panel} li`).count(), 0);
+    assert.equal(await page.evaluate(() => window.results.length), 1);
+  } else {
+    // Once the engine reads PDF: its result, as natively.
+    await poll(async () => assert.equal(await page.evaluate(() => window.results.length), 2), { timeout: 10000 });
+    assert.equal(await lastResultJson(), nativeJson(PDF));
+    await page.evaluate(() => window.results.pop());
+  }
+
+  // The blank 2021 template as a Word document: read from its bytes (as text it would be
+  // refused as binary); its blank cells are C003 warnings, so the report is valid.
+  const docx = nativeJson(DOCX);
+  const expected = JSON.parse(docx);
+  const c003 = expected.findings.filter((f) => f.code === 'C003');
+  assert.equal(c003.length, 200);
+  assert.equal(expected.valid, true);
+  await page.setInputFiles('#report-form input[type=file]', DOCX);
+  await poll(async () => assert.equal(await page.evaluate(() => window.results.length), 2), { timeout: 10000 });
+  assert.equal(await lastResultJson(), docx);
+  assert.equal(await summary.textContent(), `检查通过，有 ${expected.summary.warnings} 个警告`);
+  const items = await page.locator(`${panel} li.warning`).evaluateAll((lis) => lis.map((li) => ({
+    code: li.dataset.code, msg: li.querySelector('.msg').textContent, where: li.querySelector('.where')?.textContent,
+  })));
+  assert.equal(items.length, expected.summary.warnings);
+  assert.equal(items.filter((i) => i.code === 'C003').length, 200);
+  assert.deepEqual(items.find((i) => i.code === 'C003'), {
+    code: 'C003', msg: c003[0].message,
+    where: `第 ${c003[0].location.line} 行 · 表二 · 第二十条第（一）项 · 规章 · 本年制发/新制作`,
+  });
+  assert.equal(await page.locator(`${panel} li.error`).count(), 0);
+
+  // Warnings only: the submit goes through, and the portal receives the file's bytes unchanged.
+  await Promise.all([
+    page.waitForURL(`${base}/intake/reports`, { timeout: 10000 }),
+    page.click('#report-form button[type=submit]'),
+  ]);
+  assert.equal(submissions.length, 1);
+  const sent = submissions[0].body;
+  assert.ok(sent.includes('filename="template-2021.docx"'));
+  assert.ok(sent.includes(await readFile(DOCX)), 'the .docx was submitted byte for byte');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
