@@ -385,6 +385,13 @@ fn unreadable_reports_and_bad_requests_are_json_4xx() {
             Some("application/pdf"),
             b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj",
         )
+        .error(422, "damaged");
+    server
+        .post(
+            "/v1/check",
+            Some("application/msword"),
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 a Word 97 document",
+        )
         .error(422, "unsupported_format");
     server
         .post("/v1/normalize", None, &garbage)

@@ -27,6 +27,7 @@ const fixtures = [
   'tests/fixtures/huaian-2024.raw.txt',
   '../shared/fixtures/template-2021.docx',
   '../shared/fixtures/pingtan-2023.html',
+  '../shared/fixtures/huaian-2024.pdf',
 ].map((p) => path.join(root, p));
 
 function nativeJson(file, lang) {
@@ -96,17 +97,27 @@ test('rules() and version() come from the engine', () => {
   assert.equal(wasm.version(), /^version = "([^"]+)"/m.exec(cargo)[1]);
 });
 
-test('formats not read yet are refused the same way as natively', () => {
-  for (const name of ['huaian-2024.pdf']) {
-    const file = path.join(root, '../shared/fixtures', name);
+test('inputs that cannot be read are refused the same way as natively', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-'));
+  const cases = [
+    // A Word 97 document, whatever its name says.
+    ['report.txt', Buffer.from('d0cf11e0a1b11ae1', 'hex'), 'unsupported_format'],
+    // A PDF cut short before its first page.
+    ['cut.pdf', Buffer.from('%PDF-1.7\n1 0 obj <</Type /Catalog'), 'damaged'],
+  ];
+  for (const [name, bytes, expected] of cases) {
+    const file = path.join(dir, name);
+    writeFileSync(file, bytes);
     let code = 'no error';
     let message = '';
     try {
-      wasm.check(new Uint8Array(readFileSync(file)));
+      wasm.check(new Uint8Array(bytes));
     } catch (e) {
       ({ code, message } = e);
     }
-    assert.equal(code, 'unsupported_format', name);
+    assert.equal(code, expected, name);
     const out = spawnSync(native, ['check', file], { encoding: 'utf8' });
     assert.equal(out.status, 2);
     assert.equal(out.stderr.trim(), `nianbao: ${file}: ${message}`);
