@@ -404,7 +404,7 @@ test('g, h: the 表三 fields form marks a broken sum and its suspect cell, and 
   await page.context().close();
 });
 
-test('i: a picked .docx, HTML page and PDF in turn: each as the engine reads it natively; the .docx goes up as it is', async () => {
+test('i: a picked HTML page, PDF, damaged PDF and .docx in turn: each as the engine reads it natively; the .docx goes up as it is', async () => {
   const page = await newPage();
   submissions.length = 0;
   await page.goto(`${base}/www/index.html`);
@@ -415,6 +415,7 @@ test('i: a picked .docx, HTML page and PDF in turn: each as the engine reads it 
   });
   const summary = summaryOf(page, '#report-form');
   const panel = '#report-form + nianbao-panel';
+  const resultCount = () => page.evaluate(() => window.results.length);
   // The result as the page got it, in the CLI's JSON layout (serde_json's pretty printer
   // and JSON.stringify(…, null, 2) agree on every value the engine writes).
   const lastResultJson = () => page.evaluate(() => JSON.stringify(window.results.at(-1), null, 2) + '\n');
@@ -422,30 +423,32 @@ test('i: a picked .docx, HTML page and PDF in turn: each as the engine reads it 
   // The HTML page of 平潭 (2023): clean. The event's detail is the native result, byte for byte.
   const pingtan = nativeJson(PINGTAN);
   await page.setInputFiles('#report-form input[type=file]', PINGTAN);
-  await poll(async () => assert.equal(await page.evaluate(() => window.results.length), 1), { timeout: 10000 });
+  await poll(async () => assert.equal(await resultCount(), 1), { timeout: 10000 });
   assert.equal(await lastResultJson(), pingtan);
   assert.equal(await summary.textContent(), '检查通过');
   assert.equal(await page.locator(`${panel} .meta`).textContent(),
     '文件“pingtan-2023.html” · 平潭综合实验区 · 2023年度 · 2021版模板');
 
-  // A PDF: what the engine does with it, the panel says. Today the engine refuses it
-  // (unsupported_format): the reason is shown, no result is fired, nothing is blocked.
-  let pdfError = null;
-  try { engine.check(new Uint8Array(await readFile(PDF))); } catch (e) { pdfError = e; }
+  // The PDF of 淮安 (2024), read from its bytes: as natively.
+  const pdf = nativeJson(PDF);
   await page.setInputFiles('#report-form input[type=file]', PDF);
-  if (pdfError) {
-    assert.equal(pdfError.code, 'unsupported_format');
-    await poll(async () => assert.equal(await summary.textContent(), '无法在浏览器中检查此报告'), { timeout: 10000 });
-    assert.equal(await page.locator(`${panel} .body .notice`).textContent(),
-      `文件“huaian-2024.pdf”无法在浏览器中检查：${pdfError.message}（将由服务器检查）`);
-    assert.equal(await page.locator(`${panel} li`).count(), 0);
-    assert.equal(await page.evaluate(() => window.results.length), 1);
-  } else {
-    // Once the engine reads PDF: its result, as natively.
-    await poll(async () => assert.equal(await page.evaluate(() => window.results.length), 2), { timeout: 10000 });
-    assert.equal(await lastResultJson(), nativeJson(PDF));
-    await page.evaluate(() => window.results.pop());
-  }
+  await poll(async () => assert.equal(await resultCount(), 2), { timeout: 10000 });
+  assert.equal(await lastResultJson(), pdf);
+  assert.equal(await page.locator(`${panel} .meta`).textContent(),
+    '文件“huaian-2024.pdf” · 淮安市人民政府 · 2024年度 · 2021版模板');
+
+  // A PDF the engine cannot read (cut short): its reason is shown, no result is fired,
+  // nothing is blocked (the server decides).
+  const cut = Buffer.from('%PDF-1.7\n1 0 obj <</Type /Catalog');
+  let refusal = null;
+  try { engine.check(new Uint8Array(cut)); } catch (e) { refusal = e; }
+  assert.equal(refusal?.code, 'damaged');
+  await page.setInputFiles('#report-form input[type=file]', { name: 'cut.pdf', mimeType: 'application/pdf', buffer: cut });
+  await poll(async () => assert.equal(await summary.textContent(), '无法在浏览器中检查此报告'), { timeout: 10000 });
+  assert.equal(await page.locator(`${panel} .body .notice`).textContent(),
+    `文件“cut.pdf”无法在浏览器中检查：${refusal.message}（将由服务器检查）`);
+  assert.equal(await page.locator(`${panel} li`).count(), 0);
+  assert.equal(await resultCount(), 2);
 
   // The blank 2021 template as a Word document: read from its bytes (as text it would be
   // refused as binary); its blank cells are C003 warnings, so the report is valid.
@@ -455,7 +458,7 @@ test('i: a picked .docx, HTML page and PDF in turn: each as the engine reads it 
   assert.equal(c003.length, 200);
   assert.equal(expected.valid, true);
   await page.setInputFiles('#report-form input[type=file]', DOCX);
-  await poll(async () => assert.equal(await page.evaluate(() => window.results.length), 2), { timeout: 10000 });
+  await poll(async () => assert.equal(await resultCount(), 3), { timeout: 10000 });
   assert.equal(await lastResultJson(), docx);
   assert.equal(await summary.textContent(), `检查通过，有 ${expected.summary.warnings} 个警告`);
   const items = await page.locator(`${panel} li.warning`).evaluateAll((lis) => lis.map((li) => ({
