@@ -24,9 +24,8 @@
  *    content (text in any of its encodings, canonical JSON, .docx, HTML, PDF …), whatever
  *    the file's name or type. Only those marked `data-nianbao-input` are checked if any
  *    are marked; elements marked `data-nianbao-ignore` never are. A file the engine
- *    cannot read (a format it does not read yet, such as PDF today, an empty file …) is
- *    reported in the panel with the engine's reason but does not block: the server
- *    decides about it.
+ *    cannot read (an old .doc, a scanned or damaged PDF, an empty file …) is reported in
+ *    the panel with the engine's reason but does not block: the server decides about it.
  *  - Fields forms: inputs marked `data-nianbao-cell="t3.new.np"` are read as cells of
  *    the canonical report (`t3.<row>.<column>`, `t4.<cell>`, `t2.<block>.<row>.<column>`,
  *    keys of RULES.md; an empty input is null, anything else is passed as the raw text,
