@@ -1,6 +1,7 @@
 // Benchmark harness for the WebAssembly build: the median time of `check` on the real
 // fixtures, in Node (target/pkg-node) and in Debian's Chromium (pkg/, served from
-// 127.0.0.1), to compare with the native criterion figures (BENCHMARKS.md).
+// 127.0.0.1), to compare with the native criterion figures (BENCHMARKS.md). Every input is
+// given as its bytes, as a picked file is (in Chromium, fetched from /fixture/<name>).
 // Run: bash scripts/build-wasm && node bench/wasm.mjs
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -12,6 +13,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = {
   'minhe-2020.txt': path.join(root, '../shared/fixtures/minhe-2020.txt'),
   'huaian-2024.txt': path.join(root, 'tests/fixtures/huaian-2024.txt'),
+  'template-2021.docx': path.join(root, '../shared/fixtures/template-2021.docx'),
+  'pingtan-2023.html': path.join(root, '../shared/fixtures/pingtan-2023.html'),
+  'huaian-2024.pdf': path.join(root, '../shared/fixtures/huaian-2024.pdf'),
 };
 const RUNS = 300;
 
@@ -39,6 +43,11 @@ const { chromium } = await import('playwright-core');
 const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.txt': 'text/plain' };
 const server = createServer((req, res) => {
   const url = new URL(req.url, 'http://x');
+  if (url.pathname.startsWith('/fixture/') && fixtures[url.pathname.slice('/fixture/'.length)]) {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    res.end(readFileSync(fixtures[url.pathname.slice('/fixture/'.length)]));
+    return;
+  }
   if (url.pathname === '/bench.html') {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end('<!doctype html><meta charset="utf-8"><title>bench</title>');
@@ -63,12 +72,11 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   await page.goto(`${base}/bench.html`);
-  for (const [name, file] of Object.entries(fixtures)) {
-    const text = readFileSync(file, 'utf8');
-    const ms = await page.evaluate(async ({ text, runs }) => {
+  for (const name of Object.keys(fixtures)) {
+    const ms = await page.evaluate(async ({ name, runs }) => {
       const m = await import('/pkg/nianbao.js');
       await m.default({ module_or_path: '/pkg/nianbao_bg.wasm' });
-      const bytes = new TextEncoder().encode(text);
+      const bytes = new Uint8Array(await (await fetch(`/fixture/${name}`)).arrayBuffer());
       for (let i = 0; i < 30; i++) m.check(bytes);
       // Chromium's clock is coarse (0.1 ms): time batches of 10 checks.
       const times = [];
@@ -79,7 +87,7 @@ try {
       }
       times.sort((a, b) => a - b);
       return times[Math.floor(times.length / 2)];
-    }, { text, runs: RUNS });
+    }, { name, runs: RUNS });
     console.log(`chromium  check ${name}: median ${ms.toFixed(3)} ms (batches of 10, ${RUNS} runs)`);
   }
 } finally {
