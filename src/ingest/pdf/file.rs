@@ -297,8 +297,10 @@ impl<'a> PdfFile<'a> {
                         contents.push(b'\n');
                     }
                     Some(Err(e @ PdfError::TooLarge(_))) => return Err(e),
-                    // A damaged content stream: the page keeps what else it has.
-                    _ => {}
+                    // Content named but not in the file: cut short.
+                    None => return Err(PdfError::Damaged(Damage::Incomplete)),
+                    // A stream this reader cannot decode: the page keeps what else it has.
+                    Some(Err(_)) => {}
                 }
             }
             pages.push(Page {
@@ -326,7 +328,8 @@ impl<'a> PdfFile<'a> {
             }
         }
         let Some(dict) = self.dict(Some(node)) else {
-            return Ok(());
+            // A page (or a branch of pages) named but not in the file: cut short.
+            return Err(PdfError::Damaged(Damage::Incomplete));
         };
         let resources = self
             .dict(dict.get(b"Resources"))

@@ -80,6 +80,8 @@ pub enum Damage {
     NoPages,
     /// A stream is encoded with a filter this reader does not decode.
     Filter,
+    /// Pages or their content are named but not in the file (a file cut short).
+    Incomplete,
 }
 
 /// Which limit a PDF passed.
@@ -136,6 +138,9 @@ impl PdfError {
         match self {
             PdfError::Damaged(Damage::NoPages) => "无法读取：PDF 文件已损坏或不完整，找不到任何页面".into(),
             PdfError::Damaged(Damage::Filter) => "无法读取：PDF 的内容使用了不支持的压缩方式".into(),
+            PdfError::Damaged(Damage::Incomplete) => {
+                "无法读取：PDF 文件不完整（部分页面或页面内容缺失），可能在传输中被截断。请重新导出或上传完整文件".into()
+            }
             PdfError::Encrypted => {
                 "无法读取：PDF 已加密。请上传未加密的 PDF，或 Word（.docx）原稿".into()
             }
@@ -159,6 +164,10 @@ impl fmt::Display for PdfError {
             PdfError::Damaged(Damage::Filter) => write!(
                 f,
                 "cannot read: the PDF's content is compressed in a way this reader does not decode"
+            ),
+            PdfError::Damaged(Damage::Incomplete) => write!(
+                f,
+                "cannot read: the PDF is incomplete (pages or their content are missing), perhaps cut short in transfer; export or upload the whole file again"
             ),
             PdfError::Encrypted => write!(
                 f,

@@ -1,0 +1,342 @@
+//! The PDF reader (src/ingest/pdf) on PDFs written here: a report's text set on pages with
+//! a CJK font and its ToUnicode map (read back to the same tables, findings placed), and
+//! the files it must refuse with a clear error in bounded time and memory — a scan with no
+//! text layer, fonts with no map, encryption, a million objects, a decompression bomb,
+//! cycles and deep nesting. huaian-2024.pdf itself is in tests/fixtures.rs.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use nianbao::{check, ingest, InputError, Options};
+use serde_json::Value;
+
+/// A PDF of the given objects (numbered from 1) and a trailer naming object 1 as the root.
+fn pdf(objects: &[Vec<u8>], trailer_extra: &str) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        write!(out, "{} 0 obj\n", i + 1).unwrap();
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).unwrap();
+    for o in offsets {
+        write!(out, "{o:010} 00000 n \n").unwrap();
+    }
+    write!(
+        out,
+        "trailer\n<</Size {} /Root 1 0 R{trailer_extra}>>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    )
+    .unwrap();
+    out
+}
+
+fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut out = format!("<<{dict} /Length {}>>\nstream\n", data.len()).into_bytes();
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\nendstream");
+    out
+}
+
+fn zlib(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// Sets text on pages the way a word processor's PDF does: one CID font (codes given in
+/// order of first use, a ToUnicode map), one `Tj` per cell at the x its text column gives,
+/// 60 lines a page, `- n -` at each foot. The text is a layout extraction, whose columns
+/// count characters, so every glyph is set half a font size wide and columns 1.6 times
+/// that apart: cells keep their columns and the gaps between them.
+fn typeset(text: &str, map: bool) -> Vec<u8> {
+    const SIZE: f64 = 10.5;
+    let mut codes: BTreeMap<char, u16> = BTreeMap::new();
+    let mut pages: Vec<String> = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    for (p, chunk) in lines.chunks(60).enumerate() {
+        let mut content = String::from("BT /F1 10.5 Tf\n");
+        let mut put = |s: &str, x: f64, y: f64, content: &mut String| {
+            let mut hex = String::new();
+            for c in s.chars() {
+                let next = codes.len() as u16 + 1;
+                let code = *codes.entry(c).or_insert(next);
+                hex.push_str(&format!("{code:04X}"));
+            }
+            content.push_str(&format!("1 0 0 1 {x:.2} {y:.2} Tm <{hex}> Tj\n"));
+        };
+        for (i, line) in chunk.iter().enumerate() {
+            let y = 790.0 - i as f64 * 12.5;
+            // Cells: runs of text split at two or more spaces, each at its column.
+            let chars: Vec<char> = line.chars().collect();
+            let mut col = 0;
+            while col < chars.len() {
+                while col < chars.len() && chars[col] == ' ' {
+                    col += 1;
+                }
+                let start = col;
+                while col < chars.len() && !(chars[col] == ' ' && chars.get(col + 1) == Some(&' '))
+                {
+                    col += 1;
+                }
+                if col > start {
+                    let cell: String = chars[start..col].iter().collect();
+                    let x = 40.0 + start as f64 * 1.6 * SIZE / 2.0;
+                    put(cell.trim_end(), x, y, &mut content);
+                }
+            }
+        }
+        put(&format!("- {} -", p + 1), 280.0, 40.0, &mut content);
+        content.push_str("ET\n");
+        pages.push(content);
+    }
+    let mut objects: Vec<Vec<u8>> = Vec::new();
+    let n = pages.len();
+    // 1 catalog, 2 pages, 3 font, 4 CID font, 5 ToUnicode, then page and content pairs.
+    objects.push(b"<</Type /Catalog /Pages 2 0 R>>".to_vec());
+    let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 6 + 2 * i)).collect();
+    objects.push(format!("<</Type /Pages /Count {n} /Kids [{}]>>", kids.join(" ")).into_bytes());
+    let to_unicode = if map { " /ToUnicode 5 0 R" } else { "" };
+    objects.push(
+        format!("<</Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [4 0 R]{to_unicode}>>")
+            .into_bytes(),
+    );
+    objects.push(b"<</Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 500>>".to_vec());
+    let mut cmap = String::from("/CIDInit /ProcSet findresource begin begincmap\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n");
+    for chunk in codes.iter().collect::<Vec<_>>().chunks(100) {
+        cmap.push_str(&format!("{} beginbfchar\n", chunk.len()));
+        for (c, code) in chunk {
+            let mut units = [0u16; 2];
+            let hex: String = c
+                .encode_utf16(&mut units)
+                .iter()
+                .map(|u| format!("{u:04X}"))
+                .collect();
+            cmap.push_str(&format!("<{code:04X}> <{hex}>\n"));
+        }
+        cmap.push_str("endbfchar\n");
+    }
+    cmap.push_str("endcmap end\n");
+    objects.push(stream(" /Filter /FlateDecode", &zlib(cmap.as_bytes())));
+    for (i, content) in pages.iter().enumerate() {
+        objects.push(
+            format!(
+                "<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {} 0 R /Resources <</Font <</F1 3 0 R>>>>>>",
+                7 + 2 * i
+            )
+            .into_bytes(),
+        );
+        objects.push(stream(" /Filter /FlateDecode", &zlib(content.as_bytes())));
+    }
+    pdf(&objects, "")
+}
+
+fn huaian_text() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/huaian-2024.txt"
+    ))
+    .unwrap()
+    .lines()
+    // The extraction's own page numbers go; the typesetter puts its own at each foot.
+    .filter(|l| !l.trim().starts_with('-'))
+    .collect::<Vec<_>>()
+    .join("\n")
+}
+
+fn result(bytes: &[u8]) -> Value {
+    serde_json::to_value(check(bytes, &Options::default()).expect("readable")).unwrap()
+}
+
+fn error(bytes: &[u8]) -> InputError {
+    match ingest(bytes) {
+        Ok(i) => panic!("read as {:?}:\n{}", i.format, i.source),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn a_typeset_report_reads_as_its_text_does() {
+    let text = huaian_text();
+    let from_pdf = result(&typeset(&text, true));
+    let from_text = result(text.as_bytes());
+    for key in ["template", "year", "agency", "valid", "summary"] {
+        assert_eq!(from_pdf[key], from_text[key], "{key}");
+    }
+    for table in ["t2", "t3", "t4"] {
+        assert_eq!(
+            from_pdf["report"][table], from_text["report"][table],
+            "{table}"
+        );
+    }
+    let read = ingest(&typeset(&text, true)).unwrap();
+    assert_eq!(read.format, nianbao::Format::Pdf);
+    assert!(!read.source.contains("- 1 -"), "page numbers are dropped");
+}
+
+#[test]
+fn a_typeset_report_that_does_not_add_up_names_the_cell_and_its_line() {
+    // 表三 （一）予以公开, 自然人: 1288 → 1298.
+    let text = huaian_text().replacen("1288", "1298", 1);
+    let bytes = typeset(&text, true);
+    let r = result(&bytes);
+    assert_eq!(r["valid"], false);
+    let a: Vec<&Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"].as_str().unwrap().starts_with('A'))
+        .collect();
+    assert!(!a.is_empty(), "{r:#}");
+    let read = ingest(&bytes).unwrap();
+    let line_of_row = read
+        .source
+        .lines()
+        .position(|l| l.contains("1298"))
+        .unwrap()
+        + 1;
+    for f in &a {
+        let suspect = &f["params"]["suspect"];
+        assert_eq!(suspect["row"], "r1", "{f:#}");
+        assert_eq!(suspect["column"], "np", "{f:#}");
+        assert_eq!(suspect["value"], 1288, "{f:#}");
+    }
+    // The suspect cell's own finding points at its line in the text as read.
+    let at_row = a
+        .iter()
+        .find(|f| f["location"]["row"] == "r1")
+        .expect("a finding on the row itself");
+    assert_eq!(at_row["location"]["line"], line_of_row, "{at_row:#}");
+}
+
+#[test]
+fn a_scan_is_refused_as_having_no_text_layer() {
+    let content = b"q 595 0 0 842 0 0 cm /Im1 Do Q";
+    let image = stream(
+        " /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode",
+        b"\xff\xd8\xff\xe0 not really a jpeg",
+    );
+    let bytes = pdf(
+        &[
+            b"<</Type /Catalog /Pages 2 0 R>>".to_vec(),
+            b"<</Type /Pages /Count 1 /Kids [3 0 R]>>".to_vec(),
+            b"<</Type /Page /Parent 2 0 R /Contents 4 0 R /Resources <</XObject <</Im1 5 0 R>>>>>>"
+                .to_vec(),
+            stream("", content),
+            image,
+        ],
+        "",
+    );
+    let e = error(&bytes);
+    assert_eq!(e.code(), "no_text_layer");
+    assert!(e.message_zh().contains("没有文字层"), "{}", e.message_zh());
+    assert!(e.to_string().contains("no text layer"), "{e}");
+}
+
+#[test]
+fn fonts_without_a_map_are_refused() {
+    let e = error(&typeset("一、总体情况\n本年新收  3", false));
+    assert_eq!(e.code(), "no_text_layer");
+    assert!(e.to_string().contains("ToUnicode"), "{e}");
+}
+
+#[test]
+fn an_encrypted_pdf_is_refused() {
+    let mut bytes = typeset("一、总体情况", true);
+    let at = bytes.windows(7).rposition(|w| w == b"/Root 1").unwrap();
+    bytes.splice(
+        at..at,
+        b"/Encrypt <</Filter /Standard /V 2 /R 3>> ".iter().copied(),
+    );
+    let e = error(&bytes);
+    assert_eq!(e.code(), "encrypted");
+    assert!(e.message_zh().contains("加密"));
+}
+
+#[test]
+fn a_cut_file_is_damaged() {
+    let bytes = typeset(&huaian_text(), true);
+    // The first third holds the page tree and the first pages, not the rest: refused, never
+    // a report read from some of its pages.
+    let e = error(&bytes[..bytes.len() / 3]);
+    assert_eq!(e.code(), "damaged", "{e}");
+    assert!(e.message_zh().contains("不完整"), "{}", e.message_zh());
+    assert_eq!(error(b"%PDF-1.4\n").code(), "damaged");
+}
+
+#[test]
+fn a_million_objects_end_in_a_clear_error() {
+    // In an object stream: a million declared, the header compressed to a few MB.
+    let mut header = String::with_capacity(16_000_000);
+    for i in 0..1_000_000u32 {
+        header.push_str(&format!("{} {} ", i + 10, i * 5));
+    }
+    let body = format!("{header}{}", "null ".repeat(1000));
+    let objstm = stream(
+        &format!(
+            " /Type /ObjStm /N 1000000 /First {} /Filter /FlateDecode",
+            header.len()
+        ),
+        &zlib(body.as_bytes()),
+    );
+    let bytes = pdf(&[b"<</Type /Catalog /Pages 2 0 R>>".to_vec(), objstm], "");
+    assert!(bytes.len() < nianbao::ingest::MAX_INPUT_BYTES);
+    let e = error(&bytes);
+    assert_eq!(e.code(), "too_large", "{e}");
+    assert!(e.to_string().contains("100000 objects"), "{e}");
+    // Written out one by one: 150,000 objects fit in 20 MB.
+    let mut flat = b"%PDF-1.4\n".to_vec();
+    for i in 1..=150_000u32 {
+        write!(flat, "{i} 0 obj null endobj\n").unwrap();
+    }
+    assert!(flat.len() < nianbao::ingest::MAX_INPUT_BYTES);
+    assert_eq!(error(&flat).code(), "too_large");
+}
+
+#[test]
+fn a_decompression_bomb_ends_in_a_clear_error() {
+    // 200 MB of spaces in a content stream, compressed to about 200 KB.
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let block = vec![b' '; 1 << 20];
+    for _ in 0..200 {
+        e.write_all(&block).unwrap();
+    }
+    let bomb = e.finish().unwrap();
+    let bytes = pdf(
+        &[
+            b"<</Type /Catalog /Pages 2 0 R>>".to_vec(),
+            b"<</Type /Pages /Count 1 /Kids [3 0 R]>>".to_vec(),
+            b"<</Type /Page /Parent 2 0 R /Contents 4 0 R>>".to_vec(),
+            stream(" /Filter /FlateDecode", &bomb),
+        ],
+        "",
+    );
+    let e = error(&bytes);
+    assert_eq!(e.code(), "too_large", "{e}");
+    assert!(e.to_string().contains("decompressed"), "{e}");
+}
+
+#[test]
+fn cycles_and_deep_nesting_end() {
+    // A page tree whose node is its own kid, and a form that draws itself.
+    let content = b"BT /F1 12 Tf 72 700 Td (x) Tj ET /X1 Do";
+    let bytes = pdf(
+        &[
+            b"<</Type /Catalog /Pages 2 0 R>>".to_vec(),
+            b"<</Type /Pages /Count 1 /Kids [2 0 R 3 0 R]>>".to_vec(),
+            b"<</Type /Page /Parent 2 0 R /Contents 4 0 R /Resources 5 0 R>>".to_vec(),
+            stream("", content),
+            b"<</Font <</F1 6 0 R>> /XObject <</X1 4 0 R>>>>".to_vec(),
+            b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>".to_vec(),
+        ],
+        "",
+    );
+    // Object 4 is the page's content and, through /X1, not a form: drawn once.
+    let read = ingest(&bytes).unwrap();
+    assert_eq!(read.source.trim(), "x");
+    let deep = format!("%PDF-1.4\n1 0 obj {} endobj", "[".repeat(1_000_000));
+    assert_eq!(error(deep.as_bytes()).code(), "damaged");
+}
