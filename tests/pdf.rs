@@ -16,14 +16,14 @@ fn pdf(objects: &[Vec<u8>], trailer_extra: &str) -> Vec<u8> {
     let mut offsets = Vec::new();
     for (i, body) in objects.iter().enumerate() {
         offsets.push(out.len());
-        write!(out, "{} 0 obj\n", i + 1).unwrap();
+        writeln!(out, "{} 0 obj", i + 1).unwrap();
         out.extend_from_slice(body);
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
     write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).unwrap();
     for o in offsets {
-        write!(out, "{o:010} 00000 n \n").unwrap();
+        writeln!(out, "{o:010} 00000 n ").unwrap();
     }
     write!(
         out,
@@ -290,7 +290,7 @@ fn a_million_objects_end_in_a_clear_error() {
     // Written out one by one: 150,000 objects fit in 20 MB.
     let mut flat = b"%PDF-1.4\n".to_vec();
     for i in 1..=150_000u32 {
-        write!(flat, "{i} 0 obj null endobj\n").unwrap();
+        writeln!(flat, "{i} 0 obj null endobj").unwrap();
     }
     assert!(flat.len() < nianbao::ingest::MAX_INPUT_BYTES);
     assert_eq!(error(&flat).code(), "too_large");
