@@ -258,6 +258,15 @@ fn every_fixture_gives_the_result_of_the_cli() {
         (fixture(HUAIAN), Some("text/plain")),
         (fixture(HUAIAN_RAW), Some("application/octet-stream")),
         (fixture(HUAIAN_RAW), None),
+        (
+            fixture("../shared/fixtures/huaian-2024.pdf"),
+            Some("application/pdf"),
+        ),
+        (fixture("../shared/fixtures/template-2021.docx"), None),
+        (
+            fixture("../shared/fixtures/pingtan-2023.html"),
+            Some("text/html"),
+        ),
         (json_path.clone(), Some("application/json")),
         (json_path, Some("application/octet-stream")),
     ];

@@ -20,14 +20,15 @@ Exit codes:
   0  every report was read, and none has a finding of severity error
   1  at least one report has an error (warnings and infos never fail a run)
   2  an input could not be read (missing, empty, binary, too large, undecodable,
-     JSON of the wrong shape, PDF/.doc not converted to text), or the
-     command line is wrong";
+     JSON of the wrong shape, a .doc/.wps, a scanned, encrypted or damaged
+     PDF), or the command line is wrong";
 
 const EXAMPLES: &str = "\
 Examples:
   nianbao check report.txt                 findings, the source lines quoted
   nianbao check --lang en reports/         every file under reports/, then a summary
   nianbao check --format json report.txt   the result as JSON (nianbao schema result)
+  nianbao check report.pdf report.docx     a PDF (text layer) or Word document as it is
   pdftotext -layout report.pdf - | nianbao check -
   nianbao normalize report.txt             the tables as the canonical report JSON
   nianbao rules                            every finding code
@@ -37,11 +38,11 @@ const FORMATS_READ: &str = "\
 Inputs are recognized by their content, not their name:
   - text extracted from a PDF or Word report (pdftotext -layout, copy and paste),
     in UTF-8, GBK, GB18030, Big5 or UTF-16;
-  - Word documents (.docx) and HTML pages (the page as published, any charset) as
-    they are;
+  - Word documents (.docx), HTML pages (the page as published, any charset) and
+    PDFs with a text layer, as they are;
   - the canonical report JSON (`nianbao schema report`).
-PDF and .doc/.wps files are recognized and refused with advice on how to extract
-their text.";
+.doc/.wps/.xls files are recognized and refused with advice to save them as .docx;
+a scanned PDF (no text layer) is refused with a message that says so.";
 
 /// What inputs are read, the size limit stated from the engine's.
 fn formats_read() -> String {

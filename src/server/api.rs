@@ -201,8 +201,9 @@ pub struct Health {
 /// (`text/plain`), or the bytes of a file of any other type (`application/octet-stream`,
 /// or the file's own type) whose format the engine tells by content — text extracted from
 /// PDF/Word in UTF-8, GBK, GB18030, Big5 or UTF-16, a Word document (.docx), an HTML
-/// page, or the canonical JSON; PDF and .doc/.wps files are refused with 422
-/// `unsupported_format`. Or `multipart/form-data` with the
+/// page, a PDF with a text layer, or the canonical JSON; .doc/.wps files are refused with
+/// 422 `unsupported_format`, scanned PDFs with 422 `no_text_layer`. Or
+/// `multipart/form-data` with the
 /// report in a `report` part and, optionally, last year's report in a `previous` part
 /// (read, refused with 400 when unreadable, otherwise not used yet: the cross-year rules
 /// do not exist yet). The answer is the result of the check, exactly what
@@ -229,7 +230,7 @@ pub struct Health {
         (status = 408, description = "The request took longer than the server's timeout.", body = ErrorBody),
         (status = 413, description = "The body is larger than the server's limit (`too_large`).", body = ErrorBody),
         (status = 415, description = "A content type that cannot carry a report (`application/x-www-form-urlencoded`, `multipart/*` other than form-data).", body = ErrorBody),
-        (status = 422, description = "The report cannot be read: the engine's code (`empty`, `binary`, `undecodable`, `json`, `unsupported_format`) and message.", body = ErrorBody),
+        (status = 422, description = "The report cannot be read: the engine's code (`empty`, `binary`, `undecodable`, `json`, `unsupported_format`, `damaged`, `no_text_layer`, `encrypted`) and message.", body = ErrorBody),
         (status = 503, description = "Too many checks in flight; retry after the seconds of `Retry-After`.", body = ErrorBody,
             headers(("Retry-After" = u32, description = "Seconds to wait before retrying."))),
     )

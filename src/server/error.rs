@@ -22,7 +22,8 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// A stable code. The report could not be read (422, the engine's codes, as the CLI's
     /// `error.code`): `empty`, `binary`, `undecodable`, `json`, `unsupported_format`,
-    /// `damaged` (a .docx whose ZIP or XML is broken);
+    /// `damaged` (a .docx whose ZIP or XML is broken, a PDF cut short), `no_text_layer` (a
+    /// scanned PDF), `encrypted` (a PDF);
     /// `too_large` (413); the request is wrong (400): `bad_query`, `multipart`,
     /// `missing_report`, `duplicate_part`, `previous_unreadable`, `body`;
     /// `unsupported_media_type` (415); `not_found` (404); `method_not_allowed` (405);
