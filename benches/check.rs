@@ -28,6 +28,11 @@ fn bench(c: &mut Criterion) {
     c.bench_function("check template-2021.docx", |b| {
         b.iter(|| check(std::hint::black_box(&template), &options).unwrap())
     });
+    // A PDF read natively: objects, Flate, fonts' maps, text placed, lines rebuilt.
+    let huaian_pdf = fixture("huaian-2024.pdf");
+    c.bench_function("check huaian-2024.pdf", |b| {
+        b.iter(|| check(std::hint::black_box(&huaian_pdf), &options).unwrap())
+    });
     let pingtan = fixture("pingtan-2023.html");
     c.bench_function("check pingtan-2023.html", |b| {
         b.iter(|| check(std::hint::black_box(&pingtan), &options).unwrap())

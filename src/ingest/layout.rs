@@ -204,12 +204,20 @@ fn prepare(l: &DocLine) -> Line {
     }
 }
 
-/// A cell that holds one value: a number (with sign word or unit) or a placeholder.
+/// A cell that holds one value: a number (with sign word or unit), a placeholder, or a
+/// number with characters that could not be read (U+FFFD from a PDF font without a map:
+/// a value, reported as not a number — never read as a shorter number or as a label).
 fn is_value(s: &str) -> bool {
     let p = normalize::parse_cell(s, ColumnKind::MoneyUnitInCell);
     match p.value {
         CellValue::NoUnit(_) | CellValue::Money(_) => true,
-        CellValue::NotNumber => normalize::is_placeholder(s),
+        CellValue::NotNumber => {
+            normalize::is_placeholder(s)
+                || (s.contains(char::REPLACEMENT_CHARACTER)
+                    && s.chars().all(|c| {
+                        c.is_ascii_digit() || matches!(c, '.' | ',' | char::REPLACEMENT_CHARACTER)
+                    }))
+        }
         _ => false,
     }
 }

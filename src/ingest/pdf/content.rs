@@ -8,18 +8,21 @@ use std::rc::Rc;
 
 use super::file::PdfFile;
 use super::font::Font;
-use super::syntax::{Dict, Lexer, Obj, Token};
+use super::syntax::{Dict, Lexer, Obj, Token, DEFAULT_BUDGET};
 use super::{PdfError, PdfLimit};
 
 /// Most operators run over the whole document (a 200-page report runs ~1 million).
 pub const MAX_OPERATORS: usize = 20_000_000;
+/// Most characters placed over the whole document (a 200-page report shows ~300,000);
+/// each takes about 80 bytes until the lines are built.
+pub const MAX_CHARACTERS: usize = 500_000;
 /// Deepest nesting of form XObjects.
 pub const MAX_FORM_DEPTH: usize = 8;
 
 /// A character placed on the page (PDF user space of the page: points, y up).
 #[derive(Debug, Clone)]
 pub struct Placed {
-    pub text: String,
+    pub text: Text,
     pub x: f64,
     pub y: f64,
     /// Advance along the line.
@@ -28,12 +31,41 @@ pub struct Placed {
     pub size: f64,
 }
 
+/// What one character code shows: almost always one character, kept without allocating;
+/// a ligature or a mapped string otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Text {
+    One(char),
+    Many(Box<str>),
+}
+
+impl Text {
+    pub fn new(s: String) -> Text {
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Text::One(c),
+            _ => Text::Many(s.into_boxed_str()),
+        }
+    }
+    pub fn chars(&self) -> impl Iterator<Item = char> + '_ {
+        let (one, many) = match self {
+            Text::One(c) => (Some(*c), ""),
+            Text::Many(s) => (None, &**s),
+        };
+        one.into_iter().chain(many.chars())
+    }
+    pub fn is_blank(&self) -> bool {
+        self.chars().all(char::is_whitespace)
+    }
+}
+
 /// What running a document's content gave.
 #[derive(Default)]
 pub struct Run {
     /// Characters with no mapping to text.
     pub unmapped: usize,
     operators: usize,
+    placed: usize,
 }
 
 type Matrix = [f64; 6];
@@ -63,25 +95,48 @@ struct State {
     rise: f64,
 }
 
-/// Fonts loaded once per document, by object number.
-#[derive(Default)]
+/// Fonts loaded once per document, by object number, within the document's budget of
+/// [`super::MAX_FONT_ENTRIES`].
 pub struct Fonts {
     by_ref: HashMap<u32, Rc<Font>>,
+    left: usize,
+}
+
+impl Default for Fonts {
+    fn default() -> Self {
+        Fonts {
+            by_ref: HashMap::new(),
+            left: super::MAX_FONT_ENTRIES,
+        }
+    }
 }
 
 impl Fonts {
-    fn get(&mut self, file: &PdfFile, resources: &Dict, name: &[u8]) -> Option<Rc<Font>> {
-        let fonts = file.dict(resources.get(b"Font"))?;
-        let entry = fonts.get(name)?;
+    fn get(
+        &mut self,
+        file: &PdfFile,
+        resources: &Dict,
+        name: &[u8],
+    ) -> Result<Option<Rc<Font>>, PdfError> {
+        let Some(entry) = file.dict(resources.get(b"Font")).and_then(|f| f.get(name)) else {
+            return Ok(None);
+        };
         if let Obj::Ref(n) = entry {
             if let Some(f) = self.by_ref.get(n) {
-                return Some(f.clone());
+                return Ok(Some(f.clone()));
             }
-            let font = Rc::new(Font::load(file, file.dict(Some(entry))?));
-            self.by_ref.insert(*n, font.clone());
-            return Some(font);
         }
-        Some(Rc::new(Font::load(file, file.dict(Some(entry))?)))
+        let Some(dict) = file.dict(Some(entry)) else {
+            return Ok(None);
+        };
+        let font = Rc::new(Font::load(file, dict, &mut self.left));
+        if self.left == 0 {
+            return Err(PdfError::TooLarge(PdfLimit::Fonts));
+        }
+        if let Obj::Ref(n) = entry {
+            self.by_ref.insert(*n, font.clone());
+        }
+        Ok(Some(font))
     }
 }
 
@@ -158,9 +213,10 @@ impl Run {
                     tlm = IDENTITY;
                 }
                 b"Tf" if operands.len() >= 2 => {
-                    gs.font = operands[0]
-                        .as_name()
-                        .and_then(|n| fonts.get(file, resources, n));
+                    gs.font = match operands[0].as_name() {
+                        Some(n) => fonts.get(file, resources, n)?,
+                        None => None,
+                    };
                     gs.size = num(1);
                 }
                 b"Tc" => gs.char_space = num(0),
@@ -187,7 +243,7 @@ impl Run {
                 }
                 b"Tj" => {
                     if let Some(Obj::Str(s)) = operands.first() {
-                        self.show(&gs, &mut tm, s, out);
+                        self.show(&gs, &mut tm, s, out)?;
                     }
                 }
                 b"'" | b"\"" => {
@@ -198,14 +254,14 @@ impl Run {
                     tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.leading], &tlm);
                     tm = tlm;
                     if let Some(Obj::Str(s)) = operands.last() {
-                        self.show(&gs, &mut tm, s, out);
+                        self.show(&gs, &mut tm, s, out)?;
                     }
                 }
                 b"TJ" => {
                     if let Some(Obj::Array(items)) = operands.first() {
                         for item in items {
                             match item {
-                                Obj::Str(s) => self.show(&gs, &mut tm, s, out),
+                                Obj::Str(s) => self.show(&gs, &mut tm, s, out)?,
                                 other => {
                                     let adjust = other.as_f64().unwrap_or(0.0);
                                     let tx = -adjust / 1000.0 * gs.size * gs.scale;
@@ -224,6 +280,8 @@ impl Run {
                 _ => {}
             }
             operands.clear();
+            // Each operator's operands have their own budget of values.
+            lex.budget = DEFAULT_BUDGET;
         }
         Ok(())
     }
@@ -272,8 +330,14 @@ impl Run {
         self.content(file, fonts, res, &bytes, inner, depth + 1, out)
     }
 
-    fn show(&mut self, gs: &State, tm: &mut Matrix, bytes: &[u8], out: &mut Vec<Placed>) {
-        let Some(font) = &gs.font else { return };
+    fn show(
+        &mut self,
+        gs: &State,
+        tm: &mut Matrix,
+        bytes: &[u8],
+        out: &mut Vec<Placed>,
+    ) -> Result<(), PdfError> {
+        let Some(font) = &gs.font else { return Ok(()) };
         for glyph in font.glyphs(bytes) {
             let trm = mul(
                 &mul(&[gs.size * gs.scale, 0.0, 0.0, gs.size, 0.0, gs.rise], tm),
@@ -286,11 +350,19 @@ impl Run {
             tx *= gs.scale;
             let size = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
             let next = mul(&mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], tm), &gs.ctm);
-            if glyph.unmapped {
-                self.unmapped += 1;
-            } else if trm[4].is_finite() && trm[5].is_finite() && size.is_finite() {
+            if trm[4].is_finite() && trm[5].is_finite() && size.is_finite() {
+                self.placed += 1;
+                if self.placed > MAX_CHARACTERS {
+                    return Err(PdfError::TooLarge(PdfLimit::Text));
+                }
+                // A code with no text is kept as U+FFFD, never dropped: a number with such
+                // a digit reads as not a number (C004), not as a shorter one.
+                let text = glyph.text.unwrap_or_else(|| {
+                    self.unmapped += 1;
+                    Text::One(char::REPLACEMENT_CHARACTER)
+                });
                 out.push(Placed {
-                    text: glyph.text,
+                    text,
                     x: trm[4],
                     y: trm[5],
                     width: (next[4] - trm[4]).abs(),
@@ -299,6 +371,7 @@ impl Run {
             }
             *tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], tm);
         }
+        Ok(())
     }
 }
 

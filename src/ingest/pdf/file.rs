@@ -8,7 +8,7 @@ use std::io::Read;
 use std::ops::Range;
 
 use super::syntax::{Dict, Lexer, Obj, Token};
-use super::{Damage, PdfError, PdfLimit, MAX_OBJECTS, MAX_PAGES, MAX_UNPACKED_BYTES};
+use super::{Damage, PdfError, PdfLimit, MAX_OBJECTS, MAX_PAGES, MAX_UNPACKED_BYTES, MAX_VALUES};
 
 /// An object as found: a value, or a stream (its dictionary and data).
 #[derive(Debug, Clone)]
@@ -29,12 +29,14 @@ pub struct PdfFile<'a> {
     objects: HashMap<u32, Entry>,
     trailers: Vec<Dict>,
     unpacked: std::cell::Cell<u64>,
+    /// Values (numbers, names, strings, arrays, dictionaries) that may still be built.
+    values_left: usize,
 }
 
-/// A page: its content streams' bytes (decoded and joined) and its resources.
+/// A page: its dictionary and its resources (inherited or its own).
 pub struct Page {
+    pub dict: Dict,
     pub resources: Dict,
-    pub contents: Vec<u8>,
 }
 
 impl<'a> PdfFile<'a> {
@@ -45,6 +47,7 @@ impl<'a> PdfFile<'a> {
             objects: HashMap::new(),
             trailers: Vec::new(),
             unpacked: std::cell::Cell::new(0),
+            values_left: MAX_VALUES,
         };
         let mut found = 0usize;
         let mut pos = 0usize;
@@ -60,7 +63,10 @@ impl<'a> PdfFile<'a> {
                 return Err(PdfError::TooLarge(PdfLimit::Objects));
             }
             let mut lex = Lexer::new(data, at + 3);
-            let Ok(value) = lex.object(0) else {
+            lex.budget = file.values_left;
+            let value = lex.object(0);
+            file.spend(lex.budget)?;
+            let Ok(value) = value else {
                 continue;
             };
             let end_of_value = lex.pos;
@@ -85,7 +91,11 @@ impl<'a> PdfFile<'a> {
         let mut at = 0;
         while let Some(i) = trailer.find(&data[at..]) {
             at += i + 7;
-            if let Ok(Obj::Dict(d)) = Lexer::new(data, at).object(0) {
+            let mut lex = Lexer::new(data, at);
+            lex.budget = file.values_left;
+            let value = lex.object(0);
+            file.spend(lex.budget)?;
+            if let Ok(Obj::Dict(d)) = value {
                 file.trailers.push(d);
             }
         }
@@ -100,6 +110,15 @@ impl<'a> PdfFile<'a> {
         file.trailers.append(&mut xref_streams);
         file.read_object_streams()?;
         Ok(file)
+    }
+
+    /// Takes what a lexer left of the values budget; all of it spent is the limit.
+    fn spend(&mut self, left: usize) -> Result<(), PdfError> {
+        self.values_left = left;
+        if left == 0 {
+            return Err(PdfError::TooLarge(PdfLimit::Values));
+        }
+        Ok(())
     }
 
     /// Whether the file is encrypted (its strings and streams unreadable without the key).
@@ -146,7 +165,11 @@ impl<'a> PdfFile<'a> {
                 if self.objects.contains_key(&obj) {
                     continue;
                 }
-                if let Ok(value) = Lexer::new(&bytes, at).object(0) {
+                let mut lex = Lexer::new(&bytes, at);
+                lex.budget = self.values_left;
+                let value = lex.object(0);
+                self.spend(lex.budget)?;
+                if let Ok(value) = value {
                     self.objects.insert(obj, Entry::Value(value));
                 }
             }
@@ -279,36 +302,42 @@ impl<'a> PdfFile<'a> {
                 }
             }
         }
-        let mut pages = Vec::with_capacity(leaves.len());
-        for (page, resources) in leaves {
-            let mut contents = Vec::new();
-            let refs: Vec<Obj> = match page.get(b"Contents") {
-                Some(Obj::Array(a)) => a.clone(),
-                Some(r @ Obj::Ref(_)) => match self.resolve(r) {
-                    Obj::Array(a) => a.clone(),
-                    _ => vec![r.clone()],
-                },
-                _ => Vec::new(),
-            };
-            for r in refs.iter().take(10_000) {
-                match self.stream(Some(r)) {
-                    Some(Ok((_, bytes))) => {
+        Ok(leaves
+            .into_iter()
+            .map(|(dict, resources)| Page { dict, resources })
+            .collect())
+    }
+
+    /// A page's content streams, decoded and joined (decoded one page at a time, so that
+    /// only one page's content is held at once).
+    pub fn contents(&self, page: &Page) -> Result<Vec<u8>, PdfError> {
+        let mut contents = Vec::new();
+        let refs: Vec<Obj> = match page.dict.get(b"Contents") {
+            Some(Obj::Array(a)) => a.clone(),
+            Some(r @ Obj::Ref(_)) => match self.resolve(r) {
+                Obj::Array(a) => a.clone(),
+                _ => vec![r.clone()],
+            },
+            _ => Vec::new(),
+        };
+        for r in refs.iter().take(10_000) {
+            match self.stream(Some(r)) {
+                Some(Ok((_, bytes))) => {
+                    if contents.is_empty() {
+                        contents = bytes;
+                    } else {
                         contents.extend_from_slice(&bytes);
-                        contents.push(b'\n');
                     }
-                    Some(Err(e @ PdfError::TooLarge(_))) => return Err(e),
-                    // Content named but not in the file: cut short.
-                    None => return Err(PdfError::Damaged(Damage::Incomplete)),
-                    // A stream this reader cannot decode: the page keeps what else it has.
-                    Some(Err(_)) => {}
+                    contents.push(b'\n');
                 }
+                Some(Err(e @ PdfError::TooLarge(_))) => return Err(e),
+                // Content named but not in the file: cut short.
+                None => return Err(PdfError::Damaged(Damage::Incomplete)),
+                // A stream this reader cannot decode: the page keeps what else it has.
+                Some(Err(_)) => {}
             }
-            pages.push(Page {
-                resources,
-                contents,
-            });
         }
-        Ok(pages)
+        Ok(contents)
     }
 
     fn walk(
@@ -564,7 +593,10 @@ mod tests {
         assert!(!file.objects.contains_key(&5), "no object inside a stream");
         let pages = file.pages().unwrap();
         assert_eq!(pages.len(), 1);
-        assert_eq!(pages[0].contents, b"BT (endobj 5 0 obj) Tj ET\n");
+        assert_eq!(
+            file.contents(&pages[0]).unwrap(),
+            b"BT (endobj 5 0 obj) Tj ET\n"
+        );
     }
 
     #[test]

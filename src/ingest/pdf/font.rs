@@ -5,11 +5,17 @@
 
 use std::collections::HashMap;
 
+use super::content::Text;
 use super::file::PdfFile;
-use super::syntax::{Dict, Lexer, Obj, Token};
+use super::syntax::{Dict, Lexer, Obj, Token, DEFAULT_BUDGET};
 
-/// Most code-to-text entries read from one CMap (a full CJK font maps ~30,000).
-const MAX_CMAP_ENTRIES: usize = 200_000;
+/// Most entries (code-to-text mappings, code ranges, widths) read from the fonts of one
+/// document together. A full CJK font maps about 30,000 codes; report PDFs embed subsets
+/// of a few thousand.
+pub const MAX_FONT_ENTRIES: usize = 1_000_000;
+
+/// Most code space ranges of one font (real CMaps have a handful).
+const MAX_CODESPACE: usize = 64;
 
 /// A font as the content reader uses it.
 #[derive(Debug, Default)]
@@ -18,7 +24,8 @@ pub struct Font {
     /// fonts, 2 for composite ones).
     codespace: Vec<(usize, Vec<u8>, Vec<u8>)>,
     composite: bool,
-    to_unicode: HashMap<u32, String>,
+    to_unicode: HashMap<u32, Text>,
+    /// `bfrange`s with a base string, by their first code.
     ranges: Vec<(u32, u32, Vec<u16>)>,
     /// How codes map when there is no ToUnicode entry.
     fallback: Fallback,
@@ -26,6 +33,8 @@ pub struct Font {
     default_width: f64,
     /// Glyph space → text space (1/1000 for all but Type 3 fonts).
     scale: f64,
+    /// Entries that may still be read (of [`MAX_FONT_ENTRIES`], shared by the document).
+    left: usize,
 }
 
 #[derive(Debug, Default)]
@@ -44,23 +53,43 @@ enum Fallback {
 /// One character code of a string, with its text and advance (text space, unscaled by
 /// the font size).
 pub struct Glyph {
-    pub text: String,
+    /// `None`: the code has no mapping to text.
+    pub text: Option<Text>,
     pub advance: f64,
     /// A single-byte code 32 (word spacing applies).
     pub space: bool,
-    /// The code had no mapping to text.
-    pub unmapped: bool,
 }
 
 impl Font {
-    pub fn load(file: &PdfFile, dict: &Dict) -> Font {
+    /// Loads a font; `left` is what remains of the document's [`MAX_FONT_ENTRIES`] and
+    /// is 0 afterwards when the font took all of it (the caller refuses the document).
+    pub fn load(file: &PdfFile, dict: &Dict, left: &mut usize) -> Font {
         let composite = dict.is(b"Subtype", b"Type0");
         let mut font = Font {
             composite,
             default_width: if composite { 1000.0 } else { 500.0 },
             scale: 0.001,
+            left: *left,
             ..Font::default()
         };
+        font.read(file, dict);
+        font.ranges.sort_by_key(|r| r.0);
+        *left = font.left;
+        font
+    }
+
+    /// Counts one entry against the budget; false when it is spent.
+    fn take(&mut self) -> bool {
+        if self.left == 0 {
+            return false;
+        }
+        self.left -= 1;
+        true
+    }
+
+    fn read(&mut self, file: &PdfFile, dict: &Dict) {
+        let font = self;
+        let composite = font.composite;
         if dict.is(b"Subtype", b"Type3") {
             if let Some(m) = file.array(dict.get(b"FontMatrix")) {
                 if let Some(a) = m.first().and_then(|o| file.number(Some(o))) {
@@ -105,7 +134,6 @@ impl Font {
         if let Some(Ok((_, bytes))) = file.stream(dict.get(b"ToUnicode")) {
             font.read_cmap(&bytes);
         }
-        font
     }
 
     fn read_cid_widths(&mut self, file: &PdfFile, cid: &Dict) {
@@ -116,13 +144,16 @@ impl Font {
             return;
         };
         let mut i = 0;
-        while i < w.len() && self.widths.len() < MAX_CMAP_ENTRIES {
+        while i < w.len() {
             let Some(first) = file.int(w.get(i)) else {
                 break;
             };
             match w.get(i + 1).map(|o| file.resolve(o)) {
                 Some(Obj::Array(list)) => {
-                    for (k, v) in list.iter().enumerate().take(MAX_CMAP_ENTRIES) {
+                    for (k, v) in list.iter().enumerate() {
+                        if !self.take() {
+                            return;
+                        }
                         if let (Some(v), Ok(code)) = (v.as_f64(), u32::try_from(first + k as i64)) {
                             self.widths.insert(code, v);
                         }
@@ -136,6 +167,9 @@ impl Font {
                     };
                     let span = (last - first).clamp(0, 65_535);
                     for k in 0..=span {
+                        if !self.take() {
+                            return;
+                        }
                         if let Ok(code) = u32::try_from(first + k) {
                             self.widths.insert(code, v);
                         }
@@ -195,94 +229,84 @@ impl Font {
     /// from an encoding CMap.
     fn read_cmap(&mut self, bytes: &[u8]) {
         let mut lex = Lexer::new(bytes, 0);
-        let mut operands: Vec<Obj> = Vec::new();
+        // The operands of the entry being read: 2 (a code space range, a `bfchar`) or 3
+        // (a `bfrange`), taken as soon as they are complete.
+        let mut operands: Vec<Obj> = Vec::with_capacity(3);
         let mut section: &[u8] = b"";
-        let mut entries = 0usize;
         while let Some(token) = lex.token() {
             if let Token::Keyword(k) = token {
-                match k {
-                    b"begincodespacerange" | b"beginbfchar" | b"beginbfrange" => {
-                        section = k;
-                        operands.clear();
-                    }
-                    b"endcodespacerange" => {
-                        for pair in operands.chunks(2) {
-                            if let [Obj::Str(lo), Obj::Str(hi)] = pair {
-                                if !lo.is_empty() && lo.len() == hi.len() && lo.len() <= 4 {
-                                    self.codespace.push((lo.len(), lo.clone(), hi.clone()));
-                                }
-                            }
-                        }
-                        section = b"";
-                        operands.clear();
-                    }
-                    b"endbfchar" => {
-                        for pair in operands.chunks(2) {
-                            if let [Obj::Str(src), Obj::Str(dst)] = pair {
-                                if let Some(code) = code_of(src) {
-                                    self.to_unicode.insert(code, utf16(dst));
-                                    entries += 1;
-                                }
-                            }
-                        }
-                        section = b"";
-                        operands.clear();
-                    }
-                    b"endbfrange" => {
-                        for triple in operands.chunks(3) {
-                            let [Obj::Str(lo), Obj::Str(hi), dst] = triple else {
-                                continue;
-                            };
-                            let (Some(lo), Some(hi)) = (code_of(lo), code_of(hi)) else {
-                                continue;
-                            };
-                            if hi < lo {
-                                continue;
-                            }
-                            match dst {
-                                Obj::Str(base) => {
-                                    let units: Vec<u16> = base
-                                        .chunks(2)
-                                        .map(|c| {
-                                            u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])
-                                        })
-                                        .collect();
-                                    if !units.is_empty() {
-                                        self.ranges.push((lo, hi, units));
-                                        entries += 1;
-                                    }
-                                }
-                                Obj::Array(list) => {
-                                    for (k, item) in list.iter().enumerate() {
-                                        let code = lo.saturating_add(k as u32);
-                                        if code > hi {
-                                            break;
-                                        }
-                                        if let Obj::Str(s) = item {
-                                            self.to_unicode.insert(code, utf16(s));
-                                            entries += 1;
-                                        }
-                                    }
-                                }
-                                _ => {}
-                            }
-                        }
-                        section = b"";
-                        operands.clear();
-                    }
-                    _ => operands.clear(),
-                }
-                if entries > MAX_CMAP_ENTRIES {
-                    return;
-                }
+                section = match k {
+                    b"begincodespacerange" | b"beginbfchar" | b"beginbfrange" => k,
+                    _ => b"",
+                };
+                operands.clear();
                 continue;
             }
             if section.is_empty() {
                 continue;
             }
-            if let Ok(obj) = lex.object_from(token, 0) {
-                operands.push(obj);
+            match lex.object_from(token, 0) {
+                Ok(obj) => operands.push(obj),
+                Err(_) => operands.clear(),
             }
+            let wanted = if section == b"beginbfrange" { 3 } else { 2 };
+            if operands.len() < wanted {
+                continue;
+            }
+            lex.budget = DEFAULT_BUDGET;
+            if !self.take() {
+                return;
+            }
+            match (section, operands.as_slice()) {
+                (b"begincodespacerange", [Obj::Str(lo), Obj::Str(hi)])
+                    if !lo.is_empty()
+                        && lo.len() == hi.len()
+                        && lo.len() <= 4
+                        && self.codespace.len() < MAX_CODESPACE =>
+                {
+                    self.codespace.push((lo.len(), lo.clone(), hi.clone()));
+                }
+                (b"beginbfchar", [Obj::Str(src), Obj::Str(dst)]) => {
+                    if let Some(code) = code_of(src) {
+                        self.to_unicode.insert(code, Text::new(utf16(dst)));
+                    }
+                }
+                (b"beginbfrange", [Obj::Str(lo), Obj::Str(hi), dst]) => {
+                    if let (Some(lo), Some(hi)) = (code_of(lo), code_of(hi)) {
+                        if lo <= hi {
+                            self.bfrange(lo, hi, dst);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            operands.clear();
+        }
+    }
+
+    fn bfrange(&mut self, lo: u32, hi: u32, dst: &Obj) {
+        match dst {
+            Obj::Str(base) => {
+                let units: Vec<u16> = base
+                    .chunks(2)
+                    .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                    .collect();
+                if !units.is_empty() {
+                    self.ranges.push((lo, hi, units));
+                }
+            }
+            Obj::Array(list) => {
+                for (k, item) in list.iter().enumerate() {
+                    let code = lo.saturating_add(k as u32);
+                    if code > hi || !self.take() {
+                        break;
+                    }
+                    if let Obj::Str(s) = item {
+                        self.to_unicode.insert(code, Text::new(utf16(s)));
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -295,10 +319,7 @@ impl Font {
             let code = bytes[i..i + len]
                 .iter()
                 .fold(0u32, |acc, &b| acc << 8 | u32::from(b));
-            let (text, unmapped) = match self.text_of(code, len) {
-                Some(t) => (t, false),
-                None => (String::new(), true),
-            };
+            let text = self.text_of(code, len);
             let width = self
                 .widths
                 .get(&code)
@@ -308,7 +329,6 @@ impl Font {
                 text,
                 advance: width * self.scale,
                 space: len == 1 && code == 32,
-                unmapped,
             });
             i += len;
         }
@@ -328,21 +348,23 @@ impl Font {
         self.codespace.iter().map(|c| c.0).min().unwrap_or(1)
     }
 
-    fn text_of(&self, code: u32, len: usize) -> Option<String> {
+    fn text_of(&self, code: u32, len: usize) -> Option<Text> {
         if let Some(t) = self.to_unicode.get(&code) {
             return Some(t.clone());
         }
-        for (lo, hi, base) in &self.ranges {
-            if (*lo..=*hi).contains(&code) {
+        // The last range starting at or before the code (ranges are sorted by start).
+        let at = self.ranges.partition_point(|r| r.0 <= code);
+        if let Some((lo, hi, base)) = at.checked_sub(1).and_then(|i| self.ranges.get(i)) {
+            if code <= *hi {
                 let mut units = base.clone();
                 if let Some(last) = units.last_mut() {
                     *last = last.wrapping_add((code - lo) as u16);
                 }
-                return Some(String::from_utf16_lossy(&units));
+                return Some(Text::new(String::from_utf16_lossy(&units)));
             }
         }
         match &self.fallback {
-            Fallback::Ucs2 => char::from_u32(code).map(String::from),
+            Fallback::Ucs2 => char::from_u32(code).map(Text::One),
             Fallback::Gbk => {
                 let bytes: Vec<u8> = if len == 1 {
                     vec![code as u8]
@@ -350,13 +372,9 @@ impl Font {
                     vec![(code >> 8) as u8, code as u8]
                 };
                 let (text, _, bad) = encoding_rs::GBK.decode(&bytes);
-                (!bad).then(|| text.into_owned())
+                (!bad).then(|| Text::new(text.into_owned()))
             }
-            Fallback::Simple(table) => table
-                .get(code as usize)
-                .copied()
-                .flatten()
-                .map(String::from),
+            Fallback::Simple(table) => table.get(code as usize).copied().flatten().map(Text::One),
             Fallback::None => None,
         }
     }
@@ -461,6 +479,7 @@ mod tests {
             composite: true,
             default_width: 1000.0,
             scale: 0.001,
+            left: MAX_FONT_ENTRIES,
             ..Font::default()
         };
         font.read_cmap(
@@ -469,13 +488,14 @@ mod tests {
               1 beginbfrange <0013> <001C> <0030> endbfrange\n\
               1 beginbfrange <0020> <0021> [<5E9C> <4FE1>] endbfrange endcmap",
         );
+        font.ranges.sort_by_key(|r| r.0);
         let text: String = font
             .glyphs(&[0x00, 0x11, 0x00, 0x20, 0x00, 0x21, 0x00, 0x14, 0x00, 0x1C])
             .iter()
-            .map(|g| g.text.as_str())
+            .flat_map(|g| g.text.as_ref().unwrap().chars())
             .collect();
         assert_eq!(text, "政府信19");
-        assert!(font.glyphs(&[0x00, 0x99])[0].unmapped);
+        assert!(font.glyphs(&[0x00, 0x99])[0].text.is_none());
     }
 
     #[test]

@@ -24,9 +24,9 @@
 //! for quoting): line N is the N-th line of that text, pages one after another.
 //!
 //! **Limits.** The file is at most [`super::MAX_INPUT_BYTES`]; at most [`MAX_OBJECTS`]
-//! objects, [`MAX_UNPACKED_BYTES`] decoded stream bytes, [`MAX_PAGES`] pages,
-//! [`content::MAX_OPERATORS`] content operators and nesting of 64 (objects, page tree) and
-//! 8 (forms). Past any of them the input is refused with [`PdfError::TooLarge`]; memory stays
+//! objects holding [`MAX_VALUES`] values, [`MAX_FONT_ENTRIES`] font map entries, [`MAX_UNPACKED_BYTES`] decoded stream bytes, [`MAX_PAGES`] pages,
+//! [`content::MAX_OPERATORS`] content operators, [`content::MAX_CHARACTERS`] characters
+//! shown, and nesting of 64 (objects, page tree) and 8 (forms). Past any of them the input is refused with [`PdfError::TooLarge`]; memory stays
 //! within a small multiple of the input and the decoded budget.
 //!
 //! Not read: encrypted files (refused with advice), text drawn as images (a scanned PDF is
@@ -44,13 +44,17 @@ use crate::model::Report;
 
 use super::{layout, text, MAX_INPUT_BYTES, MAX_TEXT_LINES};
 
-pub use content::MAX_OPERATORS;
+pub use content::{MAX_CHARACTERS, MAX_OPERATORS};
+pub use font::MAX_FONT_ENTRIES;
 
 /// Most objects in one file. A 200-page report with images has a few thousand.
 pub const MAX_OBJECTS: usize = 100_000;
+/// Most values (numbers, names, strings, arrays, dictionaries) built from the file's
+/// objects together: a 200-page report has a few hundred thousand.
+pub const MAX_VALUES: usize = 2_000_000;
 /// Most bytes decoded from streams together (content streams, maps, object streams; fonts
 /// and images are never decoded).
-pub const MAX_UNPACKED_BYTES: u64 = 100 * 1024 * 1024;
+pub const MAX_UNPACKED_BYTES: u64 = 50 * 1024 * 1024;
 /// Most pages read.
 pub const MAX_PAGES: usize = 5_000;
 /// A gap between characters, in font sizes, that starts a new cell.
@@ -88,6 +92,8 @@ pub enum Damage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PdfLimit {
     Objects,
+    Values,
+    Fonts,
     Unpacked,
     Pages,
     Nesting,
@@ -109,17 +115,28 @@ impl PdfError {
     fn limit_zh(limit: PdfLimit) -> String {
         match limit {
             PdfLimit::Objects => format!("对象超过 {MAX_OBJECTS} 个"),
+            PdfLimit::Values => format!("数据项（数值、名称、字符串等）超过 {MAX_VALUES} 个"),
+            PdfLimit::Fonts => format!("字体的字符对照和字宽超过 {MAX_FONT_ENTRIES} 项"),
             PdfLimit::Unpacked => format!("解压后的内容超过 {} MB", MAX_UNPACKED_BYTES / 1048576),
             PdfLimit::Pages => format!("页数超过 {MAX_PAGES}"),
             PdfLimit::Nesting => "结构嵌套过深".into(),
             PdfLimit::Operators => format!("页面内容指令超过 {MAX_OPERATORS} 条"),
-            PdfLimit::Text => format!("文字超过 {} MB", MAX_INPUT_BYTES / 1048576),
+            PdfLimit::Text => format!(
+                "文字超过 {MAX_CHARACTERS} 个字符或 {} MB",
+                MAX_INPUT_BYTES / 1048576
+            ),
         }
     }
 
     fn limit_en(limit: PdfLimit) -> String {
         match limit {
             PdfLimit::Objects => format!("more than {MAX_OBJECTS} objects"),
+            PdfLimit::Values => {
+                format!("more than {MAX_VALUES} values (numbers, names, strings …)")
+            }
+            PdfLimit::Fonts => format!(
+                "more than {MAX_FONT_ENTRIES} entries in its fonts' character maps and widths"
+            ),
             PdfLimit::Unpacked => {
                 format!(
                     "more than {} MB once decompressed",
@@ -129,7 +146,10 @@ impl PdfError {
             PdfLimit::Pages => format!("more than {MAX_PAGES} pages"),
             PdfLimit::Nesting => "structures nested too deep".into(),
             PdfLimit::Operators => format!("more than {MAX_OPERATORS} content operators"),
-            PdfLimit::Text => format!("more than {} MB of text", MAX_INPUT_BYTES / 1048576),
+            PdfLimit::Text => format!(
+                "more than {MAX_CHARACTERS} characters or {} MB of text",
+                MAX_INPUT_BYTES / 1048576
+            ),
         }
     }
 
@@ -212,25 +232,23 @@ pub fn to_text(input: &[u8]) -> Result<String, PdfError> {
     let mut placed_pages = Vec::with_capacity(pages.len());
     for page in &pages {
         let mut placed = Vec::new();
-        run.page(
-            &file,
-            &mut fonts,
-            &page.resources,
-            &page.contents,
-            &mut placed,
-        )?;
-        placed.retain(|p| !p.text.chars().all(char::is_whitespace));
+        let contents = file.contents(page)?;
+        run.page(&file, &mut fonts, &page.resources, &contents, &mut placed)?;
+        placed.retain(|p| !p.text.is_blank());
         placed_pages.push(placed);
     }
     let shown: usize = placed_pages.iter().map(Vec::len).sum();
-    if shown == 0 {
+    let mapped = shown.saturating_sub(run.unmapped);
+    if mapped == 0 {
         return Err(if run.unmapped > 0 {
             PdfError::Unmapped
         } else {
             PdfError::NoText
         });
     }
-    if run.unmapped > shown {
+    // Mostly unmapped: not a text layer to read. A few unmapped codes are kept as U+FFFD
+    // where they stand (content.rs), so the cells they are in are reported, not misread.
+    if run.unmapped > mapped {
         return Err(PdfError::Unmapped);
     }
     let all = placed_pages.iter().flatten();
@@ -333,7 +351,7 @@ fn pad(out: &mut String, col: &mut usize, target: usize) {
 /// A page number standing alone: `- 4 -`, `—4—`, `第 4 页`, `4 / 12`, or a lone centred
 /// number.
 fn is_page_number(line: &Line, left: f64, right: f64) -> bool {
-    let text: String = line.chars.iter().map(|p| p.text.as_str()).collect();
+    let text: String = line.chars.iter().flat_map(|p| p.text.chars()).collect();
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let dash = |c: char| matches!(c, '-' | '—' | '–' | '－' | '·');
     let inner = t.trim_matches(dash);
@@ -372,7 +390,7 @@ mod tests {
             chars: items
                 .iter()
                 .map(|(t, x)| content::Placed {
-                    text: t.to_string(),
+                    text: content::Text::new(t.to_string()),
                     x: *x,
                     y: 0.0,
                     width: if t.is_ascii() { 5.0 } else { 10.0 },

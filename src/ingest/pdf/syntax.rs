@@ -5,6 +5,10 @@
 /// Deepest nesting of arrays and dictionaries read. Real files nest a few levels.
 pub const MAX_NESTING: usize = 64;
 
+/// Objects a lexer builds unless told otherwise (one content operator's operands, one
+/// CMap entry): a `TJ` array has hundreds, a `/W` array a few thousand.
+pub const DEFAULT_BUDGET: usize = 100_000;
+
 /// A PDF object. Streams are dictionaries with a byte range in the file (see `file.rs`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Obj {
@@ -101,11 +105,19 @@ fn is_regular(b: u8) -> bool {
 pub struct Lexer<'a> {
     pub buf: &'a [u8],
     pub pos: usize,
+    /// How many more objects (each number, name, string, array, dictionary …) may be
+    /// built: memory stays bounded however long an array is. At 0, [`Lexer::object`]
+    /// fails as on too deep a nesting.
+    pub budget: usize,
 }
 
 impl<'a> Lexer<'a> {
     pub fn new(buf: &'a [u8], pos: usize) -> Self {
-        Lexer { buf, pos }
+        Lexer {
+            buf,
+            pos,
+            budget: DEFAULT_BUDGET,
+        }
     }
 
     /// Skips white space and comments.
@@ -332,6 +344,10 @@ impl<'a> Lexer<'a> {
     }
 
     pub fn object_from(&mut self, token: Token<'a>, depth: usize) -> Result<Obj, Option<&'a [u8]>> {
+        if self.budget == 0 {
+            return Err(Some(b"["));
+        }
+        self.budget -= 1;
         match token {
             Token::Int(n) => {
                 // `N G R`: look ahead without consuming unless it is a reference.
@@ -473,6 +489,14 @@ mod tests {
         assert!(Lexer::new(deep.as_bytes(), 0).object(0).is_err());
         let deep = "<</A ".repeat(10_000);
         assert!(Lexer::new(deep.as_bytes(), 0).object(0).is_err());
+    }
+
+    #[test]
+    fn objects_built_are_bounded() {
+        let long = format!("[{}]", "0 ".repeat(DEFAULT_BUDGET + 10));
+        assert!(Lexer::new(long.as_bytes(), 0).object(0).is_err());
+        let fits = format!("[{}]", "0 ".repeat(DEFAULT_BUDGET - 10));
+        assert!(Lexer::new(fits.as_bytes(), 0).object(0).is_ok());
     }
 
     #[test]
