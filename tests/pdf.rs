@@ -54,12 +54,22 @@ fn zlib(data: &[u8]) -> Vec<u8> {
 /// that apart: cells keep their columns and the gaps between them.
 /// `map`: the characters the ToUnicode map leaves out (`Some("")`: none), or no map.
 fn typeset(text: &str, map: Option<&str>) -> Vec<u8> {
+    typeset_with(text, map, false)
+}
+
+/// `turned`: each page's content drawn a quarter turn anticlockwise, and the page shown
+/// with `/Rotate 90` (upright again), as landscape pages are often made.
+fn typeset_with(text: &str, map: Option<&str>, turned: bool) -> Vec<u8> {
     const SIZE: f64 = 10.5;
     let mut codes: BTreeMap<char, u16> = BTreeMap::new();
     let mut pages: Vec<String> = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
     for (p, chunk) in lines.chunks(60).enumerate() {
-        let mut content = String::from("BT /F1 10.5 Tf\n");
+        let mut content = String::from(if turned {
+            "0 1 -1 0 842 0 cm BT /F1 10.5 Tf\n"
+        } else {
+            "BT /F1 10.5 Tf\n"
+        });
         let mut put = |s: &str, x: f64, y: f64, content: &mut String| {
             let mut hex = String::new();
             for c in s.chars() {
@@ -134,7 +144,8 @@ fn typeset(text: &str, map: Option<&str>) -> Vec<u8> {
     for (i, content) in pages.iter().enumerate() {
         objects.push(
             format!(
-                "<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {} 0 R /Resources <</Font <</F1 3 0 R>>>>>>",
+                "<</Type /Page /Parent 2 0 R /MediaBox {} /Contents {} 0 R /Resources <</Font <</F1 3 0 R>>>>>>",
+                if turned { "[0 0 842 595] /Rotate 90" } else { "[0 0 595 842]" },
                 7 + 2 * i
             )
             .into_bytes(),
@@ -185,6 +196,17 @@ fn a_typeset_report_reads_as_its_text_does() {
     let read = ingest(&typeset(&text, Some(""))).unwrap();
     assert_eq!(read.format, nianbao::Format::Pdf);
     assert!(!read.source.contains("- 1 -"), "page numbers are dropped");
+}
+
+#[test]
+fn a_page_shown_turned_reads_as_shown() {
+    // The same pages with their content drawn a quarter turn anticlockwise and `/Rotate 90`
+    // to show them upright again (how landscape pages are often made).
+    let text = huaian_text();
+    let upright = result(&typeset(&text, Some("")));
+    let turned = result(&typeset_with(&text, Some(""), true));
+    assert_eq!(turned["report"], upright["report"]);
+    assert_eq!(turned["valid"], true);
 }
 
 #[test]

@@ -146,12 +146,20 @@ impl Run {
         &mut self,
         file: &PdfFile,
         fonts: &mut Fonts,
-        resources: &Dict,
+        page: &super::file::Page,
         content: &[u8],
         out: &mut Vec<Placed>,
     ) -> Result<(), PdfError> {
+        // A page shown turned (`/Rotate`) is read as shown: its text then runs across.
+        let turn = match page.quarter_turns {
+            1 => [0.0, -1.0, 1.0, 0.0, 0.0, 0.0],
+            2 => [-1.0, 0.0, 0.0, -1.0, 0.0, 0.0],
+            3 => [0.0, 1.0, -1.0, 0.0, 0.0, 0.0],
+            _ => IDENTITY,
+        };
+        let resources = &page.resources;
         let state = State {
-            ctm: IDENTITY,
+            ctm: turn,
             font: None,
             size: 0.0,
             char_space: 0.0,

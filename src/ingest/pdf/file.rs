@@ -33,10 +33,12 @@ pub struct PdfFile<'a> {
     values_left: usize,
 }
 
-/// A page: its dictionary and its resources (inherited or its own).
+/// A page: its dictionary, its resources and `/Rotate` (inherited or its own).
 pub struct Page {
     pub dict: Dict,
     pub resources: Dict,
+    /// Clockwise quarter turns the page is shown with (0–3).
+    pub quarter_turns: u8,
 }
 
 impl<'a> PdfFile<'a> {
@@ -282,10 +284,10 @@ impl<'a> PdfFile<'a> {
     /// The pages in order: the page tree walked from the catalog (or, when it is broken,
     /// every `/Type /Page` object in number order), resources inherited.
     pub fn pages(&self) -> Result<Vec<Page>, PdfError> {
-        let mut leaves: Vec<(Dict, Dict)> = Vec::new();
+        let mut leaves: Vec<(Dict, Dict, i64)> = Vec::new();
         if let Some(root) = self.catalog().and_then(|c| c.get(b"Pages")) {
             let mut seen = HashSet::new();
-            self.walk(root, &Dict::default(), 0, &mut seen, &mut leaves)?;
+            self.walk(root, (&Dict::default(), 0), 0, &mut seen, &mut leaves)?;
         }
         if leaves.is_empty() {
             let mut nums: Vec<&u32> = self.objects.keys().collect();
@@ -294,7 +296,8 @@ impl<'a> PdfFile<'a> {
                 if let Some(Entry::Value(Obj::Dict(d))) = self.objects.get(n) {
                     if d.is(b"Type", b"Page") {
                         let res = self.dict(d.get(b"Resources")).cloned().unwrap_or_default();
-                        leaves.push((d.clone(), res));
+                        let rotate = self.int(d.get(b"Rotate")).unwrap_or(0);
+                        leaves.push((d.clone(), res, rotate));
                         if leaves.len() > MAX_PAGES {
                             return Err(PdfError::TooLarge(PdfLimit::Pages));
                         }
@@ -304,7 +307,11 @@ impl<'a> PdfFile<'a> {
         }
         Ok(leaves
             .into_iter()
-            .map(|(dict, resources)| Page { dict, resources })
+            .map(|(dict, resources, rotate)| Page {
+                dict,
+                resources,
+                quarter_turns: (rotate.rem_euclid(360) / 90) as u8,
+            })
             .collect())
     }
 
@@ -343,10 +350,10 @@ impl<'a> PdfFile<'a> {
     fn walk(
         &self,
         node: &Obj,
-        inherited: &Dict,
+        inherited: (&Dict, i64),
         depth: usize,
         seen: &mut HashSet<u32>,
-        out: &mut Vec<(Dict, Dict)>,
+        out: &mut Vec<(Dict, Dict, i64)>,
     ) -> Result<(), PdfError> {
         if depth > 64 {
             return Err(PdfError::TooLarge(PdfLimit::Nesting));
@@ -363,18 +370,19 @@ impl<'a> PdfFile<'a> {
         let resources = self
             .dict(dict.get(b"Resources"))
             .cloned()
-            .unwrap_or_else(|| inherited.clone());
+            .unwrap_or_else(|| inherited.0.clone());
+        let rotate = self.int(dict.get(b"Rotate")).unwrap_or(inherited.1);
         match self.array(dict.get(b"Kids")) {
             Some(kids) if !dict.is(b"Type", b"Page") => {
                 for kid in kids {
-                    self.walk(kid, &resources, depth + 1, seen, out)?;
+                    self.walk(kid, (&resources, rotate), depth + 1, seen, out)?;
                 }
             }
             _ => {
                 if out.len() >= MAX_PAGES {
                     return Err(PdfError::TooLarge(PdfLimit::Pages));
                 }
-                out.push((dict.clone(), resources));
+                out.push((dict.clone(), resources, rotate));
             }
         }
         Ok(())

@@ -29,8 +29,9 @@
 //! shown, and nesting of 64 (objects, page tree) and 8 (forms). Past any of them the input is refused with [`PdfError::TooLarge`]; memory stays
 //! within a small multiple of the input and the decoded budget.
 //!
-//! Not read: encrypted files (refused with advice), text drawn as images (a scanned PDF is
-//! refused: it has no text layer), rotated pages and vertical writing (read as placed).
+//! A page turned by `/Rotate` is read as it is shown. Not read: encrypted files (refused
+//! with advice), text drawn as images (a scanned PDF is refused: it has no text layer),
+//! text turned on an upright page and vertical writing (read as placed).
 
 mod content;
 mod file;
@@ -233,7 +234,7 @@ pub fn to_text(input: &[u8]) -> Result<String, PdfError> {
     for page in &pages {
         let mut placed = Vec::new();
         let contents = file.contents(page)?;
-        run.page(&file, &mut fonts, &page.resources, &contents, &mut placed)?;
+        run.page(&file, &mut fonts, page, &contents, &mut placed)?;
         placed.retain(|p| !p.text.is_blank());
         placed_pages.push(placed);
     }
