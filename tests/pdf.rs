@@ -267,6 +267,20 @@ fn a_character_without_a_map_is_not_dropped() {
     );
 }
 
+/// Found by fuzzing: a PDF whose text holds `%PDF-` gave a canonical report that was read
+/// back as a PDF. The canonical JSON of any report reads back as JSON.
+#[test]
+fn a_report_quoting_a_pdf_header_reads_back_as_json() {
+    let bytes = typeset("%PDF-1.7 一、总体情况\n本年新收  3", Some(""));
+    let checked = check(&bytes, &Options::default()).unwrap();
+    let json = serde_json::to_vec(&checked.report).unwrap();
+    let again = nianbao::normalize(&json).expect("the canonical JSON reads back");
+    assert_eq!(
+        serde_json::to_value(&again).unwrap(),
+        serde_json::to_value(&checked.report).unwrap()
+    );
+}
+
 #[test]
 fn a_scan_is_refused_as_having_no_text_layer() {
     let content = b"q 595 0 0 842 0 0 cm /Im1 Do Q";

@@ -269,10 +269,20 @@ pub fn ingest(input: &[u8]) -> Result<Ingested, InputError> {
     })
 }
 
-/// A PDF: `%PDF-` in the first 1024 bytes (some writers put bytes before it).
+/// A PDF: `%PDF-` at the start (after white space or a BOM), or within the first 1024
+/// bytes after binary junk (a mail or download wrapper). A text or JSON report that merely
+/// quotes `%PDF-` near its start is not a PDF.
 fn is_pdf(input: &[u8]) -> bool {
     let head = &input[..input.len().min(1024)];
-    memchr::memmem::find(head, b"%PDF-").is_some()
+    let Some(at) = memchr::memmem::find(head, b"%PDF-") else {
+        return false;
+    };
+    let before = &head[..at];
+    let blank = |b: &u8| b.is_ascii_whitespace() || matches!(b, 0xEF | 0xBB | 0xBF | 0xFE | 0xFF);
+    before.iter().all(blank)
+        || before
+            .iter()
+            .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
 }
 
 /// Formats recognized by their magic bytes that this build does not read.
@@ -345,5 +355,20 @@ pub(crate) fn value_text(v: &crate::model::CellValue) -> String {
         Blank => "空".into(),
         NotNumber => "非数字".into(),
         Unreadable { .. } => "无法读取".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_is_told_by_its_header_not_by_a_quote_of_it() {
+        assert!(is_pdf(b"%PDF-1.7\n1 0 obj"));
+        assert!(is_pdf(b"\xEF\xBB\xBF  \n%PDF-1.4"));
+        assert!(is_pdf(b"\x00\x01junk from a wrapper\x02%PDF-1.5"));
+        assert!(!is_pdf(b"{\"title\": \"%PDF-1.7 \"}"));
+        assert!(!is_pdf("一、总体情况\n%PDF-1.7".as_bytes()));
+        assert!(!is_pdf(b"<html>%PDF-</html>"));
     }
 }
