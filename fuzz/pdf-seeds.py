@@ -2,7 +2,8 @@
 """Seeds for the ingest_pdf fuzz target: huaian-2024.pdf rewritten with every stream
 uncompressed and its embedded font programs emptied (they are never read), so mutations
 reach the objects, the fonts' ToUnicode maps and the page content instead of zlib data;
-plus the same file cut to its table pages. Writes fuzz/corpus/ingest_pdf/.
+plus the same file cut to its table pages, a small file of every construct, and the
+encrypted test files. Writes fuzz/corpus/ingest_pdf/.
 
     python3 fuzz/pdf-seeds.py ../shared/fixtures/huaian-2024.pdf
 """
@@ -91,3 +92,11 @@ tiny = [
     (10, b" <</Type /ObjStm /N 1 /First 4 /Length %d>>\nstream\n%s\nendstream\n" % (len(objstm), objstm)),
 ]
 write("tiny.pdf", tiny)
+
+# The encrypted test files: the four standard security handlers.
+enc = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "encrypted")
+for name in sorted(os.listdir(enc)):
+    if name.endswith(".pdf"):
+        data = open(os.path.join(enc, name), "rb").read()
+        open(os.path.join(out_dir, "encrypted-" + name), "wb").write(data)
+        print("encrypted-" + name, len(data), "bytes")

@@ -1,8 +1,8 @@
 //! The PDF reader (src/ingest/pdf) on PDFs written here: a report's text set on pages with
 //! a CJK font and its ToUnicode map (read back to the same tables, findings placed), and
 //! the files it must refuse with a clear error in bounded time and memory — a scan with no
-//! text layer, fonts with no map, encryption, a million objects, a decompression bomb,
-//! cycles and deep nesting. huaian-2024.pdf itself is in tests/fixtures.rs.
+//! text layer, fonts with no map, a password to open, a million objects, a decompression
+//! bomb, cycles and deep nesting — and the encrypted files it must read. huaian-2024.pdf itself is in tests/fixtures.rs.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -312,17 +312,42 @@ fn fonts_without_a_map_are_refused() {
     assert!(e.to_string().contains("ToUnicode"), "{e}");
 }
 
+/// Reports published with a permissions password only (anyone may open them): the four
+/// standard security handlers, written by pypdf (tests/fixtures/encrypted/make.py) from
+/// the typeset report, read as the unencrypted file is.
 #[test]
-fn an_encrypted_pdf_is_refused() {
+fn permissions_only_encryption_is_read() {
+    let plain = result(&typeset(&huaian_text(), Some("")));
+    for name in ["rc4-40", "rc4-128", "aes-128", "aes-256"] {
+        let path = format!(
+            "{}/tests/fixtures/encrypted/{name}.pdf",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let r = result(&std::fs::read(path).unwrap());
+        assert_eq!(r["report"], plain["report"], "{name}");
+        assert_eq!(r["findings"], plain["findings"], "{name}");
+    }
+}
+
+#[test]
+fn a_pdf_that_needs_a_password_is_refused() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/encrypted/aes-128-user-password.pdf"
+    );
+    let e = error(&std::fs::read(path).unwrap());
+    assert_eq!(e.code(), "encrypted");
+    assert!(e.message_zh().contains("需要密码"), "{}", e.message_zh());
+    // An encryption dictionary the standard handler cannot open (no keys): refused too.
     let mut bytes = typeset("一、总体情况", Some(""));
     let at = bytes.windows(7).rposition(|w| w == b"/Root 1").unwrap();
     bytes.splice(
         at..at,
-        b"/Encrypt <</Filter /Standard /V 2 /R 3>> ".iter().copied(),
+        b"/Encrypt <</Filter /Standard /V 2 /R 3>> /ID [<00> <00>] "
+            .iter()
+            .copied(),
     );
-    let e = error(&bytes);
-    assert_eq!(e.code(), "encrypted");
-    assert!(e.message_zh().contains("加密"));
+    assert_eq!(error(&bytes).code(), "encrypted");
 }
 
 #[test]

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::ops::Range;
 
+use super::crypt::Decryptor;
 use super::syntax::{Dict, Lexer, Obj, Token};
 use super::{Damage, PdfError, PdfLimit, MAX_OBJECTS, MAX_PAGES, MAX_UNPACKED_BYTES, MAX_VALUES};
 
@@ -17,11 +18,12 @@ pub enum Entry {
     Stream(Dict, Data),
 }
 
-/// Where a stream's data is.
+/// Where a stream's data is in the file, and whose it is (for decryption).
 #[derive(Debug, Clone)]
-pub enum Data {
-    /// Raw bytes in the file.
-    File(Range<usize>),
+pub struct Data {
+    range: Range<usize>,
+    num: u32,
+    gen: u16,
 }
 
 pub struct PdfFile<'a> {
@@ -31,6 +33,8 @@ pub struct PdfFile<'a> {
     unpacked: std::cell::Cell<u64>,
     /// Values (numbers, names, strings, arrays, dictionaries) that may still be built.
     values_left: usize,
+    /// Set when the file is encrypted (and opens with the empty password).
+    decryptor: Option<Decryptor>,
 }
 
 /// A page: its dictionary, its resources and `/Rotate` (inherited or its own).
@@ -50,6 +54,7 @@ impl<'a> PdfFile<'a> {
             trailers: Vec::new(),
             unpacked: std::cell::Cell::new(0),
             values_left: MAX_VALUES,
+            decryptor: None,
         };
         let mut found = 0usize;
         let mut pos = 0usize;
@@ -57,7 +62,7 @@ impl<'a> PdfFile<'a> {
         let trailer = memchr::memmem::Finder::new(b"trailer");
         while let Some(at) = finder.find(&data[pos..]).map(|i| pos + i) {
             pos = at + 3;
-            let Some(num) = object_number(data, at) else {
+            let Some((num, gen)) = object_number(data, at) else {
                 continue;
             };
             found += 1;
@@ -79,7 +84,7 @@ impl<'a> PdfFile<'a> {
                     let start = stream_start(data, lex.pos);
                     let range = stream_range(data, &dict, start);
                     pos = pos.max(range.end);
-                    Entry::Stream(dict, Data::File(range))
+                    Entry::Stream(dict, Data { range, num, gen })
                 }
                 (value, _) => {
                     lex.pos = save;
@@ -110,6 +115,7 @@ impl<'a> PdfFile<'a> {
             })
             .collect();
         file.trailers.append(&mut xref_streams);
+        file.decryptor = file.decryptor()?;
         file.read_object_streams()?;
         Ok(file)
     }
@@ -123,9 +129,28 @@ impl<'a> PdfFile<'a> {
         Ok(())
     }
 
-    /// Whether the file is encrypted (its strings and streams unreadable without the key).
-    pub fn encrypted(&self) -> bool {
-        self.trailers.iter().any(|t| t.get(b"Encrypt").is_some())
+    /// What decrypts the streams of an encrypted file (the last trailer naming `/Encrypt`
+    /// is the file's own); `None` when it is not encrypted.
+    fn decryptor(&self) -> Result<Option<Decryptor>, PdfError> {
+        let Some(trailer) = self
+            .trailers
+            .iter()
+            .rev()
+            .find(|t| t.get(b"Encrypt").is_some())
+        else {
+            return Ok(None);
+        };
+        let Some(encrypt) = self.dict(trailer.get(b"Encrypt")) else {
+            return Err(PdfError::Encrypted);
+        };
+        let id0 = match self.array(trailer.get(b"ID")).and_then(|a| a.first()) {
+            Some(o) => match self.resolve(o) {
+                Obj::Str(s) => s.clone(),
+                _ => Vec::new(),
+            },
+            None => Vec::new(),
+        };
+        Decryptor::open(self, encrypt, &id0).map(Some)
     }
 
     fn read_object_streams(&mut self) -> Result<(), PdfError> {
@@ -229,8 +254,12 @@ impl<'a> PdfFile<'a> {
 
     /// Decodes a stream's data through its filters. Counts against the unpacked budget.
     pub fn decode(&self, dict: &Dict, data: &Data) -> Result<Vec<u8>, PdfError> {
-        let Data::File(range) = data;
-        let mut bytes = self.data[range.clone()].to_vec();
+        let raw = &self.data[data.range.clone()];
+        let mut bytes = match &self.decryptor {
+            // Cross-reference streams are never encrypted.
+            Some(d) if !dict.is(b"Type", b"XRef") => d.stream(data.num, data.gen, raw),
+            _ => raw.to_vec(),
+        };
         let filters: Vec<Obj> = match dict.get(b"Filter").map(|f| self.resolve(f)) {
             Some(Obj::Array(a)) => a.clone(),
             Some(Obj::Name(n)) => vec![Obj::Name(n.clone())],
@@ -250,6 +279,8 @@ impl<'a> PdfFile<'a> {
                 b"FlateDecode" | b"Fl" => inflate(&bytes, budget)?,
                 b"ASCIIHexDecode" | b"AHx" => ascii_hex(&bytes),
                 b"ASCII85Decode" | b"A85" => ascii85(&bytes),
+                // Decryption is done above, by the document's own filter.
+                b"Crypt" => bytes,
                 _ => return Err(PdfError::Damaged(Damage::Filter)),
             };
             self.unpacked
@@ -389,9 +420,9 @@ impl<'a> PdfFile<'a> {
     }
 }
 
-/// The number of the object whose `obj` keyword is at `at`: `N G obj` with `N G` integers
-/// just before it, at a token boundary.
-fn object_number(data: &[u8], at: usize) -> Option<u32> {
+/// The number and generation of the object whose `obj` keyword is at `at`: `N G obj` with
+/// `N G` integers just before it, at a token boundary.
+fn object_number(data: &[u8], at: usize) -> Option<(u32, u16)> {
     if data
         .get(at + 3)
         .is_some_and(|&c| !super::syntax::is_white(c) && !super::syntax::is_delimiter(c))
@@ -412,7 +443,7 @@ fn object_number(data: &[u8], at: usize) -> Option<u32> {
         (end > *i).then_some(end)
     };
     skip_white(&mut i);
-    digits(&mut i)?;
+    let gen_end = digits(&mut i)?;
     let gen_start = i;
     skip_white(&mut i);
     if i == gen_start {
@@ -422,7 +453,12 @@ fn object_number(data: &[u8], at: usize) -> Option<u32> {
     if i > 0 && !super::syntax::is_white(data[i - 1]) && !super::syntax::is_delimiter(data[i - 1]) {
         return None;
     }
-    std::str::from_utf8(&data[i..num_end]).ok()?.parse().ok()
+    let text = |r: Range<usize>| std::str::from_utf8(&data[r]).ok();
+    let num = text(i..num_end)?.parse().ok()?;
+    let gen = text(gen_start..gen_end)
+        .and_then(|g| g.parse().ok())
+        .unwrap_or(0);
+    Some((num, gen))
 }
 
 /// The first byte of a stream's data: after `stream` and its end of line.
@@ -617,8 +653,8 @@ mod tests {
 
     #[test]
     fn object_numbers_are_read_at_token_boundaries() {
-        assert_eq!(object_number(b"12 0 obj", 5), Some(12));
-        assert_eq!(object_number(b"\n7 0 obj<<", 5), Some(7));
+        assert_eq!(object_number(b"12 0 obj", 5), Some((12, 0)));
+        assert_eq!(object_number(b"\n7 3 obj<<", 5), Some((7, 3)));
         assert_eq!(object_number(b"x12 0 obj", 6), None);
         assert_eq!(object_number(b"endobj", 3), None);
         assert_eq!(object_number(b"1 0 objstm", 4), None);

@@ -29,11 +29,13 @@
 //! shown, and nesting of 64 (objects, page tree) and 8 (forms). Past any of them the input is refused with [`PdfError::TooLarge`]; memory stays
 //! within a small multiple of the input and the decoded budget.
 //!
-//! A page turned by `/Rotate` is read as it is shown. Not read: encrypted files (refused
-//! with advice), text drawn as images (a scanned PDF is refused: it has no text layer),
+//! A page turned by `/Rotate` is read as it is shown; an encrypted file that opens without
+//! a password (permissions only, as sites publish them) is decrypted (`crypt.rs`). Not
+//! read: files that need a password to open (refused with advice), text drawn as images (a scanned PDF is refused: it has no text layer),
 //! text turned on an upright page and vertical writing (read as placed).
 
 mod content;
+mod crypt;
 mod file;
 mod font;
 mod syntax;
@@ -68,7 +70,8 @@ pub const WORD_GAP: f64 = 0.25;
 pub enum PdfError {
     /// Damaged past reading.
     Damaged(Damage),
-    /// Encrypted: strings and streams need the key.
+    /// Encrypted with a password needed to open it (or a security handler other than the
+    /// standard one).
     Encrypted,
     /// No text at all: a scanned document (images of pages).
     NoText,
@@ -163,7 +166,7 @@ impl PdfError {
                 "无法读取：PDF 文件不完整（部分页面或页面内容缺失），可能在传输中被截断。请重新导出或上传完整文件".into()
             }
             PdfError::Encrypted => {
-                "无法读取：PDF 已加密。请上传未加密的 PDF，或 Word（.docx）原稿".into()
+                "无法读取：PDF 已加密，需要密码才能打开。请上传未加密的 PDF，或 Word（.docx）原稿".into()
             }
             PdfError::NoText => "无法读取：PDF 没有文字层（扫描件或图片），无法核对其中的数字。请上传 Word（.docx）原稿或可复制文字的 PDF".into(),
             PdfError::Unmapped => "无法读取：PDF 的字体未提供字符对照（缺少 ToUnicode），文字无法提取。请上传 Word（.docx）原稿，或另行导出 PDF".into(),
@@ -192,7 +195,7 @@ impl fmt::Display for PdfError {
             ),
             PdfError::Encrypted => write!(
                 f,
-                "cannot read: the PDF is encrypted; upload an unencrypted PDF or the Word (.docx) original"
+                "cannot read: the PDF is encrypted and needs a password to open; upload an unencrypted PDF or the Word (.docx) original"
             ),
             PdfError::NoText => write!(
                 f,
@@ -221,9 +224,6 @@ pub fn read(input: &[u8], findings: &mut Vec<Finding>) -> Result<(Report, String
 /// The PDF's text, laid out by position.
 pub fn to_text(input: &[u8]) -> Result<String, PdfError> {
     let file = file::PdfFile::open(input)?;
-    if file.encrypted() {
-        return Err(PdfError::Encrypted);
-    }
     let pages = file.pages()?;
     if pages.is_empty() {
         return Err(PdfError::Damaged(Damage::NoPages));
