@@ -28,6 +28,9 @@ const fixtures = [
   '../shared/fixtures/template-2021.docx',
   '../shared/fixtures/pingtan-2023.html',
   '../shared/fixtures/huaian-2024.pdf',
+  // Encrypted with a permissions password only: decrypted in WASM as natively.
+  'tests/fixtures/encrypted/rc4-128.pdf',
+  'tests/fixtures/encrypted/aes-256.pdf',
 ].map((p) => path.join(root, p));
 
 function nativeJson(file, lang) {
