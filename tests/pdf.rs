@@ -34,6 +34,20 @@ fn pdf(objects: &[Vec<u8>], trailer_extra: &str) -> Vec<u8> {
     out
 }
 
+/// A one-page PDF: catalog, page tree, the page (its resource dictionary's entries
+/// `resources`), its content stream (object 4), then `more` objects numbered from 5.
+fn one_page(content: Vec<u8>, resources: &str, more: Vec<Vec<u8>>) -> Vec<u8> {
+    let mut objects = vec![
+        b"<</Type /Catalog /Pages 2 0 R>>".to_vec(),
+        b"<</Type /Pages /Count 1 /Kids [3 0 R]>>".to_vec(),
+        format!("<</Type /Page /Parent 2 0 R /Contents 4 0 R /Resources <<{resources}>>>>")
+            .into_bytes(),
+        content,
+    ];
+    objects.extend(more);
+    pdf(&objects, "")
+}
+
 fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
     let mut out = format!("<<{dict} /Length {}>>\nstream\n", data.len()).into_bytes();
     out.extend_from_slice(data);
@@ -288,17 +302,7 @@ fn a_scan_is_refused_as_having_no_text_layer() {
         " /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode",
         b"\xff\xd8\xff\xe0 not really a jpeg",
     );
-    let bytes = pdf(
-        &[
-            b"<</Type /Catalog /Pages 2 0 R>>".to_vec(),
-            b"<</Type /Pages /Count 1 /Kids [3 0 R]>>".to_vec(),
-            b"<</Type /Page /Parent 2 0 R /Contents 4 0 R /Resources <</XObject <</Im1 5 0 R>>>>>>"
-                .to_vec(),
-            stream("", content),
-            image,
-        ],
-        "",
-    );
+    let bytes = one_page(stream("", content), "/XObject <</Im1 5 0 R>>", vec![image]);
     let e = error(&bytes);
     assert_eq!(e.code(), "no_text_layer");
     assert!(e.message_zh().contains("没有文字层"), "{}", e.message_zh());
@@ -399,18 +403,14 @@ fn huge_arrays_and_font_tables_end_in_a_clear_error() {
     assert!(e.to_string().contains("values"), "{e}");
     // A font whose widths claim 65,536 codes twenty times over.
     let widths = "0 65535 500 ".repeat(20);
-    let bytes = pdf(
-        &[
-            b"<</Type /Catalog /Pages 2 0 R>>".to_vec(),
-            b"<</Type /Pages /Count 1 /Kids [3 0 R]>>".to_vec(),
-            b"<</Type /Page /Parent 2 0 R /Contents 4 0 R /Resources <</Font <</F1 5 0 R>>>>>>"
-                .to_vec(),
-            stream("", b"BT /F1 12 Tf 72 700 Td <0001> Tj ET"),
+    let bytes = one_page(
+        stream("", b"BT /F1 12 Tf 72 700 Td <0001> Tj ET"),
+        "/Font <</F1 5 0 R>>",
+        vec![
             b"<</Type /Font /Subtype /Type0 /Encoding /Identity-H /DescendantFonts [6 0 R]>>"
                 .to_vec(),
             format!("<</Type /Font /Subtype /CIDFontType2 /W [{widths}]>>").into_bytes(),
         ],
-        "",
     );
     let e = error(&bytes);
     assert_eq!(e.code(), "too_large", "{e}");
@@ -426,15 +426,7 @@ fn a_decompression_bomb_ends_in_a_clear_error() {
         e.write_all(&block).unwrap();
     }
     let bomb = e.finish().unwrap();
-    let bytes = pdf(
-        &[
-            b"<</Type /Catalog /Pages 2 0 R>>".to_vec(),
-            b"<</Type /Pages /Count 1 /Kids [3 0 R]>>".to_vec(),
-            b"<</Type /Page /Parent 2 0 R /Contents 4 0 R>>".to_vec(),
-            stream(" /Filter /FlateDecode", &bomb),
-        ],
-        "",
-    );
+    let bytes = one_page(stream(" /Filter /FlateDecode", &bomb), "", vec![]);
     let e = error(&bytes);
     assert_eq!(e.code(), "too_large", "{e}");
     assert!(e.to_string().contains("decompressed"), "{e}");
@@ -445,16 +437,10 @@ fn too_much_text_ends_in_a_clear_error() {
     // Two million characters shown, compressed to a few KB: refused before the lines are
     // built (each placed character takes memory until then).
     let content = "BT /F1 12 Tf 72 700 Td (xxxxxxxxxxxxxxxxxxxx) Tj ET\n".repeat(100_000);
-    let bytes = pdf(
-        &[
-            b"<</Type /Catalog /Pages 2 0 R>>".to_vec(),
-            b"<</Type /Pages /Count 1 /Kids [3 0 R]>>".to_vec(),
-            b"<</Type /Page /Parent 2 0 R /Contents 4 0 R /Resources <</Font <</F1 5 0 R>>>>>>"
-                .to_vec(),
-            stream(" /Filter /FlateDecode", &zlib(content.as_bytes())),
-            b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>".to_vec(),
-        ],
-        "",
+    let bytes = one_page(
+        stream(" /Filter /FlateDecode", &zlib(content.as_bytes())),
+        "/Font <</F1 5 0 R>>",
+        vec![b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>".to_vec()],
     );
     let e = error(&bytes);
     assert_eq!(e.code(), "too_large", "{e}");
