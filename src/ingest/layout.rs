@@ -263,27 +263,24 @@ fn leading_zero(s: &str) -> bool {
 }
 
 /// `- 4 -`, `-4-`, `第 4 页`, `4 / 12`: page numbers, dropped wherever they stand (N15).
-fn is_page_number(s: &str) -> bool {
+pub(super) fn is_page_number(s: &str) -> bool {
     let t: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
     if t.is_empty() || t.chars().count() > 12 {
         return false;
     }
-    let dash = |c: char| c == '-' || c == '—';
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let dash = |c: char| matches!(c, '-' | '—' | '–' | '·');
     let core = t.trim_matches(dash);
-    if t.starts_with(dash)
-        && t.ends_with(dash)
-        && !core.is_empty()
-        && core.chars().all(|c| c.is_ascii_digit())
-    {
+    if t.starts_with(dash) && t.ends_with(dash) && digits(core) {
         return true;
     }
-    if let Some(inner) = t.strip_prefix('第').and_then(|r| r.strip_suffix('页')) {
-        return inner.chars().all(|c| c.is_ascii_digit()) && !inner.is_empty();
+    // 第 3 页, 第 3 页 共 12 页
+    if let Some((n, rest)) = t.strip_prefix('第').and_then(|r| r.split_once('页')) {
+        let total = rest.strip_prefix('共').and_then(|r| r.strip_suffix('页'));
+        return digits(n) && (rest.is_empty() || total.is_some_and(digits));
     }
     if let Some((a, b)) = t.split_once('/') {
-        return !a.is_empty()
-            && !b.is_empty()
-            && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit());
+        return digits(a) && digits(b);
     }
     false
 }
@@ -1628,10 +1625,18 @@ mod tests {
 
     #[test]
     fn page_numbers() {
-        for s in ["- 4 -", "-4-", "第 3 页", "3/12", "—5—"] {
+        for s in [
+            "- 4 -",
+            "-4-",
+            "第 3 页",
+            "第3页 共12页",
+            "3/12",
+            "—5—",
+            "– 6 –",
+        ] {
             assert!(is_page_number(s), "{s}");
         }
-        for s in ["4", "2020", "-4", "减 4", "一、总体情况"] {
+        for s in ["4", "2020", "-4", "减 4", "一、总体情况", "第 3 页 说明"] {
             assert!(!is_page_number(s), "{s}");
         }
     }

@@ -287,10 +287,7 @@ impl Font {
     fn bfrange(&mut self, lo: u32, hi: u32, dst: &Obj) {
         match dst {
             Obj::Str(base) => {
-                let units: Vec<u16> = base
-                    .chunks(2)
-                    .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
-                    .collect();
+                let units = be_units(base);
                 if !units.is_empty() {
                     self.ranges.push((lo, hi, units));
                 }
@@ -385,12 +382,16 @@ fn code_of(bytes: &[u8]) -> Option<u32> {
         .then(|| bytes.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b)))
 }
 
-fn utf16(bytes: &[u8]) -> String {
-    let units: Vec<u16> = bytes
+/// Big-endian UTF-16 code units (a ToUnicode destination); an odd last byte is padded.
+fn be_units(bytes: &[u8]) -> Vec<u16> {
+    bytes
         .chunks(2)
         .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
-        .collect();
-    String::from_utf16_lossy(&units)
+        .collect()
+}
+
+fn utf16(bytes: &[u8]) -> String {
+    String::from_utf16_lossy(&be_units(bytes))
 }
 
 /// WinAnsiEncoding (the common base of simple fonts): Latin-1 except 0x80–0x9F.

@@ -217,7 +217,7 @@ impl fmt::Display for PdfError {
 /// Reads a PDF; returns the report and the text the places refer to.
 pub fn read(input: &[u8], findings: &mut Vec<Finding>) -> Result<(Report, String), PdfError> {
     let text = to_text(input)?;
-    let report = layout::read(&text::split(&text), findings);
+    let report = text::read(&text, findings);
     Ok((report, text))
 }
 
@@ -349,36 +349,23 @@ fn pad(out: &mut String, col: &mut usize, target: usize) {
     }
 }
 
-/// A page number standing alone: `- 4 -`, `—4—`, `第 4 页`, `4 / 12`, or a lone centred
-/// number.
+/// A page number standing alone: what the text reader takes for one (`- 4 -`, `第 4 页`,
+/// `4/12`, [`layout::is_page_number`]), or a lone number centred on the page.
 fn is_page_number(line: &Line, left: f64, right: f64) -> bool {
     let text: String = line.chars.iter().flat_map(|p| p.text.chars()).collect();
-    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let dash = |c: char| matches!(c, '-' | '—' | '–' | '－' | '·');
-    let inner = t.trim_matches(dash);
-    let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.chars().all(|c| c.is_ascii_digit());
-    if inner.len() < t.len() && digits(inner) {
+    if layout::is_page_number(&text) {
         return true;
     }
-    if let Some(n) = t.strip_prefix('第').and_then(|s| s.split('页').next()) {
-        if digits(n) && t.contains('页') {
-            return true;
-        }
+    let t = text.trim();
+    if t.is_empty() || t.len() > 4 || !t.chars().all(|c| c.is_ascii_digit()) {
+        return false;
     }
-    if let Some((a, b)) = t.split_once('/') {
-        if digits(a) && digits(b) {
-            return true;
-        }
-    }
-    if digits(&t) {
-        let (Some(first), Some(last)) = (line.chars.first(), line.chars.last()) else {
-            return false;
-        };
-        let centre = (first.x + last.x + last.width) / 2.0;
-        let page_centre = (left + right) / 2.0;
-        return (centre - page_centre).abs() < 0.1 * (right - left);
-    }
-    false
+    let (Some(first), Some(last)) = (line.chars.first(), line.chars.last()) else {
+        return false;
+    };
+    let centre = (first.x + last.x + last.width) / 2.0;
+    let page_centre = (left + right) / 2.0;
+    (centre - page_centre).abs() < 0.1 * (right - left)
 }
 
 #[cfg(test)]
