@@ -223,6 +223,42 @@ fn a_page_shown_turned_reads_as_shown() {
     assert_eq!(turned["valid"], true);
 }
 
+/// PDF 1.5 files (Word's among them) keep most objects in compressed object streams: the
+/// page tree and the pages are read from there.
+#[test]
+fn pages_in_an_object_stream_are_read() {
+    let objs = [
+        "<</Type /Pages /Count 1 /Kids [4 0 R]>>",
+        "<</Type /Page /Parent 3 0 R /Contents 5 0 R /Resources <</Font <</F1 6 0 R>>>>>>",
+    ];
+    let mut header = String::new();
+    let mut body = String::new();
+    for (i, o) in objs.iter().enumerate() {
+        header.push_str(&format!("{} {} ", 3 + i, body.len()));
+        body.push_str(o);
+        body.push(' ');
+    }
+    let data = format!("{header}{body}");
+    let content = b"BT /F1 12 Tf 72 700 Td (Object streams: 2024) Tj ET";
+    let bytes = pdf(
+        &[
+            b"<</Type /Catalog /Pages 3 0 R>>".to_vec(),
+            stream(
+                &format!(" /Type /ObjStm /N 2 /First {} /Filter /FlateDecode", header.len()),
+                &zlib(data.as_bytes()),
+            ),
+            Vec::new(),
+            Vec::new(),
+            stream("", content),
+            b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding>>"
+                .to_vec(),
+        ],
+        "",
+    );
+    let read = ingest(&bytes).unwrap();
+    assert_eq!(read.source.trim(), "Object streams: 2024");
+}
+
 #[test]
 fn a_typeset_report_that_does_not_add_up_names_the_cell_and_its_line() {
     // 表三 （一）予以公开, 自然人: 1288 → 1298.
