@@ -244,7 +244,10 @@ fn pages_in_an_object_stream_are_read() {
         &[
             b"<</Type /Catalog /Pages 3 0 R>>".to_vec(),
             stream(
-                &format!(" /Type /ObjStm /N 2 /First {} /Filter /FlateDecode", header.len()),
+                &format!(
+                    " /Type /ObjStm /N 2 /First {} /Filter /FlateDecode",
+                    header.len()
+                ),
                 &zlib(data.as_bytes()),
             ),
             Vec::new(),
