@@ -35,6 +35,16 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// The Chinese or the English of a phrase (hosts' own words: help, summaries, errors).
+    pub fn say<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
 /// The definition of one finding code.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Definition {

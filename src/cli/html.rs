@@ -10,8 +10,8 @@ use std::io;
 use nianbao::{CheckResult, Lang};
 
 use super::check::Tally;
+use super::human;
 use super::inputs::ReadError;
-use super::{human, say};
 
 /// What the page shows of one report (and nothing more: a batch of thousands is held as
 /// these rows, not as results).
@@ -156,7 +156,7 @@ pub fn write_page(
     tally: &Tally,
     lang: Lang,
 ) -> io::Result<()> {
-    let s = |zh, en| say(lang, zh, en);
+    let s = |zh, en| lang.say(zh, en);
     let mut h = String::new();
     let title = s(
         "政府信息公开工作年度报告检查结果",
@@ -223,7 +223,7 @@ pub fn write_page(
 }
 
 fn report_row(h: &mut String, row: &Row, lang: Lang) {
-    let s = |zh, en| say(lang, zh, en);
+    let s = |zh, en| lang.say(zh, en);
     let file = escape(&row.file);
     h.push_str("<tr>");
     // The file, opening onto the findings.
@@ -290,7 +290,7 @@ fn report_row(h: &mut String, row: &Row, lang: Lang) {
 
 /// The most frequent codes as horizontal bars (inline SVG).
 fn chart(h: &mut String, tally: &Tally, lang: Lang) {
-    let s = |zh, en| say(lang, zh, en);
+    let s = |zh, en| lang.say(zh, en);
     let codes = tally.codes_by_count();
     let _ = writeln!(
         h,

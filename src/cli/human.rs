@@ -12,7 +12,6 @@ use serde_json::Value;
 use unicode_width::UnicodeWidthChar;
 
 use super::check::Tally;
-use super::say;
 
 const TAB_STOP: usize = 4;
 
@@ -95,7 +94,7 @@ fn render_finding(
         None => {
             let keys = location_keys(loc);
             if !keys.is_empty() {
-                notes.insert(0, format!("{}{keys}", say(lang, "位置：", "location: ")));
+                notes.insert(0, format!("{}{keys}", lang.say("位置：", "location: ")));
             }
         }
     }
@@ -141,8 +140,8 @@ fn notes(f: &Finding, lang: Lang) -> Vec<String> {
         if !cells.is_empty() {
             notes.push(format!(
                 "{}{}",
-                say(lang, "空白单元格按 0 计：", "blank cells counted as 0: "),
-                cells.join(say(lang, "、", ", "))
+                lang.say("空白单元格按 0 计：", "blank cells counted as 0: "),
+                cells.join(lang.say("、", ", "))
             ));
         }
     }
@@ -244,7 +243,7 @@ fn render_counts(
         count(s.warnings, Severity::Warning, "个警告", "warning"),
         count(s.infos, Severity::Info, "条提示", "info"),
     ]
-    .join(say(lang, "，", ", "));
+    .join(lang.say("，", ", "));
     let verdict = match (result.valid, lang) {
         (true, Lang::Zh) => format!("{GOOD}通过{GOOD:#}，"),
         (true, Lang::En) => format!("{GOOD}valid{GOOD:#}, "),
@@ -253,7 +252,7 @@ fn render_counts(
     writeln!(
         out,
         "{BOLD}{file}{BOLD:#} — {what}{}{verdict}{counts}",
-        say(lang, "：", ": ")
+        lang.say("：", ": ")
     )
 }
 

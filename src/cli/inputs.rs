@@ -9,8 +9,6 @@ use std::path::{Path, PathBuf};
 use nianbao::ingest::MAX_INPUT_BYTES;
 use nianbao::{InputError, Lang};
 
-use super::say;
-
 /// One input to read.
 #[derive(Debug)]
 pub struct Input {
@@ -64,17 +62,16 @@ impl ReadError {
             (ReadError::Input(e), Lang::En) => e.to_string(),
             (ReadError::Io(e), _) => match e.kind() {
                 io::ErrorKind::NotFound => {
-                    say(lang, "文件不存在", "no such file or directory").into()
+                    lang.say("文件不存在", "no such file or directory").into()
                 }
                 io::ErrorKind::PermissionDenied => {
-                    say(lang, "没有读取权限", "permission denied").into()
+                    lang.say("没有读取权限", "permission denied").into()
                 }
-                _ => format!("{}{e}", say(lang, "无法读取：", "cannot read: ")),
+                _ => format!("{}{e}", lang.say("无法读取：", "cannot read: ")),
             },
             (ReadError::Internal(why), _) => format!(
                 "{}{why}",
-                say(
-                    lang,
+                lang.say(
                     "内部错误（nianbao 的缺陷，请报告）：",
                     "internal error (a bug in nianbao, please report it): "
                 )

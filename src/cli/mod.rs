@@ -183,7 +183,7 @@ pub fn main() -> ExitCode {
             let _ = writeln!(
                 io::stderr(),
                 "nianbao: {}: {e}",
-                say(lang, "写入输出失败", "cannot write output")
+                lang.say("写入输出失败", "cannot write output")
             );
             ExitCode::from(Status::Unreadable as u8)
         }
@@ -212,14 +212,6 @@ fn print_json<T: serde::Serialize>(value: &T) -> io::Result<()> {
     let mut out = io::stdout().lock();
     writeln!(out, "{text}")?;
     out.flush()
-}
-
-/// The Chinese or the English of a phrase of the command line's own.
-fn say(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
 }
 
 #[cfg(test)]

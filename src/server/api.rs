@@ -25,7 +25,7 @@ use tower_http::request_id::{
 };
 use utoipa::{IntoParams, ToSchema};
 
-use super::error::{say, ApiError, ErrorBody};
+use super::error::{ApiError, ErrorBody};
 use super::openapi;
 
 /// The settings of a server (flags and environment of `nianbao serve`).
@@ -351,7 +351,7 @@ async fn not_found(uri: Uri) -> ApiError {
         "not_found",
         format!(
             "{}{}",
-            say(lang, "没有这个地址：", "no such route: "),
+            lang.say("没有这个地址：", "no such route: "),
             uri.path()
         ),
     )
@@ -364,7 +364,7 @@ async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
         "method_not_allowed",
         format!(
             "{}{method} {}",
-            say(lang, "不支持的请求方法：", "method not allowed: "),
+            lang.say("不支持的请求方法：", "method not allowed: "),
             uri.path()
         ),
     )
@@ -388,8 +388,7 @@ impl Received {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "json",
-                say(
-                    lang,
+                lang.say(
                     "请求声明为 application/json，但请求体不是 JSON",
                     "the body is declared application/json but is not JSON",
                 ),
@@ -427,9 +426,7 @@ fn carrier(headers: &HeaderMap, lang: Lang) -> Result<Carrier, ApiError> {
             "unsupported_media_type",
             format!(
                 "{}{essence}",
-                say(
-                    lang,
-                    "不支持的内容类型（请以 multipart/form-data 的 report 部分或直接以请求体提交报告）：",
+                lang.say("不支持的内容类型（请以 multipart/form-data 的 report 部分或直接以请求体提交报告）：",
                     "unsupported content type (send the report as the body, or as the `report` part of multipart/form-data): "
                 )
             ),
@@ -458,8 +455,7 @@ async fn receive(
             let mut form = Multipart::from_request(req, &()).await.map_err(|_| {
                 ApiError::bad_request(
                     "multipart",
-                    say(
-                        lang,
+                    lang.say(
                         "multipart/form-data 请求缺少有效的 boundary",
                         "multipart/form-data without a valid boundary",
                     ),
@@ -485,11 +481,7 @@ async fn receive(
                         "duplicate_part",
                         format!(
                             "{}{name}",
-                            say(
-                                lang,
-                                "multipart 中有重复的部分：",
-                                "a part is given twice: "
-                            )
+                            lang.say("multipart 中有重复的部分：", "a part is given twice: ")
                         ),
                     ));
                 }
@@ -503,8 +495,7 @@ async fn receive(
             let report = report.ok_or_else(|| {
                 ApiError::bad_request(
                     "missing_report",
-                    say(
-                        lang,
+                    lang.say(
                         "multipart/form-data 请求缺少 report 部分（报告文件）",
                         "the multipart/form-data body has no `report` part (the report file)",
                     ),
@@ -537,7 +528,7 @@ async fn read_body(body: Body, limit: usize, lang: Lang) -> Result<Bytes, ApiErr
             "body",
             format!(
                 "{}{e}",
-                say(lang, "无法读取请求体：", "cannot read the body: ")
+                lang.say("无法读取请求体：", "cannot read the body: ")
             ),
         )),
     }
@@ -555,8 +546,7 @@ fn multipart_error(
         "multipart",
         format!(
             "{}{}",
-            say(
-                lang,
+            lang.say(
                 "multipart/form-data 格式错误：",
                 "malformed multipart/form-data: "
             ),
@@ -593,8 +583,7 @@ impl ApiError {
             "previous_unreadable",
             format!(
                 "{}{}",
-                say(
-                    lang,
+                lang.say(
                     "上一年度报告（previous）无法读取：",
                     "last year's report (`previous`) cannot be read: "
                 ),
@@ -664,8 +653,7 @@ async fn limit_in_flight(State(app): State<App>, mut req: Request, next: Next) -
             let mut e = ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "overloaded",
-                say(
-                    lang,
+                lang.say(
                     "服务器繁忙：同时检查的报告过多，请稍后重试",
                     "server busy: too many checks in flight, retry shortly",
                 ),
@@ -686,7 +674,7 @@ async fn timeout(State(limit): State<Duration>, req: Request, next: Next) -> Res
             "timeout",
             format!(
                 "{}{} s",
-                say(lang, "请求超时：超过 ", "request timed out: longer than "),
+                lang.say("请求超时：超过 ", "request timed out: longer than "),
                 limit.as_secs()
             ),
         )

@@ -85,8 +85,7 @@ impl ApiError {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
-            say(
-                lang,
+            lang.say(
                 "内部错误（nianbao 的缺陷，请报告）",
                 "internal error (a bug in nianbao, please report it)",
             ),
@@ -116,14 +115,6 @@ impl IntoResponse for ApiError {
                 .insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         res
-    }
-}
-
-/// The Chinese or the English of a phrase of the server's own.
-pub fn say(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
     }
 }
 
