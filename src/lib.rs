@@ -8,6 +8,7 @@
 pub mod check;
 pub mod finding;
 pub mod ingest;
+pub mod labels;
 pub mod model;
 pub mod normalize;
 pub mod rules;

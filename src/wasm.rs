@@ -1,19 +1,37 @@
 //! The browser host (wasm-bindgen): translates JavaScript values to the engine's input and
 //! its results back to plain objects. No rule lives here; every answer is the engine's, as
 //! the CLI and the server give it, built from the same JSON text.
+//!
+//! A `Blob` (a `File` picked or dropped on a page) is read with gloo-file — its size is
+//! looked at first, so a file over the input limit is refused without being read — and the
+//! answer is then a `Promise`; every other input is answered at once.
 
-use js_sys::{Array, ArrayBuffer, Error, Reflect, Uint8Array, JSON};
+use js_sys::{Array, ArrayBuffer, Error, Promise, Reflect, Uint8Array, JSON};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use crate::finding::{Lang, DEFINITIONS};
-use crate::ingest::InputError;
+use crate::ingest::{InputError, MAX_INPUT_BYTES};
+use crate::template::Version;
 use crate::{check::ENGINE, CheckResult, Options};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 /** A report: its text (as extracted from PDF or Word), its bytes, or the canonical report. */
 export type ReportInput = string | Uint8Array | ArrayBuffer | Report;
+/**
+ * Checks a report; returns the result object of RULES.md "JSON shapes". A `Blob` (a picked
+ * or dropped `File`) is read first, so its result is a Promise. Throws (or rejects with) a
+ * `NianbaoInputError` when the input cannot be read.
+ */
+export function check(input: Blob, options?: CheckOptions): Promise<CheckResult>;
+export function check(input: ReportInput, options?: CheckOptions): CheckResult;
+/** The result as the CLI prints it with `--format json` (pretty JSON text), byte for byte. */
+export function checkJson(input: Blob, options?: CheckOptions): Promise<string>;
+export function checkJson(input: ReportInput, options?: CheckOptions): string;
+/** Reads a report into its canonical form without checking it. */
+export function normalize(input: Blob): Promise<Report>;
+export function normalize(input: ReportInput): Report;
 export interface CheckOptions { lang?: "zh" | "en" }
 export type Severity = "error" | "warning" | "info";
 export type Cell = number | string | null;
@@ -48,6 +66,15 @@ export interface RuleDefinition {
   code: string; severity: Severity; rule: string | null; summary: string; summary_zh: string;
   zh: string; en: string; doc: string;
 }
+export interface Named { key: string; label: string }
+/** The template's labels by canonical key, in template order (`labels()`). */
+export interface Labels {
+  template: "2019" | "2021";
+  tables: Named[]; sections: Named[];
+  t2: { key: string; label: string; rows: Named[]; columns: Named[] }[];
+  t3: { rows: { key: string; label: string; parent: string | null }[]; columns: Named[] };
+  t4: { groups: Named[]; cells: { key: string; group: string; label: string }[] };
+}
 /** Thrown when an input cannot be read at all; `code` is stable (`empty`, `too_large`, …). */
 export interface NianbaoInputError extends Error { code: string }
 "#;
@@ -77,6 +104,53 @@ fn read_options(value: &JsValue) -> Result<Options, JsValue> {
     Ok(Options { lang })
 }
 
+/// What a call was given: the bytes of its input now, or a Blob to read first.
+enum Given {
+    Bytes(Vec<u8>),
+    Blob(web_sys::Blob),
+}
+
+fn given(input: &JsValue) -> Result<Given, JsValue> {
+    if let Some(blob) = input.dyn_ref::<web_sys::Blob>() {
+        return Ok(Given::Blob(blob.clone()));
+    }
+    input_bytes(input).map(Given::Bytes)
+}
+
+/// `answer(bytes)` now, or for a Blob a Promise of it once the Blob is read. A Blob over
+/// the input limit is refused (the promise rejects) without being read.
+fn answer(
+    input: &JsValue,
+    lang: Lang,
+    answer: impl FnOnce(Vec<u8>) -> Result<JsValue, JsValue> + 'static,
+) -> Result<JsValue, JsValue> {
+    let blob = match given(input)? {
+        Given::Bytes(bytes) => return answer(bytes),
+        Given::Blob(blob) => blob,
+    };
+    let size = blob.size();
+    if size > MAX_INPUT_BYTES as f64 {
+        let too_large = InputError::TooLarge {
+            bytes: size as usize,
+            limit: MAX_INPUT_BYTES,
+        };
+        return Ok(Promise::reject(&input_error(too_large, lang)).into());
+    }
+    // gloo-file reads through FileReader: in a page and a worker, not in Node.
+    if !Reflect::has(&js_sys::global(), &"FileReader".into()).unwrap_or(false) {
+        let message = "a Blob cannot be read here (no FileReader): pass its bytes (Uint8Array)";
+        return Ok(Promise::reject(&error("input", message)).into());
+    }
+    let blob = gloo_file::Blob::from(blob);
+    let read = async move {
+        let bytes = gloo_file::futures::read_as_bytes(&blob)
+            .await
+            .map_err(|e| error("unreadable_file", &format!("the file cannot be read: {e}")))?;
+        answer(bytes)
+    };
+    Ok(wasm_bindgen_futures::future_to_promise(read).into())
+}
+
 /// The bytes of an input: a string as UTF-8, bytes as they are, a report object as its JSON.
 fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
     if let Some(s) = input.as_string() {
@@ -95,7 +169,7 @@ fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
     }
     Err(error(
         "input",
-        "input must be the report's text (string), its bytes (Uint8Array) or a canonical report object",
+        "input must be the report's text (string), its bytes (Uint8Array), a Blob or File, or a canonical report object",
     ))
 }
 
@@ -122,45 +196,67 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
     serde_json::to_string(value).map_err(|e| error("internal", &e.to_string()))
 }
 
-/// Checks a report; returns the result object of RULES.md "JSON shapes".
-#[wasm_bindgen(js_name = check, unchecked_return_type = "CheckResult")]
-pub fn check(
-    #[wasm_bindgen(unchecked_param_type = "ReportInput")] input: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "CheckOptions")] options: Option<JsValue>,
-) -> Result<JsValue, JsValue> {
-    parse(&to_json(&run_check(&input, options)?)?)
-}
-
-/// The result as the CLI prints it with `--format json` (pretty JSON text), byte for byte.
-#[wasm_bindgen(js_name = checkJson)]
-pub fn check_json(
-    #[wasm_bindgen(unchecked_param_type = "ReportInput")] input: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "CheckOptions")] options: Option<JsValue>,
-) -> Result<String, JsValue> {
-    let result = run_check(&input, options)?;
-    serde_json::to_string_pretty(&result).map_err(|e| error("internal", &e.to_string()))
-}
-
-fn run_check(input: &JsValue, options: Option<JsValue>) -> Result<CheckResult, JsValue> {
+/// Checks a report; returns the result object of RULES.md "JSON shapes" (for a Blob, a
+/// Promise of it).
+#[wasm_bindgen(js_name = check, skip_typescript)]
+pub fn check(input: JsValue, options: Option<JsValue>) -> Result<JsValue, JsValue> {
     let opts = read_options(&options.unwrap_or(JsValue::UNDEFINED))?;
-    let bytes = input_bytes(input)?;
-    crate::check(&bytes, &opts).map_err(|e| input_error(e, opts.lang))
+    answer(&input, opts.lang, move |bytes| {
+        parse(&to_json(&run_check(&bytes, &opts)?)?)
+    })
 }
 
-/// Reads a report into its canonical form without checking it.
-#[wasm_bindgen(js_name = normalize, unchecked_return_type = "Report")]
-pub fn normalize(
-    #[wasm_bindgen(unchecked_param_type = "ReportInput")] input: JsValue,
-) -> Result<JsValue, JsValue> {
-    let bytes = input_bytes(&input)?;
-    let report = crate::normalize(&bytes).map_err(|e| input_error(e, Lang::Zh))?;
-    parse(&to_json(&report)?)
+/// The result as the CLI prints it with `--format json` (pretty JSON text), byte for byte
+/// (for a Blob, a Promise of it).
+#[wasm_bindgen(js_name = checkJson, skip_typescript)]
+pub fn check_json(input: JsValue, options: Option<JsValue>) -> Result<JsValue, JsValue> {
+    let opts = read_options(&options.unwrap_or(JsValue::UNDEFINED))?;
+    answer(&input, opts.lang, move |bytes| {
+        let result = run_check(&bytes, &opts)?;
+        serde_json::to_string_pretty(&result)
+            .map(JsValue::from)
+            .map_err(|e| error("internal", &e.to_string()))
+    })
+}
+
+fn run_check(bytes: &[u8], opts: &Options) -> Result<CheckResult, JsValue> {
+    crate::check(bytes, opts).map_err(|e| input_error(e, opts.lang))
+}
+
+/// Reads a report into its canonical form without checking it (for a Blob, a Promise of it).
+#[wasm_bindgen(js_name = normalize, skip_typescript)]
+pub fn normalize(input: JsValue) -> Result<JsValue, JsValue> {
+    answer(&input, Lang::Zh, |bytes| {
+        let report = crate::normalize(&bytes).map_err(|e| input_error(e, Lang::Zh))?;
+        parse(&to_json(&report)?)
+    })
 }
 
 /// Every finding code with its severity, messages and doc.
 #[wasm_bindgen(js_name = rules, unchecked_return_type = "RuleDefinition[]")]
 pub fn rules() -> Result<JsValue, JsValue> {
     parse(&to_json(&DEFINITIONS)?)
+}
+
+/// The template's labels by canonical key (`"2019"` or `"2021"`; the 2021 template if
+/// none), for naming places in words.
+#[wasm_bindgen(js_name = labels, unchecked_return_type = "Labels")]
+pub fn labels(
+    #[wasm_bindgen(unchecked_optional_param_type = "\"2019\" | \"2021\" | null")] template: Option<
+        String,
+    >,
+) -> Result<JsValue, JsValue> {
+    let version = match template.as_deref() {
+        Some("2019") => Version::V2019,
+        None | Some("2021") => Version::V2021,
+        Some(other) => {
+            return Err(error(
+                "options",
+                &format!("template must be \"2019\" or \"2021\", not {other:?}"),
+            ))
+        }
+    };
+    parse(&to_json(&crate::labels::labels(version))?)
 }
 
 /// The engine's version.

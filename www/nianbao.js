@@ -1,5 +1,6 @@
 /*
- * nianbao.js — drop-in checker for 政府信息公开工作年度报告 on upload forms.
+ * nianbao.js - drop-in checker for government information-disclosure annual reports
+ * (zhengfu xinxi gongkai gongzuo niandu baogao) on upload forms.
  *
  * A portal adds one classic script (not a module):
  *
@@ -11,54 +12,73 @@
  * server (RULES.md "JSON shapes"). Nothing is sent anywhere, except to the fallback URL
  * below when the browser cannot run WebAssembly.
  *
+ * Every file it loads is pure ASCII (its Chinese written as \u escapes), so it works on a
+ * page of any encoding (a GBK portal page too) whatever charset, or none, the portal's
+ * server sends with it.
+ *
  * WHAT IT DOES
- *  - Finds the engine relative to its own URL: `new URL('../pkg/', <this script's src>)`,
- *    imports `nianbao.js` from there and starts it with `nianbao_bg.wasm` from there.
- *    The engine is loaded once per page, however many <script> tags include this file
- *    (the first one wins; later ones only see `window.Nianbao`).
+ *  - Loads, from beside itself, nianbao-engine.js (where the engine runs) and, from
+ *    `new URL('../pkg/', <this script's src>)`, the engine: nianbao.js and
+ *    nianbao_bg.wasm. The engine is started once per page, however many <script> tags
+ *    include this file (the first one wins; later ones only see `window.Nianbao`).
+ *  - Runs the engine in a dedicated Web Worker (nianbao-worker.js beside this file, a
+ *    module worker loading the same pkg/), so that no check blocks the page. A check
+ *    still running after the time bound (data-nianbao-timeout, 5 s by default: the
+ *    largest real report takes well under 0.1 s; a PDF built to run into every bound of
+ *    the reader about 2 s) is stopped by terminating the worker; the panel says so and
+ *    the form is not blocked (the server decides), as for an unreadable file. Where no
+ *    worker can start (a Content-Security-Policy without worker-src, a browser without
+ *    module workers, the script on another origin) the engine runs on the main thread,
+ *    the panel says so, and no time bound can apply. `Nianbao.mode` tells which.
  *  - Attaches to every `form[data-nianbao]`, including forms added later (a
  *    MutationObserver watches the document).
  *  - Report forms: the form's file inputs and textareas (their text) are checked when
- *    they change and when the form is submitted. A picked file goes to the engine as its
- *    bytes (a Uint8Array), never decoded here: the engine tells its format from its
- *    content (text in any of its encodings, canonical JSON, .docx, HTML, PDF …), whatever
- *    the file's name or type. Only those marked `data-nianbao-input` are checked if any
- *    are marked; elements marked `data-nianbao-ignore` never are. A file the engine
- *    cannot read (an old .doc, a scanned or damaged PDF, an empty file …) is reported in
- *    the panel with the engine's reason but does not block: the server decides about it.
+ *    they change and when the form is submitted. A file dropped on the form goes into
+ *    its (first checked) file input, as if picked, and is checked. A picked or dropped
+ *    file goes to the engine as it is (a File), never decoded here: the engine reads it
+ *    and tells its format from its content (text in any of its encodings, canonical
+ *    JSON, .docx, HTML, PDF ...), whatever the file's name or type. Only those marked
+ *    `data-nianbao-input` are checked if any are marked; elements marked
+ *    `data-nianbao-ignore` never are. A file the engine cannot read (an old .doc, a
+ *    scanned or damaged PDF, an empty file ...) is reported in the panel with the
+ *    engine's reason but does not block: the server decides about it.
  *  - Fields forms: inputs marked `data-nianbao-cell="t3.new.np"` are read as cells of
  *    the canonical report (`t3.<row>.<column>`, `t4.<cell>`, `t2.<block>.<row>.<column>`,
  *    keys of RULES.md; an empty input is null, anything else is passed as the raw text,
  *    which the engine normalizes) and checked as the clerk types (250 ms debounce). Only
  *    findings about the tables the form holds are shown and counted (a form holding
- *    only 表三 is not told that its sections are missing). Each input named by an error
- *    gets aria-invalid="true", the class `nianbao-invalid` and a short note beside it
- *    (referenced by aria-describedby); the cell that alone would balance the table
- *    (`params.suspect`) gets the class `nianbao-suspect` and a note “应为 N”. Warnings
- *    and infos are listed in the panel only. Marks are cleared as soon as the values
- *    add up. Their styling is one <style id="nianbao-marks-style"> in <head>.
+ *    only table 3 is not told that its sections are missing). Each input named by an
+ *    error gets aria-invalid="true", the class `nianbao-invalid` and a short note beside
+ *    it (referenced by aria-describedby); the cell that alone would balance the table
+ *    (`params.suspect`) gets the class `nianbao-suspect` and a note with the value it
+ *    should hold. Warnings and infos are listed in the panel only. Marks are cleared as
+ *    soon as the values add up. Their styling is one <style id="nianbao-marks-style"> in
+ *    <head> (with `form.nianbao-dragover`, the outline while a file is dragged over).
  *  - Submit: with errors the submit is blocked (preventDefault) and focus moves to the
  *    panel's summary; with warnings only it goes through. A submit while a check is
  *    pending waits for it, then re-submits with form.requestSubmit(submitter) if the
  *    report may go.
  *  - Results are shown in a panel (<nianbao-panel>, a Shadow DOM, so the portal's CSS
- *    cannot break it) inserted after the form: an aria-live="polite" summary
- *    (“发现 3 个错误、2 个警告” / “检查通过”), then each finding — severity, code,
- *    message, place (第 N 行 · 表三 · row · column) — errors first. Report text is only
- *    ever set with textContent, never parsed as HTML.
+ *    cannot break it) inserted after the form: an aria-live="polite" summary (the
+ *    counts of errors and warnings, or "passed"), then each finding - severity, code,
+ *    message, place (line, table, row, column in the template's words, from the
+ *    engine's labels()) - errors first. Report text is only ever set with textContent,
+ *    never parsed as HTML.
  *  - Without WebAssembly (old browser, or a Content-Security-Policy without
- *    'wasm-unsafe-eval') the panel says “浏览器无法运行检查程序（WebAssembly 被禁止），
- *    将由服务器检查”. If the form has `data-nianbao-fallback-url` (block mode), on submit
- *    the report is POSTed there (body = the file as is with its type or
- *    application/octet-stream, the textarea's text as text/plain, the fields' canonical
- *    report as application/json); the JSON result it answers (same shape) is shown and
- *    blocks as usual. Without a fallback URL, or when the fallback fails, the submit
- *    goes through.
+ *    'wasm-unsafe-eval' on the page and no worker) the panel says that the browser
+ *    cannot run the checker and the server will check. If the form has
+ *    `data-nianbao-fallback-url` (block mode), on submit the report is POSTed there
+ *    (body = the file as is with its type or application/octet-stream, the textarea's
+ *    text as text/plain, the fields' canonical report as application/json); the JSON
+ *    result it answers (same shape) is shown and blocks as usual. Without a fallback
+ *    URL, or when the fallback fails, the submit goes through.
  *
  * DATA ATTRIBUTES
  *  on the <script> tag:
  *    data-nianbao-pkg="URL"          folder of the engine package (default ../pkg/ from
  *                                    this script; resolved against the page's base URL)
+ *    data-nianbao-thread="main"      run the engine on the main thread, not in a worker
+ *    data-nianbao-timeout="5000"     the time bound of a check in the worker, in ms
  *  on a <form>:
  *    data-nianbao                    attach to this form
  *    data-nianbao-mode="block|warn"  block (default): errors stop the submit;
@@ -80,15 +100,19 @@
  *                     valid are recomputed from the findings about those tables.
  *
  * API (window.Nianbao)
- *    Nianbao.ready                 Promise, resolves when the engine runs, rejects
- *                                  (error.code "unavailable") when it cannot
+ *    Nianbao.ready                 Promise of { version, mode } when the engine runs;
+ *                                  rejects (error.code "unavailable") when it cannot
+ *    Nianbao.mode                  'loading', then 'worker' or 'main', or 'unavailable'
  *    Nianbao.check(input, opts)    Promise<result>; input: string | Uint8Array |
  *                                  ArrayBuffer | Blob/File | canonical report object;
  *                                  rejects with the engine's Error (.code) when the
- *                                  input cannot be read
+ *                                  input cannot be read, code "timeout" when the check
+ *                                  ran past the time bound
  *    Nianbao.attach(form, opts)    attach by hand; opts override the data attributes:
  *                                  { mode, panel (element), fallbackUrl, template, lang };
  *                                  returns { check(): Promise, detach() }
+ *    Nianbao.labels(template)      Promise of the engine's labels() of a template
+ *                                  ("2019" | "2021"): every key with its label
  *    Nianbao.timings               performance.now() marks: scriptStart, ready, firstResult
  *
  * No framework, no build step: plain ES2020.
@@ -100,142 +124,150 @@
   if (window.Nianbao && window.Nianbao.__dropIn) return;
 
   const timings = { scriptStart: performance.now(), ready: null, firstResult: null };
+  /** How long a check may run in the worker before it is stopped (data-nianbao-timeout). */
+  const DEFAULT_TIMEOUT_MS = 5000;
 
   // ---------------------------------------------------------------------------------
-  // Where the engine is: beside this script, in ../pkg/, unless data-nianbao-pkg says.
+  // Every word the drop-in shows of its own (the engine's messages come with its results).
+  // The file is kept pure ASCII (tests/js/ascii.test.mjs): write the Chinese, then run
+  // `node scripts/ascii-js.mjs --write www/nianbao.js`.
+  const TEXT = {
+    noWasm: '\u6d4f\u89c8\u5668\u65e0\u6cd5\u8fd0\u884c\u68c0\u67e5\u7a0b\u5e8f\uff08WebAssembly \u88ab\u7981\u6b62\uff09\uff0c\u5c06\u7531\u670d\u52a1\u5668\u68c0\u67e5',
+    loadFailed: '\u68c0\u67e5\u7a0b\u5e8f\u52a0\u8f7d\u5931\u8d25\uff0c\u5c06\u7531\u670d\u52a1\u5668\u68c0\u67e5',
+    mainThread: '\u6d4f\u89c8\u5668\u4e0d\u5141\u8bb8\u540e\u53f0\u68c0\u67e5\uff0c\u68c0\u67e5\u5728\u672c\u9875\u9762\u4e2d\u8fd0\u884c\uff0c\u8f83\u5927\u7684\u6587\u4ef6\u53ef\u80fd\u4f7f\u9875\u9762\u77ed\u6682\u505c\u987f',
+    timeout: (seconds) => `\u68c0\u67e5\u8d85\u8fc7 ${seconds} \u79d2\u4ecd\u672a\u5b8c\u6210\uff0c\u5df2\u505c\u6b62`,
+    region: '\u5e74\u62a5\u68c0\u67e5\u7ed3\u679c',
+    brand: '\u5e74\u62a5\u81ea\u52a8\u68c0\u67e5',
+    idleFields: '\u586b\u5199\u8868\u683c\u65f6\u5c06\u81ea\u52a8\u68c0\u67e5',
+    idleReport: '\u9009\u62e9\u3001\u62d6\u5165\u62a5\u544a\u6587\u4ef6\u6216\u7c98\u8d34\u62a5\u544a\u6587\u672c\u540e\u5c06\u81ea\u52a8\u68c0\u67e5',
+    dropHere: '\u677e\u5f00\u9f20\u6807\u5373\u68c0\u67e5\u6b64\u6587\u4ef6',
+    checking: '\u6b63\u5728\u68c0\u67e5\u2026',
+    serverChecking: '\u6b63\u5728\u7531\u670d\u52a1\u5668\u68c0\u67e5\u2026',
+    serverAnswered: (status) => `\u670d\u52a1\u5668\u8fd4\u56de ${status}`,
+    serverDown: '\u670d\u52a1\u5668\u68c0\u67e5\u6682\u4e0d\u53ef\u7528\uff0c\u62a5\u544a\u5c06\u76f4\u63a5\u63d0\u4ea4',
+    serverOnSubmit: '\u63d0\u4ea4\u65f6\u62a5\u544a\u5c06\u53d1\u9001\u5230\u670d\u52a1\u5668\u68c0\u67e5\u3002',
+    fixBeforeSubmit: '\uff0c\u8bf7\u6539\u6b63\u540e\u518d\u63d0\u4ea4',
+    passed: '\u68c0\u67e5\u901a\u8fc7',
+    passedWithWarnings: (n) => `\u68c0\u67e5\u901a\u8fc7\uff0c\u6709 ${n} \u4e2a\u8b66\u544a`,
+    found: (errors, warnings) => `\u53d1\u73b0 ${errors} \u4e2a\u9519\u8bef${warnings ? `\u3001${warnings} \u4e2a\u8b66\u544a` : ''}`,
+    notCheckable: '\u65e0\u6cd5\u5728\u6d4f\u89c8\u5668\u4e2d\u68c0\u67e5\u6b64\u62a5\u544a',
+    unreadable: (label, message) => `${label}\u65e0\u6cd5\u5728\u6d4f\u89c8\u5668\u4e2d\u68c0\u67e5\uff1a${message}\uff08\u5c06\u7531\u670d\u52a1\u5668\u68c0\u67e5\uff09`,
+    file: (name) => `\u6587\u4ef6\u201c${name}\u201d`,
+    pasted: '\u7c98\u8d34\u7684\u6587\u672c',
+    fields: '\u8868\u683c',
+    year: (y) => `${y}\u5e74\u5ea6`,
+    template: (t) => `${t}\u7248\u6a21\u677f`,
+    warnings: (n) => `${n} \u4e2a\u8b66\u544a`,
+    infos: (n) => `${n} \u6761\u63d0\u793a\uff08\u8bfb\u53d6\u65f6\u7684\u4fee\u6b63\uff09`,
+    line: (n) => `\u7b2c ${n} \u884c`,
+    suspect: (where, value) => `\u53ef\u80fd\u586b\u9519\u7684\u5355\u5143\u683c\uff1a${where}\uff0c\u5e94\u4e3a ${value}`,
+    shouldBe: (value) => `\u5e94\u4e3a ${value}`,
+    reportedComputed: (code, reported, computed) => `${code}\uff1a\u586b\u62a5 ${reported}\uff0c\u5408\u8ba1 ${computed}`,
+    codeMessage: (code, message) => `${code}\uff1a${message}`,
+    listSeparator: '\uff1b',
+    severity: { error: '\u9519\u8bef', warning: '\u8b66\u544a', info: '\u63d0\u793a' },
+  };
+
+  // ---------------------------------------------------------------------------------
+  // Where the engine is: beside this script, in ../pkg/, unless data-nianbao-pkg says;
+  // where it runs: a worker (nianbao-worker.js beside this script) unless the tag says
+  // data-nianbao-thread="main" or a worker cannot start (nianbao-engine.js).
   const script = document.currentScript ||
     Array.from(document.querySelectorAll('script[src]')).reverse()
       .find((s) => /nianbao\.js(\?|#|$)/.test(s.src));
   const scriptSrc = script ? script.src : document.baseURI;
-  const pkgAttr = script && script.getAttribute('data-nianbao-pkg');
-  let pkgUrl = pkgAttr ? new URL(pkgAttr, document.baseURI) : new URL('../pkg/', scriptSrc);
+  const attr = (name) => (script && script.getAttribute(name)) || '';
+  let pkgUrl = attr('data-nianbao-pkg') ? new URL(attr('data-nianbao-pkg'), document.baseURI) : new URL('../pkg/', scriptSrc);
   if (!pkgUrl.pathname.endsWith('/')) pkgUrl = new URL(pkgUrl.pathname + '/', pkgUrl);
-
-  const MSG_NO_WASM = '浏览器无法运行检查程序（WebAssembly 被禁止），将由服务器检查';
-  const MSG_LOAD_FAILED = '检查程序加载失败，将由服务器检查';
+  const thread = attr('data-nianbao-thread') === 'main' ? 'main' : 'worker';
+  const timeoutMs = Number(attr('data-nianbao-timeout')) > 0 ? Number(attr('data-nianbao-timeout')) : DEFAULT_TIMEOUT_MS;
 
   // ---------------------------------------------------------------------------------
-  // The engine: one import, one init, shared by every form.
-  let engine = null;          // the ES module's exports once ready
+  // The engine: one start, shared by every form.
+  let engine = null;          // nianbao-engine.js's engine once ready
   let engineFailure = null;   // { message } when it cannot run
+  let mode = 'loading';       // 'worker' | 'main' | 'unavailable'
 
   const ready = (async () => {
-    if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
-      throw unavailable(MSG_NO_WASM, null);
-    }
-    let mod;
+    let started;
     try {
-      mod = await import(new URL('nianbao.js', pkgUrl).href);
+      const { start } = await import(new URL('nianbao-engine.js', scriptSrc).href);
+      started = await start({ pkgUrl, workerUrl: new URL('nianbao-worker.js', scriptSrc), thread, timeoutMs });
     } catch (e) {
-      throw unavailable(MSG_LOAD_FAILED, e);
+      const err = new Error(e && e.blocked ? TEXT.noWasm : TEXT.loadFailed);
+      err.code = 'unavailable';
+      err.cause = e;
+      throw err;
     }
-    try {
-      await mod.default({ module_or_path: new URL('nianbao_bg.wasm', pkgUrl) });
-    } catch (e) {
-      // A CSP without 'wasm-unsafe-eval' makes compiling fail with a CompileError
-      // (or an EvalError in some engines); a missing .wasm is a plain Error.
-      const blocked = (e instanceof WebAssembly.CompileError) || (e && e.name === 'EvalError') ||
-        /Content Security Policy|wasm-unsafe-eval|unsafe-eval/i.test(String(e && e.message));
-      throw unavailable(blocked ? MSG_NO_WASM : MSG_LOAD_FAILED, e);
-    }
-    engine = mod;
+    engine = started;
+    mode = started.mode;
     timings.ready = performance.now();
-    return { version: mod.version() };
+    for (const state of attached) renderMode(state);
+    return { version: started.version, mode: started.mode };
   })();
   ready.catch((e) => {
+    mode = 'unavailable';
     engineFailure = { message: e.message };
     if (e.cause) console.warn('nianbao:', e.cause);
     for (const state of attached) renderUnavailable(state);
   });
 
-  function unavailable(message, cause) {
-    const err = new Error(message);
-    err.code = 'unavailable';
-    if (cause) err.cause = cause;
-    return err;
-  }
-
-  /** Checks any input with the engine. Blobs (a picked File) are handed over as their
-   *  bytes, never as text: a .docx or a PDF is binary, and a text file may be GBK. */
+  /** Checks any input with the engine: a Blob or File (picked, dropped) is passed as it is. */
   async function check(input, options) {
     await ready;
-    if (typeof Blob !== 'undefined' && input instanceof Blob) {
-      input = new Uint8Array(await input.arrayBuffer());
-    }
-    const result = engine.check(input, options);
+    const result = await engine.check(input, options);
     if (timings.firstResult === null) timings.firstResult = performance.now();
     return result;
   }
 
   // ---------------------------------------------------------------------------------
-  // Labels for places (RULES.md keys → the template's Chinese), used in the panel.
-  const TABLES = { t2: '表二', t3: '表三', t4: '表四' };
-  const SECTIONS = {
-    s1: '一、总体情况', s2: '二、主动公开政府信息情况', s3: '三、收到和处理政府信息公开申请情况',
-    s4: '四、政府信息公开行政复议、行政诉讼情况', s5: '五、存在的主要问题及改进情况',
-    s6: '六、其他需要报告的事项',
-  };
-  const T3_ROWS = {
-    new: '一、本年新收', carry_in: '二、上年结转', r1: '（一）予以公开', r2: '（二）部分公开',
-    r6: '（六）其他处理', r7: '（七）总计', carry_out: '四、结转下年度继续办理',
-  };
-  const T3_GROUPS = { 3: '（三）不予公开', 4: '（四）无法提供', 5: '（五）不予处理', 6: '（六）其他处理' };
-  const T3_COLUMNS = {
-    np: '自然人', biz: '商业企业', research: '科研机构', ngo: '社会公益组织',
-    legal: '法律服务机构', org_other: '其他', total: '总计',
-  };
-  const T4_GROUPS = { rv: '行政复议', ld: '行政诉讼（未经复议直接起诉）', lr: '行政诉讼（复议后起诉）' };
-  const T4_COLUMNS = { keep: '结果维持', fix: '结果纠正', other: '其他结果', pending: '尚未审结', total: '总计' };
-  const T2_BLOCKS = {
-    art20_1: '第二十条第（一）项', art20_5: '第二十条第（五）项', art20_6: '第二十条第（六）项',
-    art20_8: '第二十条第（八）项', art20_9: '第二十条第（九）项',
-  };
-  const T2_ROWS = {
-    regulations: '规章', normative: '规范性文件', licensing: '行政许可',
-    other_services: '其他对外管理服务事项', punishment: '行政处罚', coercion: '行政强制',
-    fees: '行政事业性收费', central_procurement: '政府集中采购',
-  };
-  const T2_COLUMNS = {
-    made: '本年制发/新制作', published: '本年新公开', total_public: '对外公开总数量',
-    prev_items: '上一年项目数量', delta: '本年增/减', decisions: '处理决定数量',
-    projects: '采购项目数量', amount: '采购总金额', repealed: '本年废止件数',
-    valid: '现行有效件数', amount_wan: '收费金额（万元）',
-  };
-  const SEVERITY = { error: '错误', warning: '警告', info: '提示' };
+  // Places in words, from the engine's labels of the result's template.
   const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
-
-  function t3RowLabel(row) {
-    if (T3_ROWS[row]) return T3_ROWS[row];
-    const m = /^r(\d)_(\d+)$/.exec(row);
-    return m && T3_GROUPS[m[1]] ? `${T3_GROUPS[m[1]]} ${m[2]}` : row;
+  const labelMaps = {};
+  function labelsOf(template) {
+    const v = template === '2019' ? '2019' : '2021';
+    if (labelMaps[v] || !engine) return labelMaps[v] || null;
+    const l = engine.labels[v];
+    const map = (list) => new Map(list.map((x) => [x.key, x.label]));
+    labelMaps[v] = {
+      tables: map(l.tables),
+      sections: map(l.sections),
+      t2: new Map(l.t2.map((b) => [b.key, { label: b.label, rows: map(b.rows), columns: map(b.columns) }])),
+      t3rows: new Map(l.t3.rows.map((r) => [r.key, r.parent ? `${r.parent} ${r.label}` : r.label])),
+      t3columns: map(l.t3.columns),
+      t4: new Map(l.t4.cells.map((c) => [c.key, [c.group, c.label]])),
+    };
+    return labelMaps[v];
   }
 
-  /** Table · row · column of a location or a suspect, in words. */
-  function cellWords(loc) {
+  /** Table \u00b7 row \u00b7 column of a location or a suspect, in words. */
+  function cellWords(loc, template) {
+    const l = labelsOf(template);
     const parts = [];
-    if (loc.table) parts.push(TABLES[loc.table] || loc.table);
+    if (!loc.table) return '';
+    parts.push((l && l.tables.get(loc.table)) || loc.table);
     if (loc.table === 't3') {
-      if (loc.row) parts.push(t3RowLabel(loc.row));
-      if (loc.column) parts.push(T3_COLUMNS[loc.column] || loc.column);
+      if (loc.row) parts.push((l && l.t3rows.get(loc.row)) || loc.row);
+      if (loc.column) parts.push((l && l.t3columns.get(loc.column)) || loc.column);
     } else if (loc.table === 't4') {
-      const m = loc.column && /^(rv|ld|lr)_(\w+)$/.exec(loc.column);
-      if (m) parts.push(T4_GROUPS[m[1]], T4_COLUMNS[m[2]] || m[2]);
-      else if (loc.column) parts.push(loc.column);
+      if (loc.column) parts.push(...((l && l.t4.get(loc.column)) || [loc.column]));
     } else if (loc.table === 't2') {
-      if (loc.block) parts.push(T2_BLOCKS[loc.block] || loc.block);
-      if (loc.row) parts.push(T2_ROWS[loc.row] || loc.row);
-      if (loc.column) parts.push(T2_COLUMNS[loc.column] || loc.column);
+      const block = l && loc.block && l.t2.get(loc.block);
+      if (loc.block) parts.push(block ? block.label : loc.block);
+      if (loc.row) parts.push((block && block.rows.get(loc.row)) || loc.row);
+      if (loc.column) parts.push((block && block.columns.get(loc.column)) || loc.column);
     }
-    return parts.join(' · ');
+    return parts.join(' \u00b7 ');
   }
 
-  function placeWords(finding, withLine) {
+  function placeWords(finding, template, withLine) {
     const loc = finding.location || {};
+    const l = labelsOf(template);
     const parts = [];
-    if (withLine && loc.line) parts.push(`第 ${loc.line} 行`);
-    if (loc.table) parts.push(cellWords(loc));
-    else if (loc.section && SECTIONS[loc.section]) parts.push(SECTIONS[loc.section]);
-    return parts.join(' · ');
+    if (withLine && loc.line) parts.push(TEXT.line(loc.line));
+    if (loc.table) parts.push(cellWords(loc, template));
+    else if (loc.section && l && l.sections.get(loc.section)) parts.push(l.sections.get(loc.section));
+    return parts.join(' \u00b7 ');
   }
 
   /** The data-nianbao-cell key of a location or suspect, e.g. "t3.r7.total". */
@@ -288,6 +320,7 @@
     .nianbao-suspect { outline: 3px dashed #e65100 !important; outline-offset: -3px; background-color: #fff3e0 !important; }
     .nianbao-note { display: block; margin-top: 2px; font-size: 12px; line-height: 1.3; color: #b71c1c; font-weight: normal; }
     .nianbao-note.nianbao-suspect-note { color: #bf360c; font-weight: bold; }
+    form.nianbao-dragover { outline: 3px dashed #4a6fa5 !important; outline-offset: 4px; }
   `;
 
   function injectMarksStyle() {
@@ -301,7 +334,7 @@
   // ---------------------------------------------------------------------------------
   // Forms.
   const attached = new Set();       // states of attached forms
-  const stateOf = new WeakMap();    // form → state
+  const stateOf = new WeakMap();    // form \u2192 state
   let noteCounter = 0;
 
   function attach(form, options = {}) {
@@ -318,6 +351,8 @@
     form.addEventListener('input', state.onInput);
     form.addEventListener('change', state.onInput);
     form.addEventListener('submit', state.onSubmit);
+    state.onDrag = (ev) => onDrag(state, ev);
+    for (const type of DRAG_EVENTS) form.addEventListener(type, state.onDrag);
     state.handle = {
       check: () => runCheck(state),
       detach: () => detach(state),
@@ -334,6 +369,8 @@
     form.removeEventListener('input', state.onInput);
     form.removeEventListener('change', state.onInput);
     form.removeEventListener('submit', state.onSubmit);
+    for (const type of DRAG_EVENTS) form.removeEventListener(type, state.onDrag);
+    form.classList.remove('nianbao-dragover');
     clearTimeout(state.timer);
     clearMarks(state);
     state.panel.host.remove();
@@ -341,7 +378,7 @@
     attached.delete(state);
   }
 
-  const mode = (state) => (state.options.mode || state.form.dataset.nianbaoMode || 'block') === 'warn' ? 'warn' : 'block';
+  const formMode = (state) => (state.options.mode || state.form.dataset.nianbaoMode || 'block') === 'warn' ? 'warn' : 'block';
   const fallbackUrl = (state) => state.options.fallbackUrl || state.form.dataset.nianbaoFallbackUrl || '';
   const lang = (state) => state.options.lang || state.form.dataset.nianbaoLang || undefined;
   const cellInputs = (form) => Array.from(form.querySelectorAll('[data-nianbao-cell]'));
@@ -359,7 +396,7 @@
       if (el instanceof HTMLInputElement && el.type === 'file') {
         for (const file of Array.from(el.files || [])) sources.push({ kind: 'file', el, file, name: file.name });
       } else if (el instanceof HTMLTextAreaElement && el.value.trim() !== '') {
-        sources.push({ kind: 'text', el, text: el.value, name: el.getAttribute('aria-label') || el.name || '文本' });
+        sources.push({ kind: 'text', el, text: el.value, name: el.getAttribute('aria-label') || el.name || TEXT.pasted });
       }
     }
     const cells = cellInputs(form);
@@ -387,7 +424,7 @@
       for (let i = 1; i < path.length - 1; i++) node = (node[path[i]] = node[path[i]] || {});
       node[path[path.length - 1]] = value;
     }
-    return { kind: 'fields', report, tables, filled, name: '表格', key: JSON.stringify(report) };
+    return { kind: 'fields', report, tables, filled, name: TEXT.fields, key: JSON.stringify(report) };
   }
 
   function onInput(state, ev) {
@@ -434,6 +471,9 @@
     } catch (e) {
       return { unavailable: true, entries: [], blocking: false };
     }
+    // A file or a text may take a moment (a worker keeps the page responsive meanwhile);
+    // a fields form is checked as the clerk types and says nothing until it has a result.
+    if (!isFieldsForm(state)) setSummary(state, TEXT.checking, '');
     const entries = [];
     for (const source of sources) entries.push(await checkSource(state, source));
     return finish(state, entries);
@@ -454,7 +494,8 @@
       if (source.kind === 'fields') result = restrict(result, source.tables);
       entry = { source, result, fresh: true };
     } catch (e) {
-      entry = { source, error: { code: e.code || 'internal', message: e.message } };
+      const message = e.code === 'timeout' ? TEXT.timeout(Math.round(timeoutMs / 100) / 10) : e.message;
+      entry = { source, error: { code: e.code || 'internal', message } };
     }
     if (source.kind !== 'file' || (source.el.files && source.el.files.length === 1)) {
       state.memo.set(slot, { content, lang: opts && opts.lang, entry });
@@ -475,7 +516,7 @@
   }
 
   function finish(state, entries) {
-    const blocking = mode(state) === 'block' && entries.some((e) => e.result && !e.result.valid);
+    const blocking = formMode(state) === 'block' && entries.some((e) => e.result && !e.result.valid);
     state.outcome = { entries, blocking };
     renderResults(state, entries);
     applyMarks(state, entries);
@@ -488,10 +529,51 @@
   }
 
   // ---------------------------------------------------------------------------------
+  // Drag and drop: a file dropped anywhere on a report form goes into the form's file
+  // input (so it is submitted with the form, as if picked) and is checked as a picked one.
+  const DRAG_EVENTS = ['dragenter', 'dragover', 'dragleave', 'drop'];
+
+  /** The file input a drop fills: the first one the form checks. */
+  function dropInput(state) {
+    const marked = state.form.querySelectorAll('[data-nianbao-input]');
+    const candidates = marked.length ? Array.from(marked) : Array.from(state.form.querySelectorAll('input[type=file]'));
+    return candidates.find((el) => el instanceof HTMLInputElement && el.type === 'file' && !el.disabled &&
+      !el.hasAttribute('data-nianbao-ignore')) || null;
+  }
+
+  function onDrag(state, ev) {
+    const dt = ev.dataTransfer;
+    const input = dropInput(state);
+    if (!input || !dt || !Array.from(dt.types || []).includes('Files')) return;
+    const { form } = state;
+    if (ev.type === 'dragenter' || ev.type === 'dragover') {
+      ev.preventDefault();                  // allows the drop (else the browser opens the file)
+      dt.dropEffect = 'copy';
+      injectMarksStyle();
+      form.classList.add('nianbao-dragover');
+      return;
+    }
+    if (ev.type === 'dragleave') {
+      if (!ev.relatedTarget || !form.contains(ev.relatedTarget)) form.classList.remove('nianbao-dragover');
+      return;
+    }
+    ev.preventDefault();
+    form.classList.remove('nianbao-dragover');
+    const files = Array.from(dt.files || []);
+    if (!files.length) return;
+    const keep = new DataTransfer();
+    for (const file of input.multiple ? files : files.slice(0, 1)) keep.items.add(file);
+    input.files = keep.files;
+    // As a pick does: the portal's own listeners see it too.
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+
+  // ---------------------------------------------------------------------------------
   // Submitting.
   function onSubmit(state, ev) {
     if (state.bypass) { state.bypass = false; return; }   // our own re-submit
-    if (mode(state) === 'warn') {
+    if (formMode(state) === 'warn') {
       // Never held back. (Without WebAssembly the fallback is not asked either: the
       // page is leaving, and the server checks what it receives anyway.)
       if (!engineFailure && (state.dirty || !state.outcome)) runCheck(state);
@@ -541,7 +623,8 @@
 
   function blocked(state) {
     const { summary } = state.panel;
-    summary.textContent = summary.textContent.replace(/，请改正后再提交$/, '') + '，请改正后再提交';
+    const text = summary.textContent;
+    summary.textContent = (text.endsWith(TEXT.fixBeforeSubmit) ? text.slice(0, -TEXT.fixBeforeSubmit.length) : text) + TEXT.fixBeforeSubmit;
     state.panel.host.scrollIntoView && state.panel.host.scrollIntoView({ block: 'nearest' });
     summary.focus();
   }
@@ -551,7 +634,7 @@
     const url = fallbackUrl(state);
     const sources = collectSources(state);
     const entries = [];
-    setSummary(state, '正在由服务器检查…', '');
+    setSummary(state, TEXT.serverChecking, '');
     for (const source of sources) {
       let body; let type;
       if (source.kind === 'file') { body = source.file; type = source.file.type || 'application/octet-stream'; }
@@ -567,10 +650,10 @@
           entries.push({ source, result: source.kind === 'fields' ? restrict(json, source.tables) : json, fresh: true });
         } else {
           const err = json && json.error;
-          entries.push({ source, error: { code: (err && err.code) || 'server', message: (err && err.message) || `服务器返回 ${res.status}` } });
+          entries.push({ source, error: { code: (err && err.code) || 'server', message: (err && err.message) || TEXT.serverAnswered(res.status) } });
         }
       } catch (e) {
-        entries.push({ source, error: { code: 'server', message: '服务器检查暂不可用，报告将直接提交' } });
+        entries.push({ source, error: { code: 'server', message: TEXT.serverDown } });
       }
     }
     const outcome = finish(state, entries);
@@ -596,8 +679,8 @@
     }
     const box = el('div', 'box');
     box.setAttribute('role', 'region');
-    box.setAttribute('aria-label', '年报检查结果');
-    const brand = el('p', 'brand', '年报自动检查');
+    box.setAttribute('aria-label', TEXT.region);
+    const brand = el('p', 'brand', TEXT.brand);
     const summary = el('p', 'summary');
     summary.setAttribute('aria-live', 'polite');
     summary.setAttribute('tabindex', '-1');
@@ -646,26 +729,36 @@
     if (!state.panel) return;
     state.panel.body.replaceChildren();
     if (engineFailure) return renderUnavailable(state);
-    setSummary(state, isFieldsForm(state) ? '填写表格时将自动检查' : '选择报告文件或粘贴报告文本后将自动检查', '');
-    setNotice(state, '');
+    setSummary(state, isFieldsForm(state) ? TEXT.idleFields : TEXT.idleReport, '');
+    setNotice(state, modeNotice());
+  }
+
+  /** Says so when the engine runs on the main thread because a worker could not start. */
+  function modeNotice() {
+    return engine && engine.mode === 'main' && engine.reason ? TEXT.mainThread : '';
+  }
+
+  /** Once the engine runs: the idle text again (or the notice beside the results). */
+  function renderMode(state) {
+    if (!state.panel) return;
+    if (!state.outcome && !state.pending) renderIdle(state);
+    else setNotice(state, modeNotice());
   }
 
   function renderUnavailable(state) {
     clearMarks(state);
     setSummary(state, engineFailure.message, 'unavailable');
-    setNotice(state, fallbackUrl(state) ? '提交时报告将发送到服务器检查。' : '');
+    setNotice(state, fallbackUrl(state) ? TEXT.serverOnSubmit : '');
     state.panel.body.replaceChildren();
   }
 
   function summaryText(counts) {
     const { errors, warnings, infos } = counts;
     if (errors > 0) {
-      const parts = [`${errors} 个错误`];
-      if (warnings) parts.push(`${warnings} 个警告`);
-      return `发现 ${parts.join('、')}`;
+      return TEXT.found(errors, warnings);
     }
-    if (warnings) return `检查通过，有 ${warnings} 个警告`;
-    return '检查通过';
+    if (warnings) return TEXT.passedWithWarnings(warnings);
+    return TEXT.passed;
   }
 
   function renderResults(state, entries) {
@@ -681,9 +774,9 @@
       }
     }
     const anyResult = entries.some((e) => e.result);
-    const text = anyResult ? summaryText(counts) : '无法在浏览器中检查此报告';
+    const text = anyResult ? summaryText(counts) : TEXT.notCheckable;
     setSummary(state, text, !anyResult ? 'unavailable' : counts.errors ? 'has-errors' : 'passed');
-    setNotice(state, '');
+    setNotice(state, modeNotice());
     const body = state.panel.body;
     body.replaceChildren();
     for (const e of entries) body.appendChild(renderEntry(e, entries.length > 1));
@@ -692,18 +785,18 @@
   function renderEntry(entry, named) {
     const wrap = el('div', 'source');
     const { source } = entry;
-    const label = source.kind === 'file' ? `文件“${source.name}”` : source.kind === 'text' ? '粘贴的文本' : '表格';
+    const label = source.kind === 'file' ? TEXT.file(source.name) : source.kind === 'text' ? TEXT.pasted : TEXT.fields;
     if (entry.error) {
-      wrap.appendChild(el('p', 'notice', `${label}无法在浏览器中检查：${entry.error.message}（将由服务器检查）`));
+      wrap.appendChild(el('p', 'notice', TEXT.unreadable(label, entry.error.message)));
       return wrap;
     }
     const r = entry.result;
     const meta = [];
     if (named || source.kind === 'file') meta.push(label);
     if (r.agency) meta.push(r.agency);
-    if (r.year) meta.push(`${r.year}年度`);
-    if (r.template) meta.push(`${r.template}版模板`);
-    if (meta.length) wrap.appendChild(el('p', 'meta', meta.join(' · ')));
+    if (r.year) meta.push(TEXT.year(r.year));
+    if (r.template) meta.push(TEXT.template(r.template));
+    if (meta.length) wrap.appendChild(el('p', 'meta', meta.join(' \u00b7 ')));
 
     const sorted = r.findings
       .map((f, i) => ({ f, i }))
@@ -713,12 +806,12 @@
     const errors = sorted.filter((f) => f.severity === 'error');
     const warnings = sorted.filter((f) => f.severity === 'warning');
     const infos = sorted.filter((f) => f.severity === 'info');
-    if (errors.length) wrap.appendChild(list(errors, withLine));
+    if (errors.length) wrap.appendChild(list(errors, r.template, withLine));
     if (warnings.length) {
-      if (warnings.length <= 10) wrap.appendChild(list(warnings, withLine));
-      else wrap.appendChild(folded(`${warnings.length} 个警告`, list(warnings, withLine)));
+      if (warnings.length <= 10) wrap.appendChild(list(warnings, r.template, withLine));
+      else wrap.appendChild(folded(TEXT.warnings(warnings.length), list(warnings, r.template, withLine)));
     }
-    if (infos.length) wrap.appendChild(folded(`${infos.length} 条提示（读取时的修正）`, list(infos, withLine)));
+    if (infos.length) wrap.appendChild(folded(TEXT.infos(infos.length), list(infos, r.template, withLine)));
     return wrap;
   }
 
@@ -729,17 +822,17 @@
     return details;
   }
 
-  function list(findings, withLine) {
+  function list(findings, template, withLine) {
     const ol = el('ol');
     for (const f of findings) {
       const li = el('li', `finding ${f.severity}`);
       li.dataset.code = f.code;
-      li.append(el('span', 'badge', SEVERITY[f.severity] || f.severity), el('span', 'code', f.code),
+      li.append(el('span', 'badge', TEXT.severity[f.severity] || f.severity), el('span', 'code', f.code),
         el('span', 'msg', f.message));
-      const where = placeWords(f, withLine);
+      const where = placeWords(f, template, withLine);
       if (where) li.appendChild(el('span', 'where', where));
       const s = f.params && f.params.suspect;
-      if (s) li.appendChild(el('span', 'suspect', `可能填错的单元格：${cellWords(s)}，应为 ${s.value}`));
+      if (s) li.appendChild(el('span', 'suspect', TEXT.suspect(cellWords(s, template), s.value)));
       ol.appendChild(li);
     }
     return ol;
@@ -763,8 +856,8 @@
 
   function shortNote(f) {
     const p = f.params || {};
-    if (p.reported !== undefined && p.computed !== undefined) return `${f.code}：填报 ${p.reported}，合计 ${p.computed}`;
-    return `${f.code}：${f.message}`;
+    if (p.reported !== undefined && p.computed !== undefined) return TEXT.reportedComputed(f.code, p.reported, p.computed);
+    return TEXT.codeMessage(f.code, f.message);
   }
 
   function applyMarks(state, entries) {
@@ -772,7 +865,7 @@
     const cells = cellInputs(state.form);
     if (!cells.length) return;
     const byKey = new Map(cells.map((c) => [c.getAttribute('data-nianbao-cell'), c]));
-    const notes = new Map();   // key → { invalid: [texts], suspect: value }
+    const notes = new Map();   // key \u2192 { invalid: [texts], suspect: value }
     const note = (key) => {
       if (!notes.has(key)) notes.set(key, { invalid: [], suspect: null });
       return notes.get(key);
@@ -792,8 +885,8 @@
     for (const [key, n] of notes) {
       const input = byKey.get(key);
       const texts = Array.from(new Set(n.invalid));
-      if (n.suspect !== null) texts.unshift(`应为 ${n.suspect}`);
-      const span = el('span', n.suspect !== null ? 'nianbao-note nianbao-suspect-note' : 'nianbao-note', texts.join('；'));
+      if (n.suspect !== null) texts.unshift(TEXT.shouldBe(n.suspect));
+      const span = el('span', n.suspect !== null ? 'nianbao-note nianbao-suspect-note' : 'nianbao-note', texts.join(TEXT.listSeparator));
       span.id = `nianbao-note-${++noteCounter}`;
       const hadInvalid = input.getAttribute('aria-invalid');
       input.setAttribute('aria-invalid', 'true');
@@ -830,6 +923,9 @@
     check,
     attach,
     timings,
+    labels: async (template) => { await ready; return engine.labels[template === '2019' ? '2019' : '2021']; },
+    /** 'loading', then 'worker' or 'main' (where checks run), or 'unavailable'. */
+    get mode() { return mode; },
   });
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });

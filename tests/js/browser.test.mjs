@@ -1,15 +1,9 @@
 // Browser tests of the drop-in (www/nianbao.js) and the demo page (www/index.html) in a
-// real Chromium (Debian's /usr/bin/chromium, driven by playwright-core; no browser is
-// ever downloaded). The repository root is served by a small HTTP server started here
-// on 127.0.0.1 (ephemeral port), as a portal would serve it: /www/… and the engine built
-// by `bash scripts/build-wasm` at /pkg/…. The server also
-//   - records what the forms submit (POST /intake/…), so a blocked submit can be told
-//     from one that went through;
-//   - generates test pages (/test/…): two <script> tags for the drop-in; a page sent with
-//     `Content-Security-Policy: script-src 'self'` (no 'wasm-unsafe-eval') whose form has
-//     a fallback URL;
-//   - answers that fallback URL (POST /fallback) with the result of the real engine
-//     (the Node build in target/pkg-node), and records what it received.
+// real Chromium, served as a portal would serve them (tests/js/harness.mjs). Test pages
+// (/test/...): two <script> tags for the drop-in; a page sent with
+// `Content-Security-Policy: script-src 'self'; worker-src 'none'` (no 'wasm-unsafe-eval',
+// no worker) whose form has a fallback URL. The portal-page tests of issue 8 (GBK pages,
+// files, drops, the worker) are in portal.test.mjs.
 // Nothing of nianbao is mocked: the checks run the engine's WebAssembly in the page.
 //
 // Run: bash scripts/build-wasm && node --test --test-concurrency=1 tests/js/browser.test.mjs
@@ -20,55 +14,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { readFile, mkdir, stat } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { readFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { start, poll, summaryOf, nativeJson, esc, engine, FIXTURES, SCREENSHOTS } from './harness.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const MINHE = path.resolve(ROOT, '../shared/fixtures/minhe-2020.txt');
-const HUAIAN = path.join(ROOT, 'tests/fixtures/huaian-2024.txt');
-const DOCX = path.resolve(ROOT, '../shared/fixtures/template-2021.docx');
-const PINGTAN = path.resolve(ROOT, '../shared/fixtures/pingtan-2023.html');
-const PDF = path.resolve(ROOT, '../shared/fixtures/huaian-2024.pdf');
-const SCREENSHOTS = path.join(ROOT, 'target/screenshots');
+const { minhe: MINHE, huaian: HUAIAN, docx: DOCX, pingtan: PINGTAN, pdf: PDF } = FIXTURES;
 const NO_WASM_MESSAGE = '浏览器无法运行检查程序（WebAssembly 被禁止），将由服务器检查';
 const XSS = '<img src=x onerror=alert(1)>';
-
-const MIME = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.css': 'text/css',
-  '.json': 'application/json', '.txt': 'text/plain; charset=utf-8', '.png': 'image/png',
-  '.ts': 'text/plain; charset=utf-8',
-};
-
-// The engine's Node build answers the fallback route, as the server-side check would.
-const engine = createRequire(import.meta.url)(path.join(ROOT, 'target/pkg-node/nianbao.js'));
-
-// The native binary that `cargo test` built (in CARGO_TARGET_DIR when that is set): what
-// the page shows is compared with what `nianbao check --format json` prints.
-const nativeBinary = ['debug/nianbao', 'release/nianbao']
-  .map((p) => path.join(path.resolve(ROOT, process.env.CARGO_TARGET_DIR || 'target'), p))
-  .find(existsSync);
-
-function nativeJson(file) {
-  assert.ok(nativeBinary, 'the native binary is built (cargo build)');
-  const out = spawnSync(nativeBinary, ['check', '--format', 'json', file], { encoding: 'utf8' });
-  assert.ok(out.status === 0 || out.status === 1, `native exit ${out.status}: ${out.stderr}`);
-  return out.stdout;
-}
-
-let server;
-let base;
-let browser;
-const submissions = [];  // { path, contentType, body } of POST /intake/…
-const fallbackPosts = []; // { contentType, body } of POST /fallback
-
-const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const PAGES = {
   // Two tags for the drop-in; the textarea already holds a report, so the drop-in checks
@@ -82,9 +34,10 @@ const PAGES = {
         <textarea name="report">${esc(await readFile(HUAIAN, 'utf8'))}</textarea>
         <button type="submit">提交</button></form></body></html>`,
   }),
-  // WebAssembly is forbidden by the page's CSP: the drop-in must fall back to the server.
+  // WebAssembly is forbidden by the page's CSP, and so are workers (which would otherwise
+  // run it under their own policy): the drop-in must fall back to the server.
   '/test/csp.html': async () => ({
-    headers: { 'Content-Security-Policy': "script-src 'self'" },
+    headers: { 'Content-Security-Policy': "script-src 'self'; worker-src 'none'" },
     body: `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>csp</title>
       <script src="/www/nianbao.js" defer></script></head><body>
       <form id="f" action="/intake/reports" method="post" enctype="multipart/form-data"
@@ -93,94 +46,21 @@ const PAGES = {
   }),
 };
 
-async function handle(req, res) {
-  const url = new URL(req.url, base);
-  const chunks = [];
-  for await (const c of req) chunks.push(c);
-  const body = Buffer.concat(chunks);
-  const contentType = req.headers['content-type'] || '';
-
-  if (req.method === 'POST' && url.pathname.startsWith('/intake/')) {
-    submissions.push({ path: url.pathname, contentType, body });
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    return res.end('<!DOCTYPE html><title>已收到</title><p>已收到</p>');
-  }
-  if (req.method === 'POST' && url.pathname === '/fallback') {
-    fallbackPosts.push({ contentType, body });
-    try {
-      const result = engine.check(new Uint8Array(body));
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      return res.end(JSON.stringify(result));
-    } catch (e) {
-      res.writeHead(422, { 'Content-Type': 'application/json' });
-      return res.end(JSON.stringify({ error: { code: e.code, message: e.message } }));
-    }
-  }
-  if (PAGES[url.pathname]) {
-    const page = await PAGES[url.pathname]();
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...page.headers });
-    return res.end(page.body);
-  }
-  // Static files under the repository root only.
-  const file = path.join(ROOT, decodeURIComponent(url.pathname));
-  if (!file.startsWith(ROOT + path.sep)) { res.writeHead(403); return res.end(); }
-  try {
-    if (!(await stat(file)).isFile()) throw new Error('not a file');
-    const data = await readFile(file);
-    res.writeHead(200, {
-      'Content-Type': MIME[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store',
-    });
-    return res.end(data);
-  } catch {
-    res.writeHead(404, { 'Content-Type': 'text/plain' });
-    return res.end('not found');
-  }
-}
+let h;
+let base;
+let submissions;
+let fallbackPosts;
+const newPage = () => h.newPage();
 
 before(async () => {
-  server = http.createServer((req, res) => handle(req, res).catch((e) => {
-    res.writeHead(500); res.end(String(e));
-  }));
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  h = await start({ pages: PAGES });
+  ({ base, submissions, fallbackPosts } = h);
   await mkdir(SCREENSHOTS, { recursive: true });
 });
 
 after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await h?.close();
 });
-
-/** A fresh page (own context: no shared cache) that records dialogs and page errors. */
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  const page = await context.newPage();
-  page.dialogs = [];
-  page.errors = [];
-  page.on('dialog', (d) => { page.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
-  page.on('pageerror', (e) => page.errors.push(e));
-  return page;
-}
-
-/** Retries `fn` until it does not throw, like expect.poll; fails after `timeout` ms. */
-async function poll(fn, { timeout = 1000, interval = 25 } = {}) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise((r) => setTimeout(r, interval));
-    }
-  }
-}
-
-const summaryOf = (page, form) => page.locator(`${form} + nianbao-panel .summary`);
 
 test('a, c, h: a report with errors is listed in the panel, fires nianbao:result and is not submitted', async () => {
   const page = await newPage();
@@ -468,7 +348,7 @@ test('i: a picked HTML page, PDF, damaged PDF and .docx in turn: each as the eng
   assert.equal(items.filter((i) => i.code === 'C003').length, 200);
   assert.deepEqual(items.find((i) => i.code === 'C003'), {
     code: 'C003', msg: c003[0].message,
-    where: `第 ${c003[0].location.line} 行 · 表二 · 第二十条第（一）项 · 规章 · 本年制发/新制作`,
+    where: `第 ${c003[0].location.line} 行 · 主动公开情况表 · 第二十条第（一）项 · 规章 · 本年制发件数`,
   });
   assert.equal(await page.locator(`${panel} li.error`).count(), 0);
 

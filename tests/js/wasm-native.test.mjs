@@ -90,6 +90,32 @@ test('unreadable input throws an Error with a stable code', () => {
   assert.equal(codeOf(() => wasm.check(new Uint8Array([0, 1, 2, 3]))), 'binary');
 });
 
+test('a Blob is answered with a Promise: over the input limit refused unread; without FileReader (Node) refused clearly', async () => {
+  const big = wasm.check(new Blob([new Uint8Array(20 * 1024 * 1024 + 1)]));
+  assert.ok(big instanceof Promise);
+  await assert.rejects(big, (e) => e instanceof Error && e.code === 'too_large');
+  for (const call of [() => wasm.check(new Blob(['x'])), () => wasm.checkJson(new Blob(['x'])), () => wasm.normalize(new Blob(['x']))]) {
+    await assert.rejects(call(), (e) => e.code === 'input' && /FileReader/.test(e.message));
+  }
+  // Pages and workers have FileReader: portal.test.mjs reads Files there.
+});
+
+test('labels() are the template data: every key of each version, in template order', () => {
+  const v21 = wasm.labels('2021');
+  const v19 = wasm.labels('2019');
+  assert.deepEqual(wasm.labels(), v21);
+  assert.equal(v21.template, '2021');
+  assert.equal(v21.t3.rows.length, 25);
+  assert.equal(v19.t3.rows.length, 23);
+  const report = wasm.normalize(readFileSync(fixtures[1], 'utf8'));
+  assert.deepEqual(v21.t3.rows.map((r) => r.key).filter((k) => k in report.t3), Object.keys(report.t3));
+  assert.deepEqual(v21.t4.cells.map((c) => c.key), Object.keys(report.t4));
+  assert.equal(v21.t2[0].columns.find((c) => c.key === 'made').label, '本年制发件数');
+  assert.equal(v19.t2[0].columns.find((c) => c.key === 'made').label, '本年新制作数量');
+  assert.deepEqual(v21.tables.map((t) => t.key), ['t2', 't3', 't4']);
+  assert.throws(() => wasm.labels('2020'), (e) => e.code === 'options');
+});
+
 test('rules() and version() come from the engine', () => {
   const rules = wasm.rules();
   const codes = rules.map((r) => r.code);

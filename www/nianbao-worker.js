@@ -1,0 +1,67 @@
+/*
+ * nianbao-worker.js - the nianbao engine in a dedicated Web Worker, for the drop-in
+ * (www/nianbao.js), so that no check blocks the page's main thread.
+ *
+ * The drop-in starts it as a module worker from beside itself:
+ *     new Worker(new URL('nianbao-worker.js', <nianbao.js URL>), { type: 'module' })
+ * and speaks to it in messages:
+ *   -> { type: 'init', pkg }       pkg: URL of the engine package (pkg/); the worker
+ *                                   imports nianbao.js from there and starts it with
+ *                                   nianbao_bg.wasm from there
+ *   <- { type: 'ready', version, labels: { 2019: Labels, 2021: Labels } }
+ *   <- { type: 'failed', blocked, message }    the engine cannot start here (blocked: by
+ *                                   a Content-Security-Policy)
+ *   -> { type: 'check' | 'normalize', id, input, options }
+ *                                   input as the engine takes it: a File or Blob (read by
+ *                                   the engine), bytes, a string or a report object
+ *   <- { type: 'result', id, result }
+ *   <- { type: 'error', id, error: { code, message }, fatal }    fatal: the engine
+ *                                   trapped and this worker must not be used again
+ * Requests are answered one at a time, in the order they came. A check that runs too long
+ * is not stopped here: the drop-in terminates the whole worker.
+ */
+let engine = null;
+let queue = Promise.resolve();
+
+self.onmessage = (ev) => {
+  const message = ev.data;
+  queue = queue.then(() => handle(message)).catch(() => {});
+};
+
+async function handle(message) {
+  if (message.type === 'init') {
+    try {
+      const mod = await import(new URL('nianbao.js', message.pkg).href);
+      await mod.default({ module_or_path: new URL('nianbao_bg.wasm', message.pkg) });
+      engine = mod;
+      self.postMessage({
+        type: 'ready', version: mod.version(), labels: { 2019: mod.labels('2019'), 2021: mod.labels('2021') },
+      });
+    } catch (e) {
+      const blocked = (e instanceof WebAssembly.CompileError) || (e && e.name === 'EvalError') ||
+        /Content Security Policy|wasm-unsafe-eval|unsafe-eval/i.test(String(e && e.message));
+      self.postMessage({ type: 'failed', blocked, message: String((e && e.message) || e) });
+    }
+    return;
+  }
+  if (message.type !== 'check' && message.type !== 'normalize') return;
+  const { id } = message;
+  if (!engine) {
+    self.postMessage({ type: 'error', id, error: { code: 'unavailable', message: 'the engine is not started' }, fatal: true });
+    return;
+  }
+  try {
+    const result = message.type === 'check'
+      ? await engine.check(message.input, message.options)
+      : await engine.normalize(message.input);
+    self.postMessage({ type: 'result', id, result });
+  } catch (e) {
+    // A trap (RuntimeError) leaves the engine's memory in an unknown state: say so, and
+    // the drop-in starts a fresh worker for the next check.
+    const fatal = e instanceof WebAssembly.RuntimeError;
+    self.postMessage({
+      type: 'error', id, fatal,
+      error: { code: (e && e.code) || 'internal', message: String((e && e.message) || e) },
+    });
+  }
+}
