@@ -54,7 +54,8 @@ function unavailable(blocked, cause) {
   return err;
 }
 
-function isBlocked(e) {
+/** Whether starting the engine failed because WebAssembly is forbidden (also used by the worker). */
+export function isBlocked(e) {
   // A CSP without 'wasm-unsafe-eval' makes compiling fail with a CompileError (or an
   // EvalError in some engines); a missing .wasm is a plain Error.
   return (e instanceof WebAssembly.CompileError) || (e && e.name === 'EvalError') ||
@@ -118,7 +119,7 @@ function spawn(pkgUrl, workerUrl) {
       const m = ev.data || {};
       clearTimeout(timer);
       if (m.type === 'ready') resolve({ worker, ready: m });
-      else fail('worker-failed', `the engine did not start in the worker: ${m.message}`, worker);
+      else fail('worker-failed', `the engine did not start in the worker${m.blocked ? ' (WebAssembly forbidden there)' : ''}: ${m.message}`, worker);
     };
     worker.postMessage({ type: 'init', pkg: String(pkgUrl) });
   });

@@ -20,6 +20,8 @@
  * Requests are answered one at a time, in the order they came. A check that runs too long
  * is not stopped here: the drop-in terminates the whole worker.
  */
+import { isBlocked } from './nianbao-engine.js';
+
 let engine = null;
 let queue = Promise.resolve();
 
@@ -38,9 +40,7 @@ async function handle(message) {
         type: 'ready', version: mod.version(), labels: { 2019: mod.labels('2019'), 2021: mod.labels('2021') },
       });
     } catch (e) {
-      const blocked = (e instanceof WebAssembly.CompileError) || (e && e.name === 'EvalError') ||
-        /Content Security Policy|wasm-unsafe-eval|unsafe-eval/i.test(String(e && e.message));
-      self.postMessage({ type: 'failed', blocked, message: String((e && e.message) || e) });
+      self.postMessage({ type: 'failed', blocked: isBlocked(e), message: String((e && e.message) || e) });
     }
     return;
   }

@@ -364,3 +364,27 @@ test('i: a picked HTML page, PDF, damaged PDF and .docx in turn: each as the eng
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('j: the playground shows the normalized tables with the labels of the report\'s template', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/www/playground.html`);
+  const report = engine.normalize(new Uint8Array(await readFile(MINHE)));
+  const labels = engine.labels('2019');
+  await page.setInputFiles('#playground input[type=file]', MINHE);
+  await poll(async () => assert.ok(await page.locator('#tables table').count() >= 3), { timeout: 10000 });
+  assert.match(await page.locator('#report-meta').textContent(), /模板：2019 · 年度：2020 · 机关：/);
+  const t3 = page.locator('#tables table', { has: page.locator('caption', { hasText: /^申请情况表$/ }) });
+  const rows = await t3.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => ({
+    label: tr.querySelector('th').textContent,
+    cells: Array.from(tr.querySelectorAll('td')).map((td) => (td.classList.contains('blank') ? null : td.textContent)),
+  })));
+  const expected = labels.t3.rows.filter((r) => r.key in report.t3).map((r) => ({
+    label: r.parent ? `${r.parent} ${r.label}` : r.label,
+    cells: labels.t3.columns.map((c) => (report.t3[r.key][c.key] == null ? null : String(report.t3[r.key][c.key]))),
+  }));
+  assert.deepEqual(rows, expected);
+  // The 2019 template's 表二 labels, not the 2021 ones.
+  assert.ok(await page.locator('#tables th', { hasText: '本年新制作数量' }).count() > 0);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

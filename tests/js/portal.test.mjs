@@ -77,6 +77,12 @@ const PAGES = {
     headers: {},
     body: page('时限', `<script src="/www/nianbao.js" data-nianbao-timeout="${TIMEOUT_MS}" defer></script>`),
   }),
+  // WebAssembly forbidden on the page, workers allowed: a worker runs under the policy its
+  // own script is sent with (none here), so the engine runs in it.
+  '/test/csp-no-wasm.html': async () => ({
+    headers: { 'Content-Security-Policy': "script-src 'self'" },
+    body: page('CSP', '<script src="/www/nianbao.js" defer></script>'),
+  }),
   // WebAssembly allowed, workers forbidden: the engine must run on the main thread.
   '/test/csp-no-worker.html': async () => ({
     headers: { 'Content-Security-Policy': "script-src 'self' 'wasm-unsafe-eval'; worker-src 'none'" },
@@ -312,5 +318,17 @@ test('a CSP without worker-src: the engine runs on the main thread and the panel
   assert.equal(await lastResultJson(p), nativeJson(FIXTURES.minhe));
   assert.equal(await p.locator(`${panel} .notice`).first().textContent(), MAIN_THREAD_NOTICE);
   assert.deepEqual(p.errors, []);
+  await p.context().close();
+});
+
+test('a CSP that forbids WebAssembly on the page but not workers: the engine runs in the worker', async () => {
+  const p = await h.newPage();
+  await p.goto(`${h.base}/test/csp-no-wasm.html`);
+  await recordResults(p);
+  assert.equal((await p.evaluate(() => window.Nianbao.ready)).mode, 'worker');
+  await p.setInputFiles('#report-form input[type=file]', FIXTURES.pdf);
+  await poll(async () => assert.equal(await resultCount(p), 1), { timeout: 10000 });
+  assert.equal(await lastResultJson(p), nativeJson(FIXTURES.pdf));
+  assert.equal(await p.locator(`${panel} .notice`).first().isHidden(), true);
   await p.context().close();
 });
