@@ -23,10 +23,11 @@
  *    include this file (the first one wins; later ones only see `window.Nianbao`).
  *  - Runs the engine in a dedicated Web Worker (nianbao-worker.js beside this file, a
  *    module worker loading the same pkg/), so that no check blocks the page. A check
- *    still running after the time bound (data-nianbao-timeout, 5 s by default: the
- *    largest real report takes well under 0.1 s; a PDF built to run into every bound of
- *    the reader about 2 s) is stopped by terminating the worker; the panel says so and
- *    the form is not blocked (the server decides), as for an unreadable file. Where no
+ *    still running after the time bound (data-nianbao-timeout, 5 s by default: a real
+ *    report is picked to result in under 20 ms; a PDF built to run into the reader's
+ *    bounds is refused in about 0.6 s, BENCHMARKS.md) is stopped by terminating the
+ *    worker; the panel says so and the form is not blocked (the server decides), as for
+ *    an unreadable file. Where no
  *    worker can start (a Content-Security-Policy without worker-src, a browser without
  *    module workers, the script on another origin) the engine runs on the main thread,
  *    the panel says so, and no time bound can apply. `Nianbao.mode` tells which.
