@@ -127,6 +127,8 @@
   const timings = { scriptStart: performance.now(), ready: null, firstResult: null };
   /** How long a check may run in the worker before it is stopped (data-nianbao-timeout). */
   const DEFAULT_TIMEOUT_MS = 5000;
+  /** After how long a running check is shown as running. */
+  const SLOW_CHECK_MS = 300;
 
   // ---------------------------------------------------------------------------------
   // Every word the drop-in shows of its own (the engine's messages come with its results).
@@ -472,11 +474,16 @@
     } catch (e) {
       return { unavailable: true, entries: [], blocking: false };
     }
-    // A file or a text may take a moment (a worker keeps the page responsive meanwhile);
-    // a fields form is checked as the clerk types and says nothing until it has a result.
-    if (!isFieldsForm(state)) setSummary(state, TEXT.checking, '');
+    // A check that takes a moment (a large file; the page stays responsive meanwhile)
+    // says so; a quick one goes straight to its result, so the live summary does not
+    // announce every keystroke.
+    const slow = setTimeout(() => setSummary(state, TEXT.checking, ''), SLOW_CHECK_MS);
     const entries = [];
-    for (const source of sources) entries.push(await checkSource(state, source));
+    try {
+      for (const source of sources) entries.push(await checkSource(state, source));
+    } finally {
+      clearTimeout(slow);
+    }
     return finish(state, entries);
   }
 

@@ -332,3 +332,24 @@ test('a CSP that forbids WebAssembly on the page but not workers: the engine run
   assert.equal(await p.locator(`${panel} .notice`).first().isHidden(), true);
   await p.context().close();
 });
+
+test('in worker mode a PDF that runs into the reader\'s bounds is shown as being checked, then refused by the engine within the default time bound', async () => {
+  const p = await h.newPage();
+  h.submissions.length = 0;
+  await p.goto(`${h.base}/www/index.html`);
+  await p.evaluate(() => window.Nianbao.ready);
+  // Every text the live summary shows, in order.
+  await p.evaluate((sel) => {
+    const node = document.querySelector(sel).shadowRoot.querySelector('.summary');
+    window.summaries = [];
+    new MutationObserver(() => window.summaries.push(node.textContent)).observe(node, { childList: true, characterData: true, subtree: true });
+  }, panel);
+  const tasks = await pickAndWatch(p, boundsPdf(), 'bounds.pdf',
+    async () => assert.equal(await summary(p).textContent(), '无法在浏览器中检查此报告'));
+  assert.deepEqual(tasks, []);
+  const seen = await p.evaluate(() => window.summaries);
+  assert.deepEqual(seen.slice(-2), ['正在检查…', '无法在浏览器中检查此报告'], `summaries: ${seen}`);
+  const notice = await p.locator(`${panel} .body .notice`).textContent();
+  assert.match(notice, /^文件“bounds\.pdf”无法在浏览器中检查：输入过于复杂：PDF 页面内容指令超过 20000000 条/);
+  await p.context().close();
+});
