@@ -138,14 +138,22 @@ fn answer(
     }
     // gloo-file reads through FileReader: in a page and a worker, not in Node.
     if !Reflect::has(&js_sys::global(), &"FileReader".into()).unwrap_or(false) {
-        let message = "a Blob cannot be read here (no FileReader): pass its bytes (Uint8Array)";
+        let message = lang.say(
+            "此环境无法读取 Blob（没有 FileReader）：请传入其字节（Uint8Array）",
+            "a Blob cannot be read here (no FileReader): pass its bytes (Uint8Array)",
+        );
         return Ok(Promise::reject(&error("input", message)).into());
     }
     let blob = gloo_file::Blob::from(blob);
     let read = async move {
         let bytes = gloo_file::futures::read_as_bytes(&blob)
             .await
-            .map_err(|e| error("unreadable_file", &format!("the file cannot be read: {e}")))?;
+            .map_err(|e| {
+                // The file went away or changed on disk since it was picked, or the browser
+                // refused to read it.
+                let why = lang.say("无法读取文件：", "the file cannot be read: ");
+                error("unreadable_file", &format!("{why}{e}"))
+            })?;
         answer(bytes)
     };
     Ok(wasm_bindgen_futures::future_to_promise(read).into())

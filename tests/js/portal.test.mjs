@@ -8,7 +8,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { start, poll, summaryOf, nativeJson, FIXTURES } from './harness.mjs';
 import { boundsPdf } from './pdfs.mjs';
 
@@ -219,6 +221,18 @@ test('the API takes a File or Blob: Nianbao.check in the worker, and the package
   assert.equal(viaPackage.json + '\n', expected);
   assert.equal(viaPackage.agency, JSON.parse(expected).agency);
   assert.equal(viaPackage.big, 'too_large');
+
+  // A picked file that is gone from the disk when it is read: refused, saying so.
+  const dir = await mkdtemp(path.join(tmpdir(), 'nianbao-'));
+  const gone = path.join(dir, 'gone.txt');
+  await writeFile(gone, await readFile(FIXTURES.huaian));
+  await p.evaluate(() => { const i = document.createElement('input'); i.type = 'file'; i.id = 'loose'; document.body.append(i); });
+  await p.setInputFiles('#loose', gone);
+  await rm(dir, { recursive: true });
+  const refusal = await p.evaluate(() => window.Nianbao.check(document.getElementById('loose').files[0])
+    .then(() => 'read', (e) => ({ code: e.code, message: e.message })));
+  assert.equal(refusal.code, 'unreadable_file');
+  assert.match(refusal.message, /^无法读取文件：/);
   await p.context().close();
 });
 

@@ -94,9 +94,10 @@ test('a Blob is answered with a Promise: over the input limit refused unread; wi
   const big = wasm.check(new Blob([new Uint8Array(20 * 1024 * 1024 + 1)]));
   assert.ok(big instanceof Promise);
   await assert.rejects(big, (e) => e instanceof Error && e.code === 'too_large');
-  for (const call of [() => wasm.check(new Blob(['x'])), () => wasm.checkJson(new Blob(['x'])), () => wasm.normalize(new Blob(['x']))]) {
-    await assert.rejects(call(), (e) => e.code === 'input' && /FileReader/.test(e.message));
+  for (const call of [() => wasm.check(new Blob(['x']), { lang: 'en' }), () => wasm.checkJson(new Blob(['x']), { lang: 'en' })]) {
+    await assert.rejects(call(), (e) => e.code === 'input' && /^a Blob cannot be read here \(no FileReader\)/.test(e.message));
   }
+  await assert.rejects(wasm.normalize(new Blob(['x'])), (e) => e.code === 'input' && /FileReader/.test(e.message) && /无法读取/.test(e.message));
   // Pages and workers have FileReader: portal.test.mjs reads Files there.
 });
 
