@@ -232,7 +232,7 @@ fn invalid_utf8_that_is_not_gbk_is_unreadable() {
 
 #[test]
 fn json_of_the_wrong_shape_is_unreadable() {
-    for input in ["[1,2]", r#"{"t3": 5}"#] {
+    for input in [r#"{"t3": 5}"#, r#"{"template": "2021", "t3": {"#] {
         let run = nianbao_with(&["check", "--lang", "en", "-"], input.as_bytes());
         assert_eq!(run.code, Some(2), "{input}: {}", run.stdout);
         assert!(
@@ -247,6 +247,10 @@ fn json_of_the_wrong_shape_is_unreadable() {
             run.stderr
         );
     }
+    // Not a JSON object: a text (pandoc's plain text begins `[] []`), read and checked.
+    let run = nianbao_with(&["check", "--format", "json", "-"], b"[1,2]");
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stdout.contains("\"S001\""), "{}", run.stdout);
 }
 
 #[test]

@@ -248,7 +248,7 @@ pub fn ingest(input: &[u8]) -> Result<Ingested, InputError> {
         // Places refer to the page as read (html.rs, "Places"): that is the text quoted.
         source = text;
         (Format::Html, report)
-    } else if source.trim_start().starts_with(['{', '[']) {
+    } else if is_json(&source) {
         (Format::Json, json::read(&source, &mut findings)?)
     } else {
         let lines = source.bytes().filter(|&b| b == b'\n').count() + 1;
@@ -267,6 +267,19 @@ pub fn ingest(input: &[u8]) -> Result<Ingested, InputError> {
         source,
         encoding,
     })
+}
+
+/// The canonical JSON: a text that parses as a JSON object, or one that plainly means to be
+/// one — `{` then `"` or `}` — and is broken, which the JSON reader then says where. Anything
+/// else is text, even when it starts with `[` or `{`: pandoc's plain text of a report page
+/// begins `[] []`, Markdown with a link or an image (`[…](…)`, `![…]`).
+fn is_json(source: &str) -> bool {
+    let s = source.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let Some(inside) = s.strip_prefix('{') else {
+        return false;
+    };
+    serde_json::from_str::<serde::de::IgnoredAny>(s).is_ok()
+        || inside.trim_start().starts_with(['"', '}'])
 }
 
 /// A PDF: `%PDF-` at the start (after white space or a BOM), or within the first 1024
@@ -370,5 +383,33 @@ mod tests {
         assert!(!is_pdf(b"{\"title\": \"%PDF-1.7 \"}"));
         assert!(!is_pdf("一、总体情况\n%PDF-1.7".as_bytes()));
         assert!(!is_pdf(b"<html>%PDF-</html>"));
+    }
+
+    #[test]
+    fn json_is_a_json_object_or_plainly_meant_as_one() {
+        for json in [
+            r#"{"template": "2021"}"#,
+            "\u{feff}  {}",
+            r#"{"t3": 5}"#,
+            // Broken, but meant as JSON: refused saying where it breaks.
+            r#"{"template": "2021", "t3": {"#,
+            "{ }x",
+        ] {
+            assert!(is_json(json), "{json}");
+        }
+        for text in [
+            "[] []\n\n国务院 省政府",
+            "[1,2]",
+            "![logo](a.png) 一、总体情况",
+            "[首页](/) > 政务公开",
+            "{关于印发} 一、总体情况",
+            "一、总体情况",
+        ] {
+            assert!(!is_json(text), "{text}");
+        }
+        let pandoc = "[] []\n\n某县人民政府2023年政府信息公开工作年度报告\n一、总体情况\n";
+        let read = ingest(pandoc.as_bytes()).unwrap();
+        assert_eq!(read.format, Format::Text);
+        assert_eq!(read.report.year, Some(2023));
     }
 }

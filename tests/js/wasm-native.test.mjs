@@ -83,7 +83,8 @@ test('unreadable input throws an Error with a stable code', () => {
     return 'no error';
   };
   assert.equal(codeOf(() => wasm.check('')), 'empty');
-  assert.equal(codeOf(() => wasm.check('[1,2]')), 'json');
+  assert.equal(codeOf(() => wasm.check('{"template": "2021", "t3": {')), 'json');
+  assert.equal(wasm.check('[1,2]').valid, false, 'not a JSON object: read as text');
   assert.equal(codeOf(() => wasm.check({ t3: 5 })), 'json');
   assert.equal(codeOf(() => wasm.check(42)), 'input');
   assert.equal(codeOf(() => wasm.check('x', { lang: 'fr' })), 'options');
