@@ -1,0 +1,194 @@
+//! How well the tables are read from text, whatever tool made it: cells right, not read,
+//! and wrong (a number other than the one the text shows), over
+//!  - the real extractions of the fixtures (`tests/fixtures/extracted/`, each tool's raw
+//!    output, against the grids their documents yield — the fixtures README's), and
+//!  - a generated corpus: the fixtures' reports and reports made here (consistent, or with
+//!    one wrong cell), rendered in every layout with the damage real tools add
+//!    (tests/generate).
+//!
+//! `cargo test --test decoding -- --nocapture` prints the scoreboard. The test holds the
+//! reader to it: no family and no extraction may get worse than the figures below, which are
+//! raised (wrong lowered) as the decoder improves; the goal is wrong = 0 everywhere.
+
+mod generate;
+
+use generate::{cells, consistent, render, score, with_one_wrong_cell, Damage, Layout, Rng, Score};
+use nianbao::template::Version;
+use serde_json::Value;
+
+fn shared(name: &str) -> String {
+    format!("{}/../shared/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn normalized(bytes: &[u8]) -> Option<Value> {
+    nianbao::normalize(bytes)
+        .ok()
+        .map(|r| serde_json::to_value(r).unwrap())
+}
+
+fn read_file(path: &str) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The least each real extraction must read right, and the most it may read wrong.
+/// (file, right ≥, wrong ≤) of 200 cells.
+const EXTRACTIONS: [(&str, usize, usize); 17] = [
+    ("huaian-2024--mutool.txt", 200, 0),
+    ("huaian-2024--pdfjs.txt", 25, 4),
+    ("huaian-2024--pdfminer.txt", 75, 88),
+    ("huaian-2024--pdfplumber.txt", 24, 5),
+    ("huaian-2024--pdftotext-layout.txt", 200, 0),
+    ("huaian-2024--pdftotext-raw.txt", 38, 5),
+    ("huaian-2024--pdftotext.txt", 185, 0),
+    ("huaian-2024--pymupdf.txt", 200, 0),
+    ("huaian-2024--pypdf-layout.txt", 200, 0),
+    ("huaian-2024--pypdf.txt", 25, 4),
+    ("pingtan-2023--bs4-newline.txt", 200, 0),
+    ("pingtan-2023--bs4-nosep.txt", 0, 0),
+    ("pingtan-2023--bs4-tab.txt", 0, 0),
+    ("pingtan-2023--html2text.txt", 0, 0),
+    ("pingtan-2023--lynx.txt", 200, 0),
+    // pandoc prints `[TABLE]`: there are no tables to read.
+    ("pingtan-2023--pandoc.txt", 0, 0),
+    ("pingtan-2023--w3m.txt", 0, 0),
+];
+
+fn line(name: &str, s: &Score) -> String {
+    let n = s.cells().max(1);
+    format!(
+        "{name:<36} {:>6} {:>6.1}% {:>6} {:>6}  {}",
+        s.cells(),
+        100.0 * s.right as f64 / n as f64,
+        s.unread,
+        s.wrong,
+        s.wrongs
+            .iter()
+            .take(3)
+            .map(|(k, want, got)| format!(
+                "{k}: {} read as {got}",
+                want.as_deref().unwrap_or("blank")
+            ))
+            .collect::<Vec<_>>()
+            .join("; ")
+    )
+}
+
+const HEADER: &str = "                                      cells  right   unread  wrong";
+
+#[test]
+fn real_extractions() {
+    let documents = [
+        (
+            "huaian-2024",
+            normalized(&read_file(&shared("huaian-2024.pdf"))).unwrap(),
+        ),
+        (
+            "pingtan-2023",
+            normalized(&read_file(&shared("pingtan-2023.html"))).unwrap(),
+        ),
+    ];
+    let mut out = vec![HEADER.to_string()];
+    let mut worse = Vec::new();
+    for (file, least_right, most_wrong) in EXTRACTIONS {
+        let (_, document) = documents.iter().find(|(d, _)| file.starts_with(d)).unwrap();
+        let expected = cells(document)
+            .into_iter()
+            .map(|(k, v)| (k, generate::cell_text(&v)))
+            .collect();
+        let path = format!(
+            "{}/tests/fixtures/extracted/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let got = normalized(&read_file(&path)).unwrap_or(Value::Null);
+        let s = score(&expected, &got);
+        if s.right < least_right || s.wrong > most_wrong {
+            worse.push(format!(
+                "{file}: right {} (≥ {least_right}), wrong {} (≤ {most_wrong})",
+                s.right, s.wrong
+            ));
+        }
+        out.push(line(file, &s));
+    }
+    println!("{}", out.join("\n"));
+    assert!(worse.is_empty(), "worse than before:\n{}", worse.join("\n"));
+}
+
+/// The reports a corpus is made of: the fixtures' and `made` of each template, consistent
+/// or with one wrong cell.
+fn reports(made: usize) -> Vec<Value> {
+    let mut out: Vec<Value> = ["huaian-2024.pdf", "pingtan-2023.html", "minhe-2020.txt"]
+        .iter()
+        .filter_map(|f| normalized(&read_file(&shared(f))))
+        .collect();
+    let mut rng = Rng::new(2026);
+    for i in 0..made {
+        let version = if i % 2 == 0 {
+            Version::V2019
+        } else {
+            Version::V2021
+        };
+        let r = consistent(&mut rng, version);
+        out.push(if i % 3 == 2 {
+            with_one_wrong_cell(&mut rng, r).0
+        } else {
+            r
+        });
+    }
+    out
+}
+
+/// The least share of cells each layout family must read right (percent), and the most
+/// cells it may read wrong, over the corpus below.
+/// (layout, clean: right ≥ %, wrong ≤; damaged: right ≥ %, wrong ≤).
+const FAMILIES: [(Layout, (f64, usize), (f64, usize)); 7] = [
+    (Layout::RowSpaces, (7.9, 0), (11.2, 0)),
+    (Layout::RowTabs, (99.6, 5), (88.0, 4)),
+    (Layout::CellPerLine, (99.1, 12), (68.8, 73)),
+    (Layout::Pipe, (0.4, 0), (4.0, 0)),
+    (Layout::Box, (0.4, 0), (3.9, 0)),
+    (Layout::ColumnWise, (48.1, 1182), (33.2, 641)),
+    (Layout::RunTogether, (0.4, 0), (6.9, 0)),
+];
+
+#[test]
+fn generated_layouts() {
+    let reports = reports(12);
+    let mut out = vec![HEADER.to_string()];
+    let mut worse = Vec::new();
+    let mut rng = Rng::new(8);
+    for (layout, clean_bound, damaged_bound) in FAMILIES {
+        for (clean, (least_right, most_wrong)) in [(true, clean_bound), (false, damaged_bound)] {
+            let mut total = Score::default();
+            for report in &reports {
+                let damage = Damage::random(&mut rng, clean);
+                let rendered = render(report, layout, &damage, &mut rng);
+                let got = normalized(rendered.text.as_bytes()).unwrap_or(Value::Null);
+                total.add(&score(&rendered.expected, &got));
+            }
+            let name = format!("{}{}", layout.name(), if clean { "" } else { ", damaged" });
+            let right = 100.0 * total.right as f64 / total.cells().max(1) as f64;
+            if right < least_right || total.wrong > most_wrong {
+                worse.push(format!(
+                    "{name}: right {right:.1}% (≥ {least_right}), wrong {} (≤ {most_wrong})",
+                    total.wrong
+                ));
+            }
+            out.push(line(&name, &total));
+        }
+    }
+    println!("{}", out.join("\n"));
+    assert!(worse.is_empty(), "worse than before:\n{}", worse.join("\n"));
+}
+
+#[test]
+fn the_generator_renders_what_the_report_holds() {
+    // A clean tab-separated rendering of a consistent report is read back whole: the
+    // generator's labels and order are the template's.
+    let mut rng = Rng::new(1);
+    let report = consistent(&mut rng, Version::V2021);
+    let rendered = render(&report, Layout::RowTabs, &Damage::default(), &mut rng);
+    assert_eq!(rendered.expected.len(), cells(&report).len());
+    let got = normalized(rendered.text.as_bytes()).unwrap();
+    let s = score(&rendered.expected, &got);
+    assert_eq!((s.unread, s.wrong), (0, 0), "{s:?}\n{}", rendered.text);
+}
