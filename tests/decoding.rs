@@ -139,8 +139,11 @@ fn reports(made: usize) -> Vec<Value> {
 
 /// The least share of cells each layout family must read right (percent), and the most
 /// cells it may read wrong, over the corpus below.
-/// (layout, clean: right ≥ %, wrong ≤; damaged: right ≥ %, wrong ≤).
-const FAMILIES: [(Layout, (f64, usize), (f64, usize)); 7] = [
+/// Right ≥ (percent), wrong ≤ (cells).
+type Bound = (f64, usize);
+
+/// (layout, bound when clean, bound when damaged).
+const FAMILIES: [(Layout, Bound, Bound); 7] = [
     (Layout::RowSpaces, (7.9, 0), (11.2, 0)),
     (Layout::RowTabs, (99.6, 5), (88.0, 4)),
     (Layout::CellPerLine, (99.1, 12), (68.8, 73)),
