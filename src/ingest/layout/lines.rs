@@ -1,0 +1,164 @@
+//! Lines as the table readers see them: a document line's cells parted into label text and
+//! value tokens (numbers, placeholders, digit runs), and page numbers told.
+
+use super::*;
+
+// ---- lines ----------------------------------------------------------------------------
+
+pub(super) fn prepare(l: &DocLine) -> Line {
+    let mut label = String::new();
+    let mut label_col = 0;
+    let mut tokens = Vec::new();
+    let cells: Vec<&DocCell> = l.cells.iter().filter(|c| !c.text.is_empty()).collect();
+    for c in &cells {
+        let place = Place::new(l.line, c.col);
+        if is_value(&c.text) {
+            tokens.push(Token {
+                text: c.text.clone(),
+                place,
+                slot: c.slot,
+                shared: false,
+                run: leading_zero(&c.text),
+            });
+            continue;
+        }
+        if let Some(parts) = number_list(&c.text) {
+            let shared = l.tabbed;
+            for (offset, part) in parts {
+                tokens.push(Token {
+                    text: part.to_string(),
+                    place: Place::new(l.line, c.col + offset),
+                    slot: if shared { c.slot } else { c.slot + offset },
+                    shared,
+                    run: leading_zero(part),
+                });
+            }
+            continue;
+        }
+        if let Some((text, digits, offset)) = glued_digits(&c.text) {
+            if label.is_empty() {
+                label_col = c.col;
+            }
+            label.push_str(text);
+            tokens.push(Token {
+                text: digits.to_string(),
+                place: Place::new(l.line, c.col + offset),
+                slot: c.slot + offset,
+                shared: false,
+                run: true,
+            });
+            continue;
+        }
+        if tokens.is_empty() {
+            if label.is_empty() {
+                label_col = c.col;
+            }
+            label.push_str(&c.text);
+        }
+    }
+    let text = cells
+        .iter()
+        .map(|c| c.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let indent = cells.first().map_or(0, |c| c.col.saturating_sub(1));
+    let page_number = is_page_number(&text);
+    Line {
+        key: label_key(&text),
+        label_key: label_key(&label),
+        cells: cells
+            .iter()
+            .map(|c| (c.text.clone(), c.slot, c.col))
+            .collect(),
+        slot_cols: l.cells.iter().map(|c| (c.slot, c.col)).collect(),
+        no: l.line,
+        tabbed: l.tabbed,
+        label,
+        label_col: label_col.max(1),
+        tokens,
+        text,
+        indent,
+        page_number,
+    }
+}
+
+/// A cell that holds one value: a number (with sign word or unit), a placeholder, or a
+/// number with characters that could not be read (U+FFFD from a PDF font without a map:
+/// a value, reported as not a number — never read as a shorter number or as a label).
+pub(super) fn is_value(s: &str) -> bool {
+    let p = normalize::parse_cell(s, ColumnKind::MoneyUnitInCell);
+    match p.value {
+        CellValue::NoUnit(_) | CellValue::Money(_) => true,
+        CellValue::NotNumber => {
+            normalize::is_placeholder(s)
+                || (s.contains(char::REPLACEMENT_CHARACTER)
+                    && s.chars().all(|c| {
+                        c.is_ascii_digit() || matches!(c, '.' | ',' | char::REPLACEMENT_CHARACTER)
+                    }))
+        }
+        _ => false,
+    }
+}
+
+/// `1 1 0 0 0 0 0 0`: plain numbers separated by single spaces, with their offsets.
+pub(super) fn number_list(s: &str) -> Option<Vec<(u32, &str)>> {
+    let mut parts = Vec::new();
+    let mut offset = 0u32;
+    for (i, part) in s.split(' ').enumerate() {
+        if i > 0 {
+            offset += 1;
+        }
+        if !part.is_empty() {
+            if !part.chars().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            parts.push((offset, part));
+        }
+        offset += part.chars().count() as u32;
+    }
+    (parts.len() >= 2).then_some(parts)
+}
+
+/// `规范性文件898989`: a label with digits run onto its end.
+pub(super) fn glued_digits(s: &str) -> Option<(&str, &str, u32)> {
+    let digits_start = s
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit())
+        .last()?
+        .0;
+    let (text, digits) = s.split_at(digits_start);
+    let last = text.chars().last()?;
+    (normalize::is_cjk(last) && !matches!(last, '第' | '年' | '至')).then_some((
+        text,
+        digits,
+        text.chars().count() as u32,
+    ))
+}
+
+pub(super) fn leading_zero(s: &str) -> bool {
+    s.len() > 1 && s.starts_with('0') && s.chars().all(|c| c.is_ascii_digit())
+}
+
+/// `- 4 -`, `-4-`, `第 4 页`, `4 / 12`: page numbers, dropped wherever they stand (N15).
+pub(crate) fn is_page_number(s: &str) -> bool {
+    let t: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
+    if t.is_empty() || t.chars().count() > 12 {
+        return false;
+    }
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let dash = |c: char| matches!(c, '-' | '—' | '–' | '·');
+    let core = t.trim_matches(dash);
+    if t.starts_with(dash) && t.ends_with(dash) && digits(core) {
+        return true;
+    }
+    // 第 3 页, 第 3 页 共 12 页
+    if let Some((n, rest)) = t.strip_prefix('第').and_then(|r| r.split_once('页')) {
+        let total = rest.strip_prefix('共').and_then(|r| r.strip_suffix('页'));
+        return digits(n) && (rest.is_empty() || total.is_some_and(digits));
+    }
+    if let Some((a, b)) = t.split_once('/') {
+        return digits(a) && digits(b);
+    }
+    false
+}

@@ -1,0 +1,209 @@
+//! The reader every document format ends in: lines of cells (each with its place) → title,
+//! sections and the three tables of a [`Report`]. Rows are found by their labels, matched
+//! after normalization and tolerant of damage, and by their order in the template; values
+//! go to columns only when their count or their positions say where — otherwise the row is
+//! reported unreadable (C006), never shifted.
+//!
+//! The steps, a file each: `lines` (a line's cells → label text and value tokens),
+//! `sections` (title, headings, sections, template version), `rows` (value rows found,
+//! matched to the template's rows, their values placed into columns), and the three tables
+//! (`t2`, `t3`, `t4`), each reading its rows within its section.
+
+use std::ops::Range;
+
+use crate::finding::{Code, Finding, Location};
+use crate::model::{
+    Cell, CellValue, Markers, Place, Report, Row, Section, Sections, Table, TableId,
+};
+use crate::normalize::{self, collapse_cjk_spaces, coverage, fold, label_key};
+use crate::params;
+use crate::template::{
+    self, ColumnKind, RowDef, TemplateDef, Version, SECTIONS, T3_COLUMNS, T4_COLUMNS,
+};
+
+use super::{read_cell, RowRef};
+
+mod lines;
+mod rows;
+mod sections;
+mod t2;
+mod t3;
+mod t4;
+
+pub(crate) use lines::is_page_number;
+use lines::*;
+use rows::*;
+use sections::*;
+use t2::*;
+use t3::*;
+use t4::*;
+
+/// A document as lines of cells.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    pub lines: Vec<DocLine>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DocLine {
+    /// 1-based line in the source.
+    pub line: u32,
+    pub cells: Vec<DocCell>,
+    /// Cells are grid columns (tabs, table markup): `slot` is a column index. Otherwise
+    /// `slot` is a character position and columns are told by nearness.
+    pub tabbed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct DocCell {
+    pub text: String,
+    /// 1-based character column of the cell's text in its source line.
+    pub col: u32,
+    pub slot: u32,
+}
+
+/// A value written in a table line.
+#[derive(Debug, Clone)]
+struct Token {
+    text: String,
+    place: Place,
+    slot: u32,
+    /// Several numbers shared one cell (`1 1 0 0`): their columns are not known.
+    shared: bool,
+    /// Digits that may be several cells run together (`000023`, `规范性文件898989`).
+    run: bool,
+}
+
+/// A line as the table readers see it.
+#[derive(Debug, Clone)]
+struct Line {
+    no: u32,
+    tabbed: bool,
+    /// The text of its label cells, joined.
+    label: String,
+    label_col: u32,
+    tokens: Vec<Token>,
+    /// The whole line's text, cells joined by a space.
+    text: String,
+    /// `label_key` of the text and of the label, computed once.
+    key: String,
+    label_key: String,
+    indent: u32,
+    page_number: bool,
+    /// Each non-empty cell's text, slot and column.
+    cells: Vec<(String, u32, u32)>,
+    /// The column of every cell by slot, empty ones included (where a blank stands).
+    slot_cols: Vec<(u32, u32)>,
+}
+
+impl Line {
+    fn place(&self) -> Place {
+        Place::new(self.no, self.label_col)
+    }
+    fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+    /// Where the cell at `slot` stands in this line (a blank cell's place).
+    fn place_of_slot(&self, slot: u32) -> Place {
+        let col = if self.tabbed {
+            self.slot_cols
+                .iter()
+                .find(|(s, _)| *s == slot)
+                .map_or(self.label_col, |(_, c)| *c)
+        } else {
+            slot + 1
+        };
+        Place::new(self.no, col)
+    }
+}
+
+/// Reads a document into a report.
+pub fn read(doc: &Doc, findings: &mut Vec<Finding>) -> Report {
+    let lines: Vec<Line> = doc.lines.iter().map(prepare).collect();
+    let mut report = Report::default();
+    let headings = find_headings(&lines);
+    let first_heading = headings.first().map_or(lines.len(), |h| h.index);
+    let title_end = read_title(&lines[..first_heading], &mut report);
+    let preamble: Vec<&Line> = lines[title_end..first_heading].iter().collect();
+
+    let (template, markers) = detect_version(&lines);
+    report.template = template;
+    report.markers = markers;
+    let version = report.reading_version();
+    let def = version.def();
+
+    let region = |key: &str| section_range(&headings, key, lines.len());
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    let t2 = read_t2(&lines, region("s2"), def, findings, &mut spans);
+    let t3 = read_t3(&lines, region("s3"), def, findings, &mut spans);
+    let t4 = read_t4(&lines, region("s4"), findings, &mut spans);
+    report.t2 = t2;
+    report.t3 = t3;
+    report.t4 = t4;
+    report.sections = build_sections(&lines, &headings, &spans);
+    report.sections.preamble = join_paragraphs(&preamble);
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers() {
+        for s in [
+            "- 4 -",
+            "-4-",
+            "第 3 页",
+            "第3页 共12页",
+            "3/12",
+            "—5—",
+            "– 6 –",
+        ] {
+            assert!(is_page_number(s), "{s}");
+        }
+        for s in ["4", "2020", "-4", "减 4", "一、总体情况", "第 3 页 说明"] {
+            assert!(!is_page_number(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn years_in_titles() {
+        assert_eq!(
+            find_year("海东市民和县2020年度政府信息公开工作年度报告").map(|y| y.0),
+            Some(2020)
+        );
+        assert_eq!(find_year("12345年"), None);
+        assert_eq!(
+            collapse_title("2020 年度政府信息公开工作年度报告"),
+            "2020年度政府信息公开工作年度报告"
+        );
+    }
+
+    #[test]
+    fn glued_and_listed_numbers() {
+        assert_eq!(
+            glued_digits("规范性文件898989"),
+            Some(("规范性文件", "898989", 5))
+        );
+        assert_eq!(glued_digits("第2020"), None);
+        assert_eq!(number_list("1 1 0 0").map(|v| v.len()), Some(4));
+        assert_eq!(number_list("8208. 93"), None);
+    }
+
+    #[test]
+    fn runs_split_only_when_one_reading_holds() {
+        let tok = |s: &str| Token {
+            text: s.into(),
+            place: Place::default(),
+            slot: 0,
+            shared: false,
+            run: true,
+        };
+        let row_ok = |v: &[i64]| v[6] == v[..6].iter().sum::<i64>();
+        let r = split_runs(&[tok("230"), tok("000023")], 7, 8, &row_ok);
+        assert_eq!(r, vec![vec![23, 0, 0, 0, 0, 0, 23]]);
+        let r = split_runs(&[tok("898989")], 3, 8, &|_| true);
+        assert!(r.len() > 1);
+    }
+}

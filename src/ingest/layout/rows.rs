@@ -1,0 +1,443 @@
+//! Value rows and their columns: the lines (or runs of one-value lines) that hold a row's
+//! values, matched to the template's rows in order by their labels, and the values placed
+//! into columns by count or by position — or the row reported unreadable (C006).
+
+use super::*;
+
+// ---- assigning values to columns ----------------------------------------------------------
+
+/// The values of one table row, as read from one or more lines.
+#[derive(Debug, Clone)]
+pub(super) struct RawRow {
+    /// Index of the line that holds the values (the first, if several).
+    pub(super) at: usize,
+    pub(super) last: usize,
+    pub(super) tokens: Vec<Token>,
+    pub(super) own: String,
+}
+
+/// Places a row's tokens into `n` columns: by count when they fill them, else by position
+/// against rows that do. `None` when they do not fit.
+pub(super) fn place_tokens<'a>(
+    tokens: &'a [Token],
+    n: usize,
+    anchors: &[Vec<u32>],
+    tabbed: bool,
+) -> Option<(Vec<Option<&'a Token>>, Vec<u32>)> {
+    if tokens.len() == n {
+        return Some((
+            tokens.iter().map(Some).collect(),
+            tokens.iter().map(|t| t.slot).collect(),
+        ));
+    }
+    if tokens.len() > n || tokens.iter().any(|t| t.shared || t.run) {
+        return None;
+    }
+    'anchor: for a in anchors.iter().filter(|a| a.len() == n) {
+        let mut out: Vec<Option<&Token>> = vec![None; n];
+        let tolerance = if tabbed {
+            0
+        } else {
+            a.windows(2)
+                .map(|w| w[1].saturating_sub(w[0]))
+                .min()
+                .unwrap_or(4)
+                / 2
+        };
+        let mut next = 0;
+        for t in tokens {
+            let found = (next..n).find(|&k| t.slot.abs_diff(a[k]) <= tolerance);
+            match found {
+                Some(k) => {
+                    out[k] = Some(t);
+                    next = k + 1;
+                }
+                None => continue 'anchor,
+            }
+        }
+        return Some((out, a.clone()));
+    }
+    None
+}
+
+/// The readings of digit runs as exactly `n` numbers that `accept` allows, up to `limit`.
+pub(super) fn split_runs(
+    tokens: &[Token],
+    n: usize,
+    limit: usize,
+    accept: &dyn Fn(&[i64]) -> bool,
+) -> Vec<Vec<i64>> {
+    let parts: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    if parts
+        .iter()
+        .any(|p| !p.chars().all(|c| c.is_ascii_digit()) || p.is_empty())
+        || parts.iter().map(|p| p.len()).sum::<usize>() > 40
+    {
+        return Vec::new();
+    }
+    let mut search = Splits {
+        parts,
+        n,
+        limit,
+        accept,
+        budget: 200_000,
+        cur: Vec::new(),
+        out: Vec::new(),
+    };
+    search.go(0, 0);
+    if search.budget == 0 {
+        // Too many readings to tell: treat as ambiguous.
+        return vec![Vec::new(), Vec::new()];
+    }
+    search.out
+}
+
+/// The search behind [`split_runs`]: each digit run cut into numbers without leading zeros.
+pub(super) struct Splits<'a> {
+    pub(super) parts: Vec<&'a str>,
+    pub(super) n: usize,
+    pub(super) limit: usize,
+    pub(super) accept: &'a dyn Fn(&[i64]) -> bool,
+    pub(super) budget: usize,
+    pub(super) cur: Vec<i64>,
+    pub(super) out: Vec<Vec<i64>>,
+}
+
+impl Splits<'_> {
+    fn go(&mut self, part: usize, off: usize) {
+        if self.out.len() > self.limit || self.budget == 0 {
+            return;
+        }
+        self.budget -= 1;
+        let Some(s) = self.parts.get(part).copied() else {
+            if self.cur.len() == self.n && (self.accept)(&self.cur) {
+                self.out.push(self.cur.clone());
+            }
+            return;
+        };
+        if off == s.len() {
+            return self.go(part + 1, 0);
+        }
+        if self.cur.len() >= self.n {
+            return;
+        }
+        let rest = &s[off..];
+        let max_len = if rest.starts_with('0') {
+            1
+        } else {
+            rest.len().min(15)
+        };
+        for len in 1..=max_len {
+            let Ok(v) = rest[..len].parse::<i64>() else {
+                break;
+            };
+            self.cur.push(v);
+            self.go(part, off + len);
+            self.cur.pop();
+        }
+    }
+}
+
+/// C008: a row of values inside a table that is not a row of the template.
+pub(super) fn extra_row(table: TableId, raw: &RawRow, context: &str, line: &Line) -> Finding {
+    let found = if raw.own.trim().is_empty() {
+        context.trim()
+    } else {
+        raw.own.trim()
+    };
+    let found: String = found.chars().take(40).collect();
+    Finding::new(
+        Code::C008,
+        params! {
+            "found" => found,
+            "count" => raw.tokens.len(),
+            "values" => raw.tokens.iter().map(|t| t.text.clone()).collect::<Vec<_>>().join(" "),
+        },
+        Location::table(table).at(Some(line.place())),
+    )
+}
+
+/// F005: the run `tokens` was read as `values`.
+pub(super) fn split_finding(tokens: &[Token], values: &[i64], location: Location) -> Finding {
+    let join = |parts: Vec<String>| parts.join(" ");
+    Finding::new(
+        Code::F005,
+        params! {
+            "raw" => join(tokens.iter().map(|t| t.text.clone()).collect()),
+            "values" => join(values.iter().map(|v| v.to_string()).collect()),
+        },
+        location,
+    )
+}
+
+pub(super) fn unreadable_upper(tokens: &[Token]) -> Option<i64> {
+    let mut max = 0i64;
+    for t in tokens {
+        let v = t.text.parse::<i64>().ok().filter(|v| *v >= 0)?;
+        max = max.max(v);
+    }
+    Some(max)
+}
+
+pub(super) fn unreadable_row(
+    at: RowRef,
+    columns: &[template::ColumnDef],
+    raw: &RawRow,
+    place: Place,
+    reason: Option<(&str, &str)>,
+    findings: &mut Vec<Finding>,
+) -> Row {
+    let upper = unreadable_upper(&raw.tokens);
+    let mut params = params! {
+        "found" => raw.tokens.len(),
+        "expected" => columns.len(),
+        "values" => raw.tokens.iter().map(|t| t.text.clone()).collect::<Vec<_>>(),
+    };
+    if let Some((zh, en)) = reason {
+        params.insert("reason".into(), zh.into());
+        params.insert("reason_en".into(), en.into());
+    }
+    findings.push(Finding::new(
+        Code::C006,
+        params,
+        at.location().at(Some(place)),
+    ));
+    Row {
+        block: at.block,
+        key: at.key,
+        cells: columns
+            .iter()
+            .map(|c| Cell {
+                column: c.key,
+                value: CellValue::Unreadable { upper },
+                raw: None,
+                place: Some(place),
+            })
+            .collect(),
+        place: Some(place),
+    }
+}
+
+pub(super) fn cells_from(
+    at: RowRef,
+    columns: &[template::ColumnDef],
+    placed: &[Option<&Token>],
+    blank_at: &dyn Fn(usize) -> Option<Place>,
+    findings: &mut Vec<Finding>,
+) -> Vec<Cell> {
+    columns
+        .iter()
+        .zip(placed)
+        .enumerate()
+        .map(|(k, (c, t))| match t {
+            Some(t) => read_cell(&t.text, c.kind, at, c.key, Some(t.place), findings),
+            None => Cell {
+                column: c.key,
+                value: CellValue::Blank,
+                raw: None,
+                place: blank_at(k),
+            },
+        })
+        .collect()
+}
+
+pub(super) fn blank_row(
+    block: Option<&'static str>,
+    key: &'static str,
+    columns: &[template::ColumnDef],
+    place: Place,
+) -> Row {
+    Row {
+        block,
+        key,
+        cells: columns
+            .iter()
+            .map(|c| Cell::new(c.key, CellValue::Blank))
+            .collect(),
+        place: Some(place),
+    }
+}
+
+/// Rows in the one-cell-per-line layout (N18): runs of single values grouped into rows of
+/// `n` after each label.
+pub(super) fn gather_rows(lines: &[Line], range: Range<usize>, n: usize) -> Vec<RawRow> {
+    let data: Vec<usize> = range
+        .clone()
+        .filter(|&i| !lines[i].tokens.is_empty() && !lines[i].page_number)
+        .collect();
+    let singles = data.iter().filter(|&&i| lines[i].tokens.len() == 1).count();
+    let per_line = data.len() >= n && singles * 10 >= data.len() * 7 && n > 1;
+    let mut rows: Vec<RawRow> = Vec::new();
+    if !per_line {
+        for i in data {
+            rows.push(RawRow {
+                at: i,
+                last: i,
+                tokens: lines[i].tokens.clone(),
+                own: lines[i].label.clone(),
+            });
+        }
+        return rows;
+    }
+    let mut run: Vec<usize> = Vec::new();
+    let flush = |run: &mut Vec<usize>, rows: &mut Vec<RawRow>| {
+        if run.is_empty() {
+            return;
+        }
+        let chunks: Vec<&[usize]> = if run.len() % n == 0 {
+            run.chunks(n).collect()
+        } else {
+            vec![&run[..]]
+        };
+        for ch in chunks {
+            rows.push(RawRow {
+                at: ch[0],
+                last: ch[ch.len() - 1],
+                tokens: ch.iter().flat_map(|&i| lines[i].tokens.clone()).collect(),
+                own: lines[ch[0]].label.clone(),
+            });
+        }
+        run.clear();
+    };
+    for i in range {
+        let l = &lines[i];
+        if l.page_number || l.is_blank() {
+            continue;
+        }
+        if l.tokens.is_empty() || !l.label.is_empty() {
+            flush(&mut run, &mut rows);
+        }
+        if !l.tokens.is_empty() {
+            run.push(i);
+        }
+    }
+    flush(&mut run, &mut rows);
+    rows
+}
+
+/// How much label text around a row is compared with the template's labels.
+pub(super) const CONTEXT_CHARS: usize = 160;
+
+/// The label text around each row: its own label and the label-only lines between it and
+/// its neighbours, in document order.
+pub(super) fn contexts(lines: &[Line], range: &Range<usize>, rows: &[RawRow]) -> Vec<String> {
+    let label_only = |a: usize, b: usize| -> String {
+        (a..b)
+            .filter(|&i| lines[i].tokens.is_empty() && !lines[i].page_number)
+            .map(|i| lines[i].text.as_str())
+            .collect::<Vec<_>>()
+            .concat()
+    };
+    rows.iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let before = if k == 0 {
+                range.start
+            } else {
+                rows[k - 1].last + 1
+            };
+            let after = rows.get(k + 1).map_or(range.end, |n| n.at);
+            let above = label_only(before, r.at);
+            let below = label_only(r.last + 1, after);
+            let keep = |s: &str, tail: bool| -> String {
+                let n = s.chars().count();
+                if n <= CONTEXT_CHARS {
+                    s.to_string()
+                } else if tail {
+                    s.chars().skip(n - CONTEXT_CHARS).collect()
+                } else {
+                    s.chars().take(CONTEXT_CHARS).collect()
+                }
+            };
+            format!("{}{}{}", keep(&above, true), r.own, keep(&below, false))
+        })
+        .collect()
+}
+
+/// Matches raw rows to template rows in order, by label similarity (a monotone alignment).
+pub(super) fn align(rows: &[RawRow], ctx: &[String], expected: &[&RowDef]) -> Vec<Option<usize>> {
+    let chars = |s: &str| -> Vec<char> { label_key(s).chars().collect() };
+    let keys: Vec<Vec<char>> = expected.iter().map(|r| chars(r.label)).collect();
+    let owns: Vec<Vec<char>> = rows.iter().map(|r| chars(&r.own)).collect();
+    let near: Vec<Vec<char>> = ctx.iter().map(|c| chars(c)).collect();
+    let cover = |key: &[char], seen: &[char]| -> f32 {
+        if key.is_empty() {
+            0.0
+        } else {
+            normalize::lcs(key, seen) as f32 / key.len() as f32
+        }
+    };
+    let score = |i: usize, j: usize| -> f32 {
+        let own = cover(&keys[j], &owns[i]);
+        let s = if own >= 0.99 {
+            own
+        } else {
+            own.max(0.9 * cover(&keys[j], &near[i]))
+        };
+        0.1 + if s >= 0.5 { s } else { 0.0 }
+    };
+    let (n, m) = (rows.len(), expected.len());
+    let mut best = vec![vec![0f32; m + 1]; n + 1];
+    for i in 1..=n {
+        for j in 1..=m {
+            best[i][j] = best[i - 1][j]
+                .max(best[i][j - 1])
+                .max(best[i - 1][j - 1] + score(i - 1, j - 1));
+        }
+    }
+    let mut out = vec![None; m];
+    let (mut i, mut j) = (n, m);
+    while i > 0 && j > 0 {
+        if best[i][j] == best[i - 1][j] {
+            i -= 1;
+        } else if best[i][j] == best[i][j - 1] {
+            j -= 1;
+        } else {
+            out[j - 1] = Some(i - 1);
+            i -= 1;
+            j -= 1;
+        }
+    }
+    out
+}
+
+/// Reports header labels damaged by OCR (`日然人` for 自然人) in the given lines (F004).
+pub(super) fn header_damage(
+    lines: &[Line],
+    range: Range<usize>,
+    table: TableId,
+    labels: &[&str],
+    findings: &mut Vec<Finding>,
+) {
+    let mut seen: Vec<String> = Vec::new();
+    let keys: Vec<String> = labels.iter().map(|l| label_key(l)).collect();
+    let range = range.start..range.end.min(range.start + 40);
+    for l in lines.get(range).unwrap_or_default() {
+        for (text, _, col) in &l.cells {
+            let found = label_key(text);
+            for (label, key) in labels.iter().zip(&keys) {
+                if normalize::is_damaged_form(key, &found) && !seen.contains(&found) {
+                    seen.push(found.clone());
+                    findings.push(Finding::new(
+                        Code::F004,
+                        params! {"line" => l.no, "found" => text.as_str(), "label" => *label},
+                        Location::table(table).at(Some(Place::new(l.no, *col))),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn anchors_of(rows: &[RawRow], n: usize) -> Vec<(usize, Vec<u32>)> {
+    rows.iter()
+        .filter(|r| r.tokens.len() == n && r.tokens.iter().all(|t| !t.shared))
+        .map(|r| (r.at, r.tokens.iter().map(|t| t.slot).collect()))
+        .collect()
+}
+
+pub(super) fn nearest_anchors(anchors: &[(usize, Vec<u32>)], at: usize) -> Vec<Vec<u32>> {
+    let mut sorted: Vec<&(usize, Vec<u32>)> = anchors.iter().collect();
+    sorted.sort_by_key(|(i, _)| i.abs_diff(at));
+    sorted.into_iter().map(|(_, a)| a.clone()).collect()
+}

@@ -1,0 +1,273 @@
+//! The title, the section headings and the sections between them, and the template
+//! version the labels give.
+
+use super::*;
+
+// ---- title, headings, sections ----------------------------------------------------------
+
+pub(super) const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+#[derive(Debug, Clone)]
+pub(super) struct Heading {
+    pub(super) index: usize,
+    pub(super) key: Option<&'static str>,
+    pub(super) text: String,
+}
+
+/// A report has a dozen top-level headings; past this many candidates the rest of a
+/// strange input is not searched for more.
+pub(super) const MAX_HEADING_CANDIDATES: usize = 400;
+
+/// Top-level headings: `一、总体情况` … — a short line of its own that starts with a
+/// Chinese numeral and 、, and is not a label of 表三.
+pub(super) fn find_headings(lines: &[Line]) -> Vec<Heading> {
+    let t3_labels: Vec<String> = Version::ALL
+        .iter()
+        .flat_map(|v| v.def().t3_rows())
+        .map(|r| label_key(r.label))
+        .chain(std::iter::once(label_key(template::T3_RESULTS_GROUP)))
+        .collect();
+    let mut out: Vec<Heading> = Vec::new();
+    let mut candidates = 0;
+    for (index, l) in lines.iter().enumerate() {
+        if !l.tokens.is_empty() || l.page_number {
+            continue;
+        }
+        if candidates > MAX_HEADING_CANDIDATES {
+            break;
+        }
+        let text = collapse_cjk_spaces(&fold(&l.text)).trim().to_string();
+        let Some(rest) = strip_numeral(&text) else {
+            continue;
+        };
+        let key = label_key(rest);
+        if key.chars().count() < 2 || text.chars().count() > 40 || text.ends_with('。') {
+            continue;
+        }
+        candidates += 1;
+        let whole = label_key(&text);
+        if t3_labels
+            .iter()
+            .any(|t| coverage(t, &whole) >= 0.8 && coverage(&whole, t) >= 0.6)
+        {
+            continue;
+        }
+        let key = classify_heading(&key);
+        if key.is_some() && out.iter().any(|h| h.key == key) {
+            continue;
+        }
+        out.push(Heading {
+            index,
+            key,
+            text: text.to_string(),
+        });
+    }
+    out
+}
+
+/// The text after a leading `一、` (or `一.`), if the line starts so.
+pub(super) fn strip_numeral(text: &str) -> Option<&str> {
+    let n = text.chars().take_while(|c| NUMERALS.contains(c)).count();
+    if n == 0 || n > 2 {
+        return None;
+    }
+    let rest: &str = &text[text.char_indices().nth(n)?.0..];
+    rest.strip_prefix('、')
+        .or_else(|| rest.strip_prefix('.'))
+        .or_else(|| rest.strip_prefix('．'))
+        .map(str::trim_start)
+}
+
+pub(super) fn classify_heading(key: &str) -> Option<&'static str> {
+    SECTIONS
+        .iter()
+        .filter(|s| s.keywords.iter().any(|k| key.contains(&label_key(k))))
+        .max_by(|a, b| {
+            let score = |s: &template::SectionDef| coverage(&label_key(s.heading), key);
+            score(a).total_cmp(&score(b))
+        })
+        .map(|s| s.key)
+}
+
+/// The lines of a section: from its heading to the next heading; when the section has no
+/// heading, from the previous template section to the next one.
+pub(super) fn section_range(headings: &[Heading], key: &str, len: usize) -> Range<usize> {
+    let order = |k: &str| SECTIONS.iter().position(|s| s.key == k);
+    if let Some(i) = headings.iter().position(|h| h.key == Some(key)) {
+        let end = headings.get(i + 1).map_or(len, |h| h.index);
+        return headings[i].index + 1..end;
+    }
+    let me = order(key).unwrap_or(0);
+    let start = headings
+        .iter()
+        .filter(|h| h.key.and_then(order).is_some_and(|o| o < me))
+        .map(|h| h.index + 1)
+        .max()
+        .unwrap_or(0);
+    let end = headings
+        .iter()
+        .filter(|h| h.index >= start && h.key.and_then(order).is_some_and(|o| o > me))
+        .map(|h| h.index)
+        .min()
+        .unwrap_or(len);
+    start..end.max(start)
+}
+
+pub(super) fn build_sections(lines: &[Line], headings: &[Heading], spans: &[Range<usize>]) -> Sections {
+    let mut sections = Sections::default();
+    for (i, h) in headings.iter().enumerate() {
+        let end = headings.get(i + 1).map_or(lines.len(), |n| n.index);
+        let body: Vec<&Line> = (h.index + 1..end)
+            .filter(|j| !spans.iter().any(|s| s.contains(j)))
+            .map(|j| &lines[j])
+            .collect();
+        let section = Section {
+            heading: h.text.clone(),
+            text: join_paragraphs(&body),
+            place: Some(lines[h.index].place()),
+        };
+        match h.key.and_then(|k| SECTIONS.iter().position(|s| s.key == k)) {
+            Some(pos) => sections.known[pos] = Some(section.clone()),
+            None => sections.extra.push(section.clone()),
+        }
+        sections.order.push((h.key, section));
+    }
+    sections
+}
+
+/// Joins wrapped lines into paragraphs: a paragraph ends at sentence-final punctuation or
+/// before an indented line; page numbers are dropped.
+pub(super) fn join_paragraphs(lines: &[&Line]) -> String {
+    let mut out = String::new();
+    let mut open = false;
+    for l in lines {
+        if l.page_number || l.is_blank() {
+            continue;
+        }
+        let text = collapse_cjk_spaces(l.text.trim());
+        if open && l.indent >= 2 {
+            out.push('\n');
+        } else if open {
+            let joins_cjk = out.chars().last().is_some_and(normalize::is_cjk)
+                || text.chars().next().is_some_and(normalize::is_cjk);
+            if !joins_cjk {
+                out.push(' ');
+            }
+        }
+        out.push_str(&text);
+        open = !text.ends_with(['。', '！', '？', '；', '：']);
+        if !open {
+            out.push('\n');
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// The title (`<agency><year>年（度）政府信息公开工作年度报告`), its year and the agency.
+/// Returns how many lines the title takes (0 when there is none).
+pub(super) fn read_title(lines: &[Line], report: &mut Report) -> usize {
+    let (indices, texts): (Vec<usize>, Vec<String>) = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.is_blank() && !l.page_number)
+        .take(6)
+        .map(|(i, l)| (i, collapse_title(&l.text)))
+        .unzip();
+    let Some(end) = texts.iter().position(|t| t.contains("报告")) else {
+        return 0;
+    };
+    let start = texts[..end]
+        .iter()
+        .rposition(|t| t.chars().count() > 30)
+        .map_or(0, |i| i + 1);
+    let title: String = texts[start..=end].concat();
+    if title.chars().count() > 80 {
+        return 0;
+    }
+    let year = find_year(&title);
+    report.year = year.map(|(y, _, _)| y);
+    report.agency = match year {
+        Some((_, at, after)) => {
+            let before = title[..at].trim();
+            if !before.is_empty() {
+                Some(before.to_string())
+            } else {
+                let rest = &title[after..];
+                let rest = rest.strip_prefix('度').unwrap_or(rest);
+                rest.find("政府信息公开")
+                    .map(|i| rest[..i].trim())
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string)
+            }
+        }
+        None => None,
+    };
+    report.title = Some(title);
+    indices[end] + 1
+}
+
+/// Removes spaces a title was broken by (`2020 年度` → `2020年度`).
+pub(super) fn collapse_title(s: &str) -> String {
+    let s = collapse_cjk_spaces(&fold(s));
+    let chars: Vec<char> = s.trim().chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let prev = i.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i + 1).copied();
+            let keep = prev.is_some_and(|p| p.is_ascii_alphanumeric())
+                && next.is_some_and(|n| n.is_ascii_alphanumeric());
+            if !keep {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `2020年`: the year, its byte offset, and the offset after `年`.
+pub(super) fn find_year(title: &str) -> Option<(i32, usize, usize)> {
+    let bytes = title.as_bytes();
+    for (i, _) in title.char_indices() {
+        if i + 4 <= bytes.len() && bytes[i..i + 4].iter().all(u8::is_ascii_digit) {
+            let before_digit = i > 0 && bytes[i - 1].is_ascii_digit();
+            if before_digit || bytes.get(i + 4).is_some_and(u8::is_ascii_digit) {
+                continue;
+            }
+            if title[i + 4..].starts_with('年') {
+                let year: i32 = title[i..i + 4].parse().ok()?;
+                if (1990..=2100).contains(&year) {
+                    return Some((year, i, i + 4 + '年'.len_utf8()));
+                }
+            }
+        }
+    }
+    None
+}
+
+// ---- template version -----------------------------------------------------------------
+
+/// Scores the markers of each version in cells short enough to be labels (FORMAT.md §7).
+pub(super) fn detect_version(lines: &[Line]) -> (Option<Version>, Markers) {
+    let mut markers = Markers::default();
+    for v in Version::ALL {
+        let found: Vec<&'static str> = v
+            .def()
+            .markers
+            .iter()
+            .copied()
+            .filter(|m| {
+                let mk = label_key(m);
+                lines
+                    .iter()
+                    .any(|l| l.key.len() <= 240 && l.key.contains(&mk))
+            })
+            .collect();
+        match v {
+            Version::V2019 => markers.v2019 = found,
+            Version::V2021 => markers.v2021 = found,
+        }
+    }
+    (markers.version(), markers)
+}

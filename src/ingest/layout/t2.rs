@@ -1,0 +1,146 @@
+//! 表二 (主动公开政府信息情况).
+
+use super::*;
+
+// ---- 表二 ------------------------------------------------------------------------------
+
+pub(super) fn read_t2(
+    lines: &[Line],
+    region: Range<usize>,
+    def: &TemplateDef,
+    findings: &mut Vec<Finding>,
+    spans: &mut Vec<Range<usize>>,
+) -> Option<Table> {
+    let mut table = Table::new(TableId::T2);
+    let mut from = region.start;
+    // The lines whose values went into a row.
+    let mut used: Vec<usize> = Vec::new();
+    let mut first: Option<usize> = None;
+    let mut last = region.start;
+    for block in def.t2 {
+        let block_key = label_key(block.label);
+        let column_keys: Vec<String> = block.columns.iter().map(|c| label_key(c.label)).collect();
+        let block_line = (from..region.end).find(|&i| lines[i].key.starts_with(&block_key));
+        let header = (block_line.unwrap_or(from)..region.end).find(|&i| {
+            column_keys
+                .iter()
+                .any(|k| lines[i].key.contains(k.as_str()))
+        });
+        for row_def in block.rows {
+            let want = label_key(row_def.label);
+            let Some(i) = (from..region.end).find(|&i| {
+                let have = &lines[i].label_key;
+                *have == want
+                    || normalize::is_damaged_form(&want, have)
+                    || (have.starts_with(&want)
+                        && fold(&lines[i].label).contains(&format!("{}(", row_def.label)))
+            }) else {
+                continue;
+            };
+            first.get_or_insert(block_line.unwrap_or(i).min(i));
+            // Values on the label's line, else on the lines below it (one cell per line).
+            let mut raw_lines = vec![i];
+            let mut tokens = lines[i].tokens.clone();
+            if tokens.is_empty() {
+                let mut k = i + 1;
+                while k < region.end && tokens.len() < block.columns.len() {
+                    let l = &lines[k];
+                    if !l.label.is_empty() && l.tokens.is_empty() && !l.page_number {
+                        break;
+                    }
+                    if !l.tokens.is_empty() {
+                        raw_lines.push(k);
+                        tokens.extend(l.tokens.iter().cloned());
+                    }
+                    k += 1;
+                }
+            }
+            let end = *raw_lines.last().unwrap_or(&i);
+            last = last.max(end);
+            from = end + 1;
+            used.extend(raw_lines.iter().copied());
+            let place = lines[i].place();
+            let raw = RawRow {
+                at: i,
+                last: end,
+                tokens,
+                own: lines[i].label.clone(),
+            };
+            let anchors: Vec<Vec<u32>> = header
+                .map(|h| header_anchors(&lines[h], block.columns))
+                .into_iter()
+                .collect();
+            match place_tokens(&raw.tokens, block.columns.len(), &anchors, lines[i].tabbed) {
+                Some((placed, slots)) => {
+                    let line = &lines[i];
+                    let blank_at = |k: usize| slots.get(k).map(|s| line.place_of_slot(*s));
+                    let cells = cells_from(
+                        RowRef::new(TableId::T2, Some(block.key), row_def.key),
+                        block.columns,
+                        &placed,
+                        &blank_at,
+                        findings,
+                    );
+                    table.rows.push(Row {
+                        block: Some(block.key),
+                        key: row_def.key,
+                        cells,
+                        place: Some(place),
+                    });
+                }
+                None if raw.tokens.is_empty() => {
+                    table.rows.push(blank_row(
+                        Some(block.key),
+                        row_def.key,
+                        block.columns,
+                        place,
+                    ));
+                }
+                None => {
+                    table.rows.push(unreadable_row(
+                        RowRef::new(TableId::T2, Some(block.key), row_def.key),
+                        block.columns,
+                        &raw,
+                        place,
+                        None,
+                        findings,
+                    ));
+                }
+            }
+        }
+    }
+    let first = first?;
+    spans.push(first..last + 1);
+    table.place = Some(lines[first].place());
+    // A labelled line of values among the rows that is none of the template's rows.
+    for (i, l) in lines.iter().enumerate().take(last + 1).skip(first) {
+        if !used.contains(&i) && !l.tokens.is_empty() && !l.label.trim().is_empty() {
+            let raw = RawRow {
+                at: i,
+                last: i,
+                tokens: l.tokens.clone(),
+                own: l.label.clone(),
+            };
+            findings.push(extra_row(TableId::T2, &raw, "", l));
+        }
+    }
+    Some(table)
+}
+
+/// Where a block's header puts its value columns: the slot of each column label.
+pub(super) fn header_anchors(header: &Line, columns: &[template::ColumnDef]) -> Vec<u32> {
+    columns
+        .iter()
+        .filter_map(|c| {
+            let want = label_key(c.label);
+            header
+                .cells
+                .iter()
+                .find(|(text, _, _)| {
+                    let have = label_key(text);
+                    !have.is_empty() && (have == want || coverage(&want, &have) >= 0.8)
+                })
+                .map(|(_, slot, _)| *slot)
+        })
+        .collect()
+}
