@@ -35,6 +35,24 @@ pub(super) fn prepare(l: &DocLine) -> Line {
             }
             continue;
         }
+        if let Some((text, parts)) = label_then_values(&c.text) {
+            // `一、本年新收… 3001 53 0 0 61 4 3119`: a row as flowing text writes it, parted
+            // by single spaces. Where the values stand says nothing of their columns.
+            if label.is_empty() {
+                label_col = c.col;
+            }
+            label.push_str(text);
+            for (offset, part) in parts {
+                tokens.push(Token {
+                    text: part.to_string(),
+                    place: Place::new(l.line, c.col + offset),
+                    slot: c.slot,
+                    shared: true,
+                    run: leading_zero(part),
+                });
+            }
+            continue;
+        }
         if let Some((text, digits, offset)) = glued_digits(&c.text) {
             if label.is_empty() {
                 label_col = c.col;
@@ -117,6 +135,49 @@ pub(super) fn number_list(s: &str) -> Option<Vec<(u32, &str)>> {
         offset += part.chars().count() as u32;
     }
     (parts.len() >= 2).then_some(parts)
+}
+
+/// The longest label a row's values may follow in one cell (`（二）部分公开（区分处理的…）`
+/// is 29 characters; a sentence is longer).
+const MAX_ROW_LABEL_CHARS: usize = 60;
+
+/// `行政许可 447228`, `3.补正后申请内容仍不明确 1 0 0 0 0 0 1`: a label, then values parted
+/// by single spaces, with their offsets. The label holds CJK and does not end in a digit;
+/// each value is a plain number (digits, a decimal point).
+pub(super) fn label_then_values(s: &str) -> Option<(&str, Vec<(u32, &str)>)> {
+    let plain = |p: &str| {
+        !p.is_empty()
+            && p.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && p.starts_with(|c: char| c.is_ascii_digit())
+            && p.matches('.').count() <= 1
+    };
+    let mut cut = s.len();
+    for (at, _) in s.match_indices(' ').collect::<Vec<_>>().into_iter().rev() {
+        if !plain(&s[at + 1..cut]) {
+            break;
+        }
+        cut = at;
+    }
+    if cut == s.len() {
+        return None;
+    }
+    let label = s[..cut].trim_end();
+    let last = label.chars().last()?;
+    if last.is_ascii_digit()
+        || label.chars().count() > MAX_ROW_LABEL_CHARS
+        || !label.chars().any(normalize::is_cjk)
+    {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut offset = s[..cut].chars().count() as u32;
+    for part in s[cut..].split(' ') {
+        if !part.is_empty() {
+            parts.push((offset, part));
+        }
+        offset += part.chars().count() as u32 + 1;
+    }
+    Some((label, parts))
 }
 
 /// `规范性文件898989`: a label with digits run onto its end.
