@@ -191,11 +191,21 @@ mod tests {
         assert_eq!(number_list("8208. 93"), None);
         let (label, parts) = label_then_values("行政许可 447228").unwrap();
         assert_eq!((label, parts), ("行政许可", vec![(5, "447228")]));
-        let (label, parts) = label_then_values("（四）无 1.本机关不掌握相关政府信息 746 12 0 0 10 1 769").unwrap();
+        let (label, parts) =
+            label_then_values("（四）无 1.本机关不掌握相关政府信息 746 12 0 0 10 1 769").unwrap();
         assert_eq!(label, "（四）无 1.本机关不掌握相关政府信息");
         assert_eq!(parts.len(), 7);
-        assert_eq!(label_then_values("行政事业性收费 96171.6").unwrap().1, vec![(8, "96171.6")]);
-        for prose in ["截至 2024 年底", "受理 3119 件", "2024 12", "第 3 页", "共计12 3"] {
+        assert_eq!(
+            label_then_values("行政事业性收费 96171.6").unwrap().1,
+            vec![(8, "96171.6")]
+        );
+        for prose in [
+            "截至 2024 年底",
+            "受理 3119 件",
+            "2024 12",
+            "第 3 页",
+            "共计12 3",
+        ] {
             assert_eq!(label_then_values(prose), None, "{prose}");
         }
     }

@@ -5,7 +5,8 @@ use super::*;
 
 // ---- title, headings, sections ----------------------------------------------------------
 
-pub(super) const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+pub(super) const NUMERALS: [char; 10] =
+    ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
 #[derive(Debug, Clone)]
 pub(super) struct Heading {
@@ -113,7 +114,11 @@ pub(super) fn section_range(headings: &[Heading], key: &str, len: usize) -> Rang
     start..end.max(start)
 }
 
-pub(super) fn build_sections(lines: &[Line], headings: &[Heading], spans: &[Range<usize>]) -> Sections {
+pub(super) fn build_sections(
+    lines: &[Line],
+    headings: &[Heading],
+    spans: &[Range<usize>],
+) -> Sections {
     let mut sections = Sections::default();
     for (i, h) in headings.iter().enumerate() {
         let end = headings.get(i + 1).map_or(lines.len(), |n| n.index);

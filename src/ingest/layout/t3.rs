@@ -58,6 +58,17 @@ pub(super) fn read_t3(
         }
     }
     let anchors = anchors_of(&raws, T3_COLUMNS.len());
+    // The column header's cells are evidence of the grid too (of the rows above the first
+    // full one).
+    let grid_sources: Vec<(usize, Vec<u32>)> = anchors
+        .iter()
+        .cloned()
+        .chain(
+            (start..first)
+                .rev()
+                .find_map(|i| column_header(&lines[i]).map(|a| (i, a))),
+        )
+        .collect();
     let mut table = Table::new(TableId::T3);
     table.place = Some(lines[start].place());
     // Rows to try as cells run together, and whether they were placed with blanks.
@@ -88,11 +99,7 @@ pub(super) fn read_t3(
         match place_tokens(
             &raw.tokens,
             T3_COLUMNS.len(),
-            &with_grid_anchor(
-                nearest_anchors(&anchors, raw.at),
-                &lines[raw.at],
-                T3_COLUMNS.len(),
-            ),
+            &row_anchors(&anchors, &grid_sources, lines, raw.at, T3_COLUMNS.len()),
             tabbed,
         ) {
             Some((placed, slots)) => {
@@ -171,15 +178,92 @@ pub(super) fn read_t3(
     Some(table)
 }
 
-/// On a grid line (a table row of a document, one cell per grid column) with more cells
-/// than columns, the last `n` cells are the columns: a last anchor, for rows whose blank
-/// cells leave no complete row to take positions from.
-pub(super) fn with_grid_anchor(mut anchors: Vec<Vec<u32>>, line: &Line, n: usize) -> Vec<Vec<u32>> {
-    if line.tabbed && line.slot_cols.len() > n && line.cells.len() < line.slot_cols.len() {
-        let slots = &line.slot_cols[line.slot_cols.len() - n..];
-        anchors.push(slots.iter().map(|(s, _)| *s).collect());
+/// The positions a row's values may be placed by.
+///
+/// On a grid line (cells parted by tabs or table markup) a slot is a grid column only where
+/// the grid holds: the two nearest pieces of evidence — full rows (every column filled) or
+/// the column header, as many cells wide as this line, one above and one below the row if
+/// there are, else the two nearest — must put the columns in the same slots, and those
+/// slots must all stand after this row's label. Where they disagree (a text whose rows take more or fewer cells for their labels,
+/// as tabs joining a flowing text do) or only one piece says so, no slot says anything of a
+/// column, and the row is placed only if it fills every column. A grid line with no
+/// evidence near it at all (a form with a few cells filled) takes its own last `n` cells.
+///
+/// Elsewhere (layout text) the positions of the nearest full rows.
+pub(super) fn row_anchors(
+    anchors: &[(usize, Vec<u32>)],
+    grid: &[(usize, Vec<u32>)],
+    lines: &[Line],
+    at: usize,
+    n: usize,
+) -> Vec<Vec<u32>> {
+    let line = &lines[at];
+    if !line.tabbed {
+        return nearest_anchors(anchors, at);
     }
-    anchors
+    let width = line.slot_cols.len();
+    let grid: Vec<&(usize, Vec<u32>)> = grid
+        .iter()
+        .filter(|(i, _)| lines[*i].slot_cols.len() == width)
+        .collect();
+    let mut above: Vec<&(usize, Vec<u32>)> =
+        grid.iter().copied().filter(|(i, _)| *i < at).collect();
+    above.sort_by_key(|(i, _)| std::cmp::Reverse(*i));
+    let mut below: Vec<&(usize, Vec<u32>)> =
+        grid.iter().copied().filter(|(i, _)| *i > at).collect();
+    below.sort_by_key(|(i, _)| *i);
+    let near: Vec<&Vec<u32>> = match (above.first(), below.first()) {
+        (Some(a), Some(b)) => vec![&a.1, &b.1],
+        _ => above.iter().chain(&below).take(2).map(|(_, a)| a).collect(),
+    };
+    if grid.is_empty() {
+        // Only when the line ends in a value: trailing empty cells (as many extractions
+        // add) would shift the window.
+        let ends_in_value =
+            line.tokens.last().map(|t| t.slot) == line.slot_cols.last().map(|(s, _)| *s);
+        if ends_in_value && line.slot_cols.len() > n && line.cells.len() < line.slot_cols.len() {
+            let slots = &line.slot_cols[line.slot_cols.len() - n..];
+            return vec![slots.iter().map(|(s, _)| *s).collect()];
+        }
+        return Vec::new();
+    }
+    let first_value = line.tokens.first().map_or(u32::MAX, |t| t.slot);
+    let label_end = line
+        .cells
+        .iter()
+        .filter(|(_, slot, _)| *slot < first_value)
+        .map(|(_, slot, _)| *slot)
+        .max();
+    let after_label = |a: &Vec<u32>| label_end.is_none_or(|end| a.iter().all(|s| *s > end));
+    if near.len() < 2 || near[0] != near[1] || !after_label(near[0]) {
+        return Vec::new();
+    }
+    vec![near[0].clone()]
+}
+
+/// The slots of 表三's seven column labels on a header line (`自然人 … 其他 总计`, damaged
+/// forms such as `日然人` included), when all seven stand on it in order.
+fn column_header(line: &Line) -> Option<Vec<u32>> {
+    if !line.tabbed {
+        return None;
+    }
+    let mut from = 0;
+    let mut slots = Vec::new();
+    for c in &T3_COLUMNS {
+        let want = label_key(c.label);
+        let (k, (_, slot, _)) =
+            line.cells
+                .iter()
+                .enumerate()
+                .skip(from)
+                .find(|(_, (text, _, _))| {
+                    let have = label_key(text);
+                    have == want || normalize::is_damaged_form(&want, &have)
+                })?;
+        from = k + 1;
+        slots.push(*slot);
+    }
+    Some(slots)
 }
 
 /// A 表三 without a single value: a blank form, as a Word template's table is. Its rows are
