@@ -260,7 +260,14 @@ pub(super) fn blank_row(
 
 /// Rows in the one-cell-per-line layout (N18): runs of single values grouped into rows of
 /// `n` after each label.
-pub(super) fn gather_rows(lines: &[Line], range: Range<usize>, n: usize) -> Vec<RawRow> {
+pub(super) fn gather_rows(
+    lines: &[Line],
+    range: Range<usize>,
+    n: usize,
+    holds: &dyn Fn(&[i64]) -> bool,
+    table: TableId,
+    findings: &mut Vec<Finding>,
+) -> Vec<RawRow> {
     let data: Vec<usize> = range
         .clone()
         .filter(|&i| !lines[i].tokens.is_empty() && !lines[i].page_number)
@@ -280,21 +287,34 @@ pub(super) fn gather_rows(lines: &[Line], range: Range<usize>, n: usize) -> Vec<
         return rows;
     }
     let mut run: Vec<usize> = Vec::new();
-    let flush = |run: &mut Vec<usize>, rows: &mut Vec<RawRow>| {
+    let mut flush = |run: &mut Vec<usize>, rows: &mut Vec<RawRow>| {
         if run.is_empty() {
             return;
         }
-        let chunks: Vec<&[usize]> = if run.len() % n == 0 {
-            run.chunks(n).collect()
-        } else {
-            vec![&run[..]]
-        };
-        for ch in chunks {
+        // A value a line: where each stands says nothing of its column (a blank cell
+        // leaves no line), so a row is placed only when it fills every column.
+        let tokens: Vec<(usize, Token)> = run
+            .iter()
+            .flat_map(|&i| {
+                lines[i].tokens.iter().map(move |t| {
+                    (
+                        i,
+                        Token {
+                            shared: true,
+                            ..t.clone()
+                        },
+                    )
+                })
+            })
+            .collect();
+        for group in run_rows(&tokens, n, holds, table, findings) {
             rows.push(RawRow {
-                at: ch[0],
-                last: ch[ch.len() - 1],
-                tokens: ch.iter().flat_map(|&i| lines[i].tokens.clone()).collect(),
-                own: lines[ch[0]].label.clone(),
+                at: group.first().map_or(run[0], |(i, _)| *i),
+                last: group.last().map_or(run[0], |(i, _)| *i),
+                own: group
+                    .first()
+                    .map_or(String::new(), |(i, _)| lines[*i].label.clone()),
+                tokens: group.into_iter().map(|(_, t)| t).collect(),
             });
         }
         run.clear();
@@ -313,6 +333,67 @@ pub(super) fn gather_rows(lines: &[Line], range: Range<usize>, n: usize) -> Vec<
     }
     flush(&mut run, &mut rows);
     rows
+}
+
+/// The rows of a run of values with no label between them (each with the line it stands
+/// on). A run of one row's values is that row. A run over several rows is read row by row
+/// or column by column (all the labels, then the values a column at a time, as pdfminer
+/// gives them) only when exactly one of the two orders makes every row hold (`holds`: its
+/// total is the sum of its columns); F007 says which. Otherwise the run stays one row of
+/// too many values, which is not read (C006).
+fn run_rows(
+    tokens: &[(usize, Token)],
+    n: usize,
+    holds: &dyn Fn(&[i64]) -> bool,
+    table: TableId,
+    findings: &mut Vec<Finding>,
+) -> Vec<Vec<(usize, Token)>> {
+    let k = tokens.len() / n;
+    if tokens.len() <= n || tokens.len() % n != 0 {
+        return vec![tokens.to_vec()];
+    }
+    let values: Option<Vec<i64>> = tokens
+        .iter()
+        .map(
+            |(_, t)| match normalize::parse_cell(&t.text, ColumnKind::Count).value {
+                CellValue::Count(v) => Some(v),
+                _ => None,
+            },
+        )
+        .collect();
+    let Some(values) = values else {
+        return vec![tokens.to_vec()];
+    };
+    let by_rows = |r: usize| -> Vec<usize> { (0..n).map(|c| r * n + c).collect() };
+    let by_columns = |r: usize| -> Vec<usize> { (0..n).map(|c| c * k + r).collect() };
+    let all_hold = |order: &dyn Fn(usize) -> Vec<usize>| {
+        (0..k).all(|r| holds(&order(r).into_iter().map(|i| values[i]).collect::<Vec<_>>()))
+    };
+    let (rows_hold, columns_hold) = (all_hold(&by_rows), all_hold(&by_columns));
+    let order: &dyn Fn(usize) -> Vec<usize> = match (rows_hold, columns_hold) {
+        (true, false) => &by_rows,
+        (false, true) => &by_columns,
+        _ => return vec![tokens.to_vec()],
+    };
+    let (zh, en) = if rows_hold {
+        ("逐行", "row by row")
+    } else {
+        ("逐列", "column by column")
+    };
+    findings.push(Finding::new(
+        Code::F007,
+        params! {
+            "first_line" => tokens[0].1.place.line,
+            "count" => tokens.len(),
+            "rows" => k,
+            "order" => zh,
+            "order_en" => en,
+        },
+        Location::table(table).at(Some(tokens[0].1.place)),
+    ));
+    (0..k)
+        .map(|r| order(r).into_iter().map(|i| tokens[i].clone()).collect())
+        .collect()
 }
 
 /// How much label text around a row is compared with the template's labels.
@@ -367,15 +448,21 @@ pub(super) fn align(rows: &[RawRow], ctx: &[String], expected: &[&RowDef]) -> Ve
             normalize::lcs(key, seen) as f32 / key.len() as f32
         }
     };
-    let score = |i: usize, j: usize| -> f32 {
+    // How well row i's labels name template row j (≥ 0.5: they name it).
+    let named = |i: usize, j: usize| -> f32 {
         let own = cover(&keys[j], &owns[i]);
         let s = if own >= 0.99 {
             own
         } else {
             own.max(0.9 * cover(&keys[j], &near[i]))
         };
-        0.1 + if s >= 0.5 { s } else { 0.0 }
+        if s >= 0.5 {
+            s
+        } else {
+            0.0
+        }
     };
+    let score = |i: usize, j: usize| -> f32 { 0.1 + named(i, j) };
     let (n, m) = (rows.len(), expected.len());
     let mut best = vec![vec![0f32; m + 1]; n + 1];
     for i in 1..=n {
@@ -398,7 +485,33 @@ pub(super) fn align(rows: &[RawRow], ctx: &[String], expected: &[&RowDef]) -> Ve
             j -= 1;
         }
     }
-    out
+    // A row its labels do not name is placed by position only where that leaves one place:
+    // between two rows its labels do name (or the table's edge), the text has exactly as many
+    // value rows as the template has rows, and they go in order. Else the unnamed rows
+    // there are not put in rows they may not belong to (their values are said as extra rows).
+    let by_label = |j: usize| out[j].is_some_and(|i| named(i, j) > 0.0);
+    let mut kept = out.clone();
+    let anchors: Vec<(isize, isize)> = std::iter::once((-1isize, -1isize))
+        .chain(
+            (0..m)
+                .filter(|&j| by_label(j))
+                .map(|j| (j as isize, out[j].unwrap_or(0) as isize)),
+        )
+        .chain(std::iter::once((m as isize, n as isize)))
+        .collect();
+    for w in anchors.windows(2) {
+        let ((jb, ib), (ja, ia)) = (w[0], w[1]);
+        let fits = ja - jb == ia - ib;
+        for j in (jb + 1)..ja {
+            let j = j as usize;
+            kept[j] = if fits {
+                Some((ib + (j as isize - jb)) as usize)
+            } else {
+                None
+            };
+        }
+    }
+    kept
 }
 
 /// Reports header labels damaged by OCR (`日然人` for 自然人) in the given lines (F004).

@@ -27,7 +27,14 @@ pub(super) fn read_t3(
         })
         .unwrap_or(region.start);
     let region = anchor..region.end;
-    let mut raws = gather_rows(lines, region.clone(), T3_COLUMNS.len());
+    let mut raws = gather_rows(
+        lines,
+        region.clone(),
+        T3_COLUMNS.len(),
+        &|v: &[i64]| v[..6].iter().try_fold(0i64, |a, b| a.checked_add(*b)) == Some(v[6]),
+        TableId::T3,
+        findings,
+    );
     raws.truncate(MAX_T3_ROWS);
     let ctx = contexts(lines, &region, &raws);
     let matched = align(&raws, &ctx, &expected);
