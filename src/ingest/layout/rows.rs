@@ -14,6 +14,10 @@ pub(super) struct RawRow {
     pub(super) last: usize,
     pub(super) tokens: Vec<Token>,
     pub(super) own: String,
+    /// One of several rows read out of one run of values (F007): it has no label of its
+    /// own — the labels around the run name the run, not this row — and is placed by its
+    /// position among the rows the labels do name.
+    pub(super) in_run: bool,
 }
 
 /// Places a row's tokens into `n` columns: by count when they fill them, else by position
@@ -282,6 +286,7 @@ pub(super) fn gather_rows(
                 last: i,
                 tokens: lines[i].tokens.clone(),
                 own: lines[i].label.clone(),
+                in_run: false,
             });
         }
         return rows;
@@ -307,8 +312,11 @@ pub(super) fn gather_rows(
                 })
             })
             .collect();
-        for group in run_rows(&tokens, n, holds, table, findings) {
+        let groups = run_rows(&tokens, n, holds, table, findings);
+        let in_run = groups.len() > 1;
+        for group in groups {
             rows.push(RawRow {
+                in_run,
                 at: group.first().map_or(run[0], |(i, _)| *i),
                 last: group.last().map_or(run[0], |(i, _)| *i),
                 own: group
@@ -399,15 +407,29 @@ fn run_rows(
 /// How much label text around a row is compared with the template's labels.
 pub(super) const CONTEXT_CHARS: usize = 160;
 
-/// The label text around each row: its own label and the label-only lines between it and
-/// its neighbours, in document order.
-pub(super) fn contexts(lines: &[Line], range: &Range<usize>, rows: &[RawRow]) -> Vec<String> {
+/// The label text around each row: the label-only lines between it and the row before
+/// (`.0`, above) and between it and the row after (`.1`, below), in document order.
+pub(super) fn contexts(
+    lines: &[Line],
+    range: &Range<usize>,
+    rows: &[RawRow],
+) -> Vec<(String, String)> {
     let label_only = |a: usize, b: usize| -> String {
         (a..b)
             .filter(|&i| lines[i].tokens.is_empty() && !lines[i].page_number)
             .map(|i| lines[i].text.as_str())
             .collect::<Vec<_>>()
             .concat()
+    };
+    let keep = |s: String, tail: bool| -> String {
+        let n = s.chars().count();
+        if n <= CONTEXT_CHARS {
+            s
+        } else if tail {
+            s.chars().skip(n - CONTEXT_CHARS).collect()
+        } else {
+            s.chars().take(CONTEXT_CHARS).collect()
+        }
     };
     rows.iter()
         .enumerate()
@@ -418,29 +440,37 @@ pub(super) fn contexts(lines: &[Line], range: &Range<usize>, rows: &[RawRow]) ->
                 rows[k - 1].last + 1
             };
             let after = rows.get(k + 1).map_or(range.end, |n| n.at);
-            let above = label_only(before, r.at);
-            let below = label_only(r.last + 1, after);
-            let keep = |s: &str, tail: bool| -> String {
-                let n = s.chars().count();
-                if n <= CONTEXT_CHARS {
-                    s.to_string()
-                } else if tail {
-                    s.chars().skip(n - CONTEXT_CHARS).collect()
-                } else {
-                    s.chars().take(CONTEXT_CHARS).collect()
-                }
-            };
-            format!("{}{}{}", keep(&above, true), r.own, keep(&below, false))
+            (
+                keep(label_only(before, r.at.max(before)), true),
+                keep(label_only(r.last + 1, after.max(r.last + 1)), false),
+            )
         })
         .collect()
 }
 
 /// Matches raw rows to template rows in order, by label similarity (a monotone alignment).
-pub(super) fn align(rows: &[RawRow], ctx: &[String], expected: &[&RowDef]) -> Vec<Option<usize>> {
+/// A row is named by its own label, the labels above it (its values follow its label, on
+/// its line or after it) or, a little less surely, those below (its values come first):
+/// when a row's labels stand both above and below, the reading that keeps each row's
+/// values after its own label wins.
+pub(super) fn align(
+    rows: &[RawRow],
+    ctx: &[(String, String)],
+    expected: &[&RowDef],
+) -> Vec<Option<usize>> {
     let chars = |s: &str| -> Vec<char> { label_key(s).chars().collect() };
     let keys: Vec<Vec<char>> = expected.iter().map(|r| chars(r.label)).collect();
     let owns: Vec<Vec<char>> = rows.iter().map(|r| chars(&r.own)).collect();
-    let near: Vec<Vec<char>> = ctx.iter().map(|c| chars(c)).collect();
+    let aboves: Vec<Vec<char>> = rows
+        .iter()
+        .zip(ctx)
+        .map(|(r, (above, _))| chars(&format!("{above}{}", r.own)))
+        .collect();
+    let belows: Vec<Vec<char>> = rows
+        .iter()
+        .zip(ctx)
+        .map(|(r, (_, below))| chars(&format!("{}{below}", r.own)))
+        .collect();
     let cover = |key: &[char], seen: &[char]| -> f32 {
         if key.is_empty() {
             0.0
@@ -448,13 +478,17 @@ pub(super) fn align(rows: &[RawRow], ctx: &[String], expected: &[&RowDef]) -> Ve
             normalize::lcs(key, seen) as f32 / key.len() as f32
         }
     };
-    // How well row i's labels name template row j (≥ 0.5: they name it).
+    // How well row i's labels name template row j (0 unless at least half of its label).
     let named = |i: usize, j: usize| -> f32 {
+        if rows[i].in_run {
+            return 0.0;
+        }
         let own = cover(&keys[j], &owns[i]);
         let s = if own >= 0.99 {
             own
         } else {
-            own.max(0.9 * cover(&keys[j], &near[i]))
+            own.max(0.9 * cover(&keys[j], &aboves[i]))
+                .max(0.85 * cover(&keys[j], &belows[i]))
         };
         if s >= 0.5 {
             s
@@ -462,7 +496,7 @@ pub(super) fn align(rows: &[RawRow], ctx: &[String], expected: &[&RowDef]) -> Ve
             0.0
         }
     };
-    let score = |i: usize, j: usize| -> f32 { 0.1 + named(i, j) };
+    let score = named;
     let (n, m) = (rows.len(), expected.len());
     let mut best = vec![vec![0f32; m + 1]; n + 1];
     for i in 1..=n {

@@ -65,6 +65,7 @@ pub(super) fn read_t2(
                 last: end,
                 tokens,
                 own: lines[i].label.clone(),
+                in_run: false,
             };
             let anchors: Vec<Vec<u32>> = header
                 .map(|h| header_anchors(&lines[h], block.columns))
@@ -120,6 +121,7 @@ pub(super) fn read_t2(
                 last: i,
                 tokens: l.tokens.clone(),
                 own: l.label.clone(),
+                in_run: false,
             };
             findings.push(extra_row(TableId::T2, &raw, "", l));
         }

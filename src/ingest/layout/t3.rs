@@ -61,7 +61,13 @@ pub(super) fn read_t3(
     // Value rows inside the table that are none of the template's are said, not dropped.
     for (i, raw) in raws.iter().enumerate() {
         if raw.at > first && raw.at < last && !matched.contains(&Some(i)) {
-            findings.push(extra_row(TableId::T3, raw, &ctx[i], &lines[raw.at]));
+            let (above, below) = &ctx[i];
+            findings.push(extra_row(
+                TableId::T3,
+                raw,
+                &format!("{above}{}{below}", raw.own),
+                &lines[raw.at],
+            ));
         }
     }
     let anchors = anchors_of(&raws, T3_COLUMNS.len());

@@ -81,6 +81,7 @@ pub(super) fn read_t4(
         last,
         tokens: tokens.clone(),
         own: String::new(),
+        in_run: false,
     };
     // Values spread over lines with labels between them came out of a scrambled
     // extraction: their order says nothing about their columns.
