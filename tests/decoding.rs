@@ -149,7 +149,7 @@ const FAMILIES: [(Layout, Bound, Bound); 7] = [
     (Layout::CellPerLine, (98.7, 0), (70.6, 0)),
     (Layout::Pipe, (0.4, 0), (4.0, 0)),
     (Layout::Box, (0.4, 0), (3.9, 0)),
-    (Layout::ColumnWise, (64.7, 13), (37.1, 13)),
+    (Layout::ColumnWise, (64.7, 0), (37.1, 0)),
     (Layout::RunTogether, (0.4, 0), (6.9, 0)),
 ];
 

@@ -42,8 +42,11 @@ pub(super) fn read_t2(
             let mut raw_lines = vec![i];
             let mut tokens = lines[i].tokens.clone();
             if tokens.is_empty() {
+                // The run of value lines below the label, to the next label. A run longer
+                // than the row (all the table's values after all its labels, column by
+                // column) is not this row's alone: the row is not read from it.
                 let mut k = i + 1;
-                while k < region.end && tokens.len() < block.columns.len() {
+                while k < region.end && tokens.len() <= block.columns.len() {
                     let l = &lines[k];
                     if !l.label.is_empty() && l.tokens.is_empty() && !l.page_number {
                         break;
@@ -53,6 +56,11 @@ pub(super) fn read_t2(
                         tokens.extend(l.tokens.iter().cloned());
                     }
                     k += 1;
+                }
+                if tokens.len() > block.columns.len() {
+                    for t in &mut tokens {
+                        t.shared = true;
+                    }
                 }
             }
             let end = *raw_lines.last().unwrap_or(&i);
