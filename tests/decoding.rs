@@ -218,3 +218,62 @@ fn the_generator_renders_what_the_report_holds() {
     let s = score(&rendered.expected, &got);
     assert_eq!((s.unread, s.wrong), (0, 0), "{s:?}\n{}", rendered.text);
 }
+
+/// Cases of the property below: 256 in the test suite; `DECODING_CASES=20000` for a long run.
+fn cases() -> u32 {
+    std::env::var("DECODING_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
+}
+
+/// The same cases on every run of the suite (a red CI is a finding, not luck);
+/// `DECODING_SEED=random` (or a number) to look elsewhere.
+fn rng_seed() -> proptest::test_runner::RngSeed {
+    match std::env::var("DECODING_SEED").as_deref() {
+        Ok("random") => proptest::test_runner::RngSeed::Random,
+        Ok(n) => proptest::test_runner::RngSeed::Fixed(n.parse().unwrap_or(2026)),
+        Err(_) => proptest::test_runner::RngSeed::Fixed(2026),
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: cases(),
+        rng_seed: rng_seed(),
+        ..Default::default()
+    })]
+
+    /// Any report, in any layout, with or without damage: every cell is read as the text
+    /// shows it or not read — never as a different number; and a report whose sums hold
+    /// is not accused of a sum error.
+    #[test]
+    fn never_a_different_number(
+        seed in proptest::prelude::any::<u64>(),
+        layout in 0..Layout::ALL.len(),
+        clean in proptest::prelude::any::<bool>(),
+        v2021 in proptest::prelude::any::<bool>(),
+        one_wrong in proptest::prelude::any::<bool>(),
+    ) {
+        let mut rng = Rng::new(seed);
+        let version = if v2021 { Version::V2021 } else { Version::V2019 };
+        let report = consistent(&mut rng, version);
+        let report = if one_wrong { with_one_wrong_cell(&mut rng, report).0 } else { report };
+        let damage = Damage::random(&mut rng, clean);
+        let layout = Layout::ALL[layout];
+        let rendered = render(&report, layout, &damage, &mut rng);
+        let result = nianbao::check(rendered.text.as_bytes(), &nianbao::Options::default());
+        let result = serde_json::to_value(result.expect("a text is always read")).unwrap();
+        let s = score(&rendered.expected, &result["report"]);
+        proptest::prop_assert_eq!(s.wrong, 0, "{:?} {:?}: {:?}\n{}", layout, damage, s.wrongs, rendered.text);
+        if !one_wrong {
+            let accused: Vec<&Value> = result["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["code"].as_str().is_some_and(|c| c.starts_with('A')))
+                .collect();
+            proptest::prop_assert!(accused.is_empty(), "{:?} {:?}: {:?}\n{}", layout, damage, accused, rendered.text);
+        }
+    }
+}

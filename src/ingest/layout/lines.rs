@@ -23,7 +23,9 @@ pub(super) fn prepare(l: &DocLine) -> Line {
             continue;
         }
         if let Some(parts) = number_list(&c.text) {
-            let shared = l.tabbed;
+            // Numbers parted by single spaces in one cell: where each stands is how wide the
+            // numbers before it are, not which column it is in.
+            let shared = true;
             for (offset, part) in parts {
                 tokens.push(Token {
                     text: part.to_string(),

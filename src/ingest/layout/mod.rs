@@ -220,9 +220,12 @@ mod tests {
             run: true,
         };
         let row_ok = |v: &[i64]| v[6] == v[..6].iter().sum::<i64>();
-        let r = split_runs(&[tok("230"), tok("000023")], 7, 8, &row_ok);
+        let r = split_runs(&[tok("230"), tok("000023")], 7, 8, &row_ok, &|_| false);
         assert_eq!(r, vec![vec![23, 0, 0, 0, 0, 0, 23]]);
-        let r = split_runs(&[tok("898989")], 3, 8, &|_| true);
+        let r = split_runs(&[tok("898989")], 3, 8, &|_| true, &|_| false);
         assert!(r.len() > 1);
+        // A value that is a cell of its own is never cut.
+        let r = split_runs(&[tok("300"), tok("300")], 2, 8, &|_| true, &|_| true);
+        assert_eq!(r, vec![vec![300, 300]]);
     }
 }

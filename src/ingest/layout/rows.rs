@@ -64,12 +64,25 @@ pub(super) fn place_tokens<'a>(
     None
 }
 
+/// Most digits a count of 表三 or 表四 has (no agency receives ten million applications or
+/// cases in a year): a longer number is cells run together.
+pub(super) const MAX_COUNT_DIGITS: usize = 7;
+
+/// Whether a value shows that cells ran together: digits glued to a label, a leading zero,
+/// or more digits than any count has.
+pub(super) fn looks_run_together(t: &Token) -> bool {
+    t.run || t.text.chars().filter(char::is_ascii_digit).count() > MAX_COUNT_DIGITS
+}
+
 /// The readings of digit runs as exactly `n` numbers that `accept` allows, up to `limit`.
+/// A token `whole` says is one cell for certain (a line or a grid cell of its own, with no
+/// sign of cells run together) is read as it is, never cut.
 pub(super) fn split_runs(
     tokens: &[Token],
     n: usize,
     limit: usize,
     accept: &dyn Fn(&[i64]) -> bool,
+    whole: &dyn Fn(&Token) -> bool,
 ) -> Vec<Vec<i64>> {
     let parts: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
     if parts
@@ -80,6 +93,7 @@ pub(super) fn split_runs(
         return Vec::new();
     }
     let mut search = Splits {
+        whole: tokens.iter().map(whole).collect(),
         parts,
         n,
         limit,
@@ -99,6 +113,8 @@ pub(super) fn split_runs(
 /// The search behind [`split_runs`]: each digit run cut into numbers without leading zeros.
 pub(super) struct Splits<'a> {
     pub(super) parts: Vec<&'a str>,
+    /// Parts read as they are.
+    pub(super) whole: Vec<bool>,
     pub(super) n: usize,
     pub(super) limit: usize,
     pub(super) accept: &'a dyn Fn(&[i64]) -> bool,
@@ -131,7 +147,8 @@ impl Splits<'_> {
         } else {
             rest.len().min(15)
         };
-        for len in 1..=max_len {
+        let min_len = if self.whole[part] { rest.len() } else { 1 };
+        for len in min_len..=max_len {
             let Ok(v) = rest[..len].parse::<i64>() else {
                 break;
             };

@@ -17,6 +17,12 @@ pub(super) fn read_t2(
     let mut used: Vec<usize> = Vec::new();
     let mut first: Option<usize> = None;
     let mut last = region.start;
+    // Every row label of 表二, to tell another row's line from the rest of a wrapped label.
+    let row_keys: Vec<String> = def
+        .t2
+        .iter()
+        .flat_map(|b| b.rows.iter().map(|r| label_key(r.label)))
+        .collect();
     for block in def.t2 {
         let block_key = label_key(block.label);
         let column_keys: Vec<String> = block.columns.iter().map(|c| label_key(c.label)).collect();
@@ -48,7 +54,11 @@ pub(super) fn read_t2(
                 let mut k = i + 1;
                 while k < region.end && tokens.len() <= block.columns.len() {
                     let l = &lines[k];
-                    if !l.label.is_empty() && l.tokens.is_empty() && !l.page_number {
+                    // A label ends the run: a label alone, or another row's (whose values
+                    // are on its own line); the rest of a wrapped label does not.
+                    let other_row = !l.label_key.is_empty()
+                        && row_keys.iter().any(|r| l.label_key.starts_with(r.as_str()));
+                    if !l.page_number && !l.label.is_empty() && (l.tokens.is_empty() || other_row) {
                         break;
                     }
                     if !l.tokens.is_empty() {

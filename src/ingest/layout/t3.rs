@@ -154,9 +154,18 @@ pub(super) fn read_t3(
     // table's column sums leave one reading (F005); otherwise the row is unreadable (C006).
     for (idx, raw, placed) in pending_runs {
         let key = table.rows[idx].key;
+        // Only a row with a sign of cells run together (a leading zero, digits glued to the
+        // label) is split: fewer values than columns alone are blank cells.
         let readings = if raw.tokens.len() < T3_COLUMNS.len() || raw.tokens.iter().any(|t| t.run) {
             let row_ok = |v: &[i64]| v[6] == v[..6].iter().sum::<i64>();
-            let mut r = split_runs(&raw.tokens, T3_COLUMNS.len(), 64, &row_ok);
+            // A value on a line or a grid cell of its own is one cell; only values placed by
+            // their positions in layout text may be cells printed together.
+            let tabbed = lines[raw.at].tabbed;
+            // A row with one sign of cells run together (`340 000034`) may have run all of
+            // them together: then none is certain.
+            let run_row = raw.tokens.iter().any(looks_run_together);
+            let whole = |t: &Token| !run_row && (t.shared || tabbed);
+            let mut r = split_runs(&raw.tokens, T3_COLUMNS.len(), 64, &row_ok, &whole);
             if r.len() > 1 {
                 r.retain(|v| t3_columns_hold(&table, def, key, v));
             }

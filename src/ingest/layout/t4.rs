@@ -139,7 +139,19 @@ pub(super) fn read_t4(
     } else {
         // Cells run together: split only when the groups' totals leave one reading.
         let group_ok = |v: &[i64]| v.chunks(5).all(|g| g[4] == g[..4].iter().sum::<i64>());
-        let readings = split_runs(&tokens, n, 2, &group_ok);
+        // A value on a line or a grid cell of its own is one cell, never cut (`300` is not
+        // 30 and 0 because a cell was left blank).
+        let tabbed = line.tabbed;
+        let alone = |t: &Token| {
+            tokens
+                .iter()
+                .filter(|o| o.place.line == t.place.line)
+                .count()
+                == 1
+        };
+        let run_row = tokens.iter().any(looks_run_together);
+        let whole = |t: &Token| !run_row && (t.shared || tabbed || alone(t));
+        let readings = split_runs(&tokens, n, 2, &group_ok, &whole);
         if readings.len() != 1 || readings[0].is_empty() {
             table.rows = t4_unreadable(&groups, &raw, place, None, findings);
             return Some(table);
