@@ -488,6 +488,11 @@ pub(super) fn align(
         .zip(ctx)
         .map(|(r, (_, below))| chars(&format!("{}{below}", r.own)))
         .collect();
+    let arounds: Vec<Vec<char>> = rows
+        .iter()
+        .zip(ctx)
+        .map(|(r, (above, below))| chars(&format!("{above}{}{below}", r.own)))
+        .collect();
     let cover = |key: &[char], seen: &[char]| -> f32 {
         if key.is_empty() {
             0.0
@@ -503,9 +508,18 @@ pub(super) fn align(
         let own = cover(&keys[j], &owns[i]);
         let s = if own >= 0.99 {
             own
+        } else if 0.9 * cover(&keys[j], &arounds[i]) < 0.5 {
+            // Not even all the labels around it together name the row (the common case:
+            // one cover instead of two).
+            own
         } else {
-            own.max(0.9 * cover(&keys[j], &aboves[i]))
-                .max(0.85 * cover(&keys[j], &belows[i]))
+            let above = 0.9 * cover(&keys[j], &aboves[i]);
+            // The labels below count for less: look at them only when those above leave room.
+            if above >= 0.85 {
+                own.max(above)
+            } else {
+                own.max(above).max(0.85 * cover(&keys[j], &belows[i]))
+            }
         };
         if s >= 0.5 {
             s
