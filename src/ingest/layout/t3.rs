@@ -43,12 +43,7 @@ pub(super) fn read_t3(
     }
     let first = raws[matched.iter().flatten().copied().min()?].at;
     let last = raws[matched.iter().flatten().copied().max()?].last;
-    let start = (region.start..first)
-        .find(|&i| {
-            let k = &lines[i].key;
-            k.contains(template::T3_NOTE_MARK) || k.contains(template::T3_APPLICANTS)
-        })
-        .unwrap_or(first);
+    let start = table_start(lines, region.start, first);
     spans.push(start..last + 1);
     header_damage(
         lines,
@@ -200,6 +195,16 @@ pub(super) fn read_t3(
     Some(table)
 }
 
+/// Where 表三 starts: its note or its header above the first row, else that row.
+fn table_start(lines: &[Line], from: usize, first: usize) -> usize {
+    (from..first)
+        .find(|&i| {
+            let k = &lines[i].key;
+            k.contains(template::T3_NOTE_MARK) || k.contains(template::T3_APPLICANTS)
+        })
+        .unwrap_or(first)
+}
+
 /// The positions a row's values may be placed by.
 ///
 /// On a grid line (cells parted by tabs or table markup) a slot is a grid column only where
@@ -321,12 +326,7 @@ pub(super) fn blank_grid_t3(
         return None;
     }
     let first = first?;
-    let start = (region.start..first)
-        .find(|&i| {
-            let k = &lines[i].key;
-            k.contains(template::T3_NOTE_MARK) || k.contains(template::T3_APPLICANTS)
-        })
-        .unwrap_or(first);
+    let start = table_start(lines, region.start, first);
     spans.push(start..last + 1);
     table.place = Some(lines[start].place());
     Some(table)
