@@ -4,6 +4,7 @@
 
 mod decode;
 mod docx;
+mod grid;
 mod html;
 mod json;
 mod layout;

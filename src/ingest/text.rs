@@ -1,10 +1,12 @@
 //! Text extracted from PDF or Word → the line-and-cell form [`super::layout`] reads: cells
 //! split at tabs (tab-separated extraction) or at runs of two or more spaces (layout-
-//! preserving extraction), each cell with its column in the source line.
+//! preserving extraction), each cell with its column in the source line; pipe tables and
+//! box-drawn grids are parted at their separators by [`super::grid`].
 
 use crate::finding::Finding;
 use crate::model::Report;
 
+use super::grid;
 use super::layout::{self, Doc, DocCell, DocLine};
 
 /// Reads a text report.
@@ -14,19 +16,34 @@ pub fn read(source: &str, findings: &mut Vec<Finding>) -> Report {
 
 /// Splits text into lines and cells.
 pub fn split(source: &str) -> Doc {
-    let lines = source
+    let raws: Vec<grid::Raw> = source
         .split('\n')
         .enumerate()
         .map(|(i, raw)| {
-            let raw = raw.strip_suffix('\r').unwrap_or(raw);
             let line = u32::try_from(i + 1).unwrap_or(u32::MAX);
-            DocLine {
-                line,
-                cells: split_line(raw),
-                tabbed: raw.contains('\t'),
-            }
+            (line, raw.strip_suffix('\r').unwrap_or(raw))
         })
         .collect();
+    let mut lines = Vec::with_capacity(raws.len());
+    let mut i = 0;
+    while i < raws.len() {
+        let grid_end = i + raws[i..]
+            .iter()
+            .take_while(|(_, raw)| grid::is_grid_line(raw))
+            .count();
+        if grid_end > i {
+            lines.extend(grid::read_block(&raws[i..grid_end]));
+            i = grid_end;
+            continue;
+        }
+        let (line, raw) = raws[i];
+        lines.push(DocLine {
+            line,
+            cells: split_line(raw),
+            tabbed: raw.contains('\t'),
+        });
+        i += 1;
+    }
     Doc { lines }
 }
 

@@ -105,7 +105,7 @@ pub(super) fn prepare(l: &DocLine) -> Line {
 /// A cell that holds one value: a number (with sign word or unit), a placeholder, or a
 /// number with characters that could not be read (U+FFFD from a PDF font without a map:
 /// a value, reported as not a number — never read as a shorter number or as a label).
-pub(super) fn is_value(s: &str) -> bool {
+pub(crate) fn is_value(s: &str) -> bool {
     let p = normalize::parse_cell(s, ColumnKind::MoneyUnitInCell);
     match p.value {
         CellValue::NoUnit(_) | CellValue::Money(_) => true,

@@ -30,7 +30,7 @@ mod t2;
 mod t3;
 mod t4;
 
-pub(crate) use lines::is_page_number;
+pub(crate) use lines::{is_page_number, is_value};
 use lines::*;
 use rows::*;
 use sections::*;
