@@ -625,6 +625,7 @@ impl Lines {
             line,
             cells,
             tabbed,
+            drawn: false,
         });
         Ok(())
     }

@@ -196,12 +196,25 @@ pub fn read_block(block: &[Raw]) -> Vec<DocLine> {
     out
 }
 
-/// One row from the lines it spans: each column's text joined down the lines. Columns are
-/// told by where they start; a line whose stretches start elsewhere adds its own.
+/// One row from the lines it spans: each column's text joined down the lines. A line with
+/// as many stretches as the row's first joins them one to one; another (the text a rule
+/// left, a line drawn off true) by where its stretches start on screen, adding a column
+/// where one starts elsewhere.
 fn row_line(no: u32, lines: &[Vec<Segment>]) -> DocLine {
     // (screen start, character column, text)
     let mut columns: Vec<(usize, usize, String)> = Vec::new();
+    let first = lines
+        .iter()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0);
     for segs in lines {
+        if segs.len() == first && columns.len() == first {
+            for (c, s) in columns.iter_mut().zip(segs) {
+                c.2.push_str(&s.text);
+            }
+            continue;
+        }
         for s in segs {
             match columns.iter_mut().find(|(start, _, _)| *start == s.start) {
                 Some((_, _, text)) => text.push_str(&s.text),
@@ -230,6 +243,7 @@ fn row_line(no: u32, lines: &[Vec<Segment>]) -> DocLine {
         line: no,
         cells,
         tabbed: true,
+        drawn: true,
     }
 }
 

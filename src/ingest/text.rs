@@ -41,6 +41,7 @@ pub fn split(source: &str) -> Doc {
             line,
             cells: split_line(raw),
             tabbed: raw.contains('\t'),
+            drawn: false,
         });
         i += 1;
     }

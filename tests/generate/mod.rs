@@ -612,6 +612,38 @@ fn lay(table: &[Item], layout: Layout, d: &Damage, rng: &mut Rng, page: &mut usi
                 })
                 .max()
                 .unwrap_or(3);
+            // A box-drawn grid is aligned on screen (CJK two columns wide): each column as
+            // wide as its widest piece of text.
+            let screen = |s: &str| -> usize {
+                s.chars()
+                    .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+                    .sum()
+            };
+            let rows: Vec<Vec<String>> = table
+                .iter()
+                .map(|item| {
+                    let mut cells = match item {
+                        Item::Header(h) => h.clone(),
+                        Item::Group(g) => vec![g.clone()],
+                        Item::Row { label, cells } => {
+                            let mut out = vec![String::new(), label.clone()];
+                            out.extend(cells.iter().map(|(_, v)| value(v)));
+                            out
+                        }
+                    };
+                    cells.resize(width, String::new());
+                    cells
+                })
+                .collect();
+            let mut widths = vec![2usize; width];
+            for cells in &rows {
+                for (k, c) in cells.iter().enumerate() {
+                    for p in pieces(c, d.wrap) {
+                        widths[k] = widths[k].max(screen(&p));
+                    }
+                }
+            }
+            let pad = |s: &str, k: usize| format!("{s}{}", " ".repeat(widths[k] - screen(s)));
             let row_line = |cells: Vec<String>| -> Vec<String> {
                 if layout == Layout::Pipe {
                     vec![format!("| {} |", cells.join(" | "))]
@@ -625,7 +657,8 @@ fn lay(table: &[Item], layout: Layout, d: &Damage, rng: &mut Rng, page: &mut usi
                                 "│{}│",
                                 split
                                     .iter()
-                                    .map(|p| p.get(k).cloned().unwrap_or_default())
+                                    .enumerate()
+                                    .map(|(c, p)| pad(p.get(k).map_or("", String::as_str), c))
                                     .collect::<Vec<_>>()
                                     .join("│")
                             )
@@ -636,7 +669,14 @@ fn lay(table: &[Item], layout: Layout, d: &Damage, rng: &mut Rng, page: &mut usi
             let rule = if layout == Layout::Pipe {
                 format!("|{}|", vec!["---"; width].join("|"))
             } else {
-                format!("├{}┤", vec!["──"; width].join("┼"))
+                format!(
+                    "├{}┤",
+                    widths
+                        .iter()
+                        .map(|w| "─".repeat(*w))
+                        .collect::<Vec<_>>()
+                        .join("┼")
+                )
             };
             let mut ruled = false;
             for item in table {
@@ -645,10 +685,13 @@ fn lay(table: &[Item], layout: Layout, d: &Damage, rng: &mut Rng, page: &mut usi
                         let mut cells = h.clone();
                         cells.resize(width, String::new());
                         lines.extend(row_line(cells));
+                        if layout == Layout::Box {
+                            lines.push(rule.clone());
+                        }
                     }
                     Item::Group(g) => group = Some(g.clone()),
                     Item::Row { label, cells } => {
-                        if !ruled {
+                        if !ruled && layout == Layout::Pipe {
                             lines.push(rule.clone());
                             ruled = true;
                         }
@@ -725,6 +768,8 @@ pub struct Score {
     pub wrong: usize,
     /// `(cell, shown, read)` of the first wrong cells.
     pub wrongs: Vec<(String, Option<String>, String)>,
+    /// The cells not read.
+    pub unreads: Vec<String>,
 }
 
 impl Score {
@@ -771,7 +816,10 @@ pub fn score(expected: &BTreeMap<String, Option<String>>, got: &Value) -> Score 
         match (want, number(got)) {
             (w, Some(g)) if w == Some(g) => s.right += 1,
             (None, None) => s.right += 1,
-            (Some(_), None) => s.unread += 1,
+            (Some(_), None) => {
+                s.unread += 1;
+                s.unreads.push(key.clone());
+            }
             (_, Some(g)) => {
                 s.wrong += 1;
                 if s.wrongs.len() < 5 {

@@ -93,6 +93,7 @@ pub(super) fn prepare(l: &DocLine) -> Line {
         slot_cols: l.cells.iter().map(|c| (c.slot, c.col)).collect(),
         no: l.line,
         tabbed: l.tabbed,
+        drawn: l.drawn,
         label,
         label_col: label_col.max(1),
         tokens,

@@ -52,6 +52,9 @@ pub struct DocLine {
     /// Cells are grid columns (tabs, table markup): `slot` is a column index. Otherwise
     /// `slot` is a character position and columns are told by nearness.
     pub tabbed: bool,
+    /// The cells are parted by a grid drawn in the text (`|`, `│`): every cell, empty or
+    /// not, is a column of the table (see `grid.rs`).
+    pub drawn: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +82,7 @@ struct Token {
 struct Line {
     no: u32,
     tabbed: bool,
+    drawn: bool,
     /// The text of its label cells, joined.
     label: String,
     label_col: u32,

@@ -216,7 +216,8 @@ fn table_start(lines: &[Line], from: usize, first: usize) -> usize {
 /// column, and the row is placed only if it fills every column. A grid line with no
 /// evidence near it at all (a form with a few cells filled) takes its own last `n` cells.
 ///
-/// Elsewhere (layout text) the positions of the nearest full rows.
+/// A row of a drawn grid (`|`, `│`) with exactly one cell after its label per column needs
+/// no other evidence. Elsewhere (layout text) the positions of the nearest full rows.
 pub(super) fn row_anchors(
     anchors: &[(usize, Vec<u32>)],
     grid: &[(usize, Vec<u32>)],
@@ -227,6 +228,26 @@ pub(super) fn row_anchors(
     let line = &lines[at];
     if !line.tabbed {
         return nearest_anchors(anchors, at);
+    }
+    let first_value = line.tokens.first().map_or(u32::MAX, |t| t.slot);
+    let label_end = line
+        .cells
+        .iter()
+        .filter(|(_, slot, _)| *slot < first_value)
+        .map(|(_, slot, _)| *slot)
+        .max();
+    // A drawn grid's row with exactly `n` cells after its label is its own evidence: each
+    // cell, empty or not, is the column it stands in.
+    if line.drawn {
+        let after: Vec<u32> = line
+            .slot_cols
+            .iter()
+            .map(|(s, _)| *s)
+            .filter(|s| label_end.is_none_or(|end| *s > end))
+            .collect();
+        if after.len() == n {
+            return vec![after];
+        }
     }
     let width = line.slot_cols.len();
     let grid: Vec<&(usize, Vec<u32>)> = grid
@@ -254,13 +275,6 @@ pub(super) fn row_anchors(
         }
         return Vec::new();
     }
-    let first_value = line.tokens.first().map_or(u32::MAX, |t| t.slot);
-    let label_end = line
-        .cells
-        .iter()
-        .filter(|(_, slot, _)| *slot < first_value)
-        .map(|(_, slot, _)| *slot)
-        .max();
     let after_label = |a: &Vec<u32>| label_end.is_none_or(|end| a.iter().all(|s| *s > end));
     if near.len() < 2 || near[0] != near[1] || !after_label(near[0]) {
         return Vec::new();
