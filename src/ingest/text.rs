@@ -9,6 +9,10 @@ use crate::model::Report;
 use super::grid;
 use super::layout::{self, Doc, DocCell, DocLine};
 
+/// The most cells a table row has (表四: fifteen values, its label cells, a few empty
+/// ones); a tab-separated line with more is text flowed onto one line.
+const MAX_ROW_CELLS: usize = 40;
+
 /// Reads a text report.
 pub fn read(source: &str, findings: &mut Vec<Finding>) -> Report {
     layout::read(&split(source), findings)
@@ -37,12 +41,27 @@ pub fn split(source: &str) -> Doc {
             continue;
         }
         let (line, raw) = raws[i];
-        lines.push(DocLine {
-            line,
-            cells: split_line(raw),
-            tabbed: raw.contains('\t'),
-            drawn: false,
-        });
+        let cells = split_line(raw);
+        if raw.contains('\t') && cells.len() > MAX_ROW_CELLS {
+            // Not a table row but a page's text nodes joined by tabs (BeautifulSoup's
+            // `get_text("\t")`): each is a line of its own, as with `get_text("\n")`.
+            lines.extend(cells.into_iter().map(|c| DocLine {
+                line,
+                cells: vec![DocCell {
+                    slot: c.col.saturating_sub(1),
+                    ..c
+                }],
+                tabbed: false,
+                drawn: false,
+            }));
+        } else {
+            lines.push(DocLine {
+                line,
+                cells,
+                tabbed: raw.contains('\t'),
+                drawn: false,
+            });
+        }
         i += 1;
     }
     Doc { lines }

@@ -66,6 +66,8 @@ pub enum Layout {
     RowTabs,
     /// Every label and every value on a line of its own (`get_text("\n")`, pdf.js).
     CellPerLine,
+    /// The page's text nodes joined by tabs on one line (`get_text("\t")`).
+    TabFlow,
     /// Markdown pipe tables (html2text, PDF-to-Markdown converters).
     Pipe,
     /// Box-drawn grids (w3m), labels wrapped inside their cells.
@@ -77,10 +79,11 @@ pub enum Layout {
 }
 
 impl Layout {
-    pub const ALL: [Layout; 7] = [
+    pub const ALL: [Layout; 8] = [
         Layout::RowSpaces,
         Layout::RowTabs,
         Layout::CellPerLine,
+        Layout::TabFlow,
         Layout::Pipe,
         Layout::Box,
         Layout::ColumnWise,
@@ -91,6 +94,7 @@ impl Layout {
             Layout::RowSpaces => "row-wise (spaces)",
             Layout::RowTabs => "row-wise (tabs)",
             Layout::CellPerLine => "cell per line",
+            Layout::TabFlow => "text nodes joined by tabs",
             Layout::Pipe => "Markdown pipe table",
             Layout::Box => "box-drawn grid",
             Layout::ColumnWise => "column-wise",
@@ -506,7 +510,12 @@ pub fn render(report: &Value, layout: Layout, damage: &Damage, rng: &mut Rng) ->
             &s.heading[s.heading.char_indices().nth(2).map_or(0, |(b, _)| b)..]
         ));
         if let Some((_, table)) = tables.iter().find(|(at, _)| *at == i) {
-            blocks.push(lay(table, layout, damage, rng, &mut page));
+            let as_laid = if layout == Layout::TabFlow {
+                Layout::CellPerLine
+            } else {
+                layout
+            };
+            blocks.push(lay(table, as_laid, damage, rng, &mut page));
         }
     }
     let sep = if layout == Layout::RunTogether {
@@ -515,6 +524,9 @@ pub fn render(report: &Value, layout: Layout, damage: &Damage, rng: &mut Rng) ->
         "\n"
     };
     let mut text = blocks.join(sep);
+    if layout == Layout::TabFlow {
+        text = text.replace('\n', "\t");
+    }
     if damage.nbsp && layout != Layout::RunTogether {
         text = text.replace("  ", "\u{a0} ");
     }
@@ -580,7 +592,7 @@ fn lay(table: &[Item], layout: Layout, d: &Damage, rng: &mut Rng, page: &mut usi
                 }
             }
         }
-        Layout::CellPerLine => {
+        Layout::CellPerLine | Layout::TabFlow => {
             for item in table {
                 match item {
                     Item::Header(h) => lines.extend(h.iter().cloned()),
