@@ -16,7 +16,7 @@
 
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use nianbao::template::{
     Version, SECTIONS, T3_APPLICANTS, T3_COLUMNS, T3_NOTE, T3_ORGANISATIONS, T3_RESULTS_GROUP,
@@ -89,6 +89,10 @@ impl Layout {
         Layout::ColumnWise,
         Layout::RunTogether,
     ];
+    /// Whether a blank cell leaves nothing in the text (no empty cell between separators).
+    pub fn drops_blanks(self) -> bool {
+        !matches!(self, Layout::RowTabs | Layout::Pipe | Layout::Box)
+    }
     pub fn name(self) -> &'static str {
         match self {
             Layout::RowSpaces => "row-wise (spaces)",
@@ -149,6 +153,10 @@ impl Damage {
 pub struct Rendered {
     pub text: String,
     pub expected: BTreeMap<String, Option<String>>,
+    /// The cells of rows with a blank laid in a layout that leaves no trace of a blank (a
+    /// space-parted flow, a value a line, …): no reader can tell which column is blank, so
+    /// these are refused or read, never expected.
+    pub unprovable: BTreeSet<String>,
 }
 
 /// A cell's value as the canonical JSON holds it, as text (`81`, `96171.6`); `None` for null.
@@ -523,6 +531,18 @@ pub fn render(report: &Value, layout: Layout, damage: &Damage, rng: &mut Rng) ->
     } else {
         "\n"
     };
+    let mut unprovable = BTreeSet::new();
+    if layout.drops_blanks() {
+        for (_, table) in &tables {
+            for item in table {
+                if let Item::Row { cells, .. } = item {
+                    if cells.iter().any(|(_, v)| v.is_none()) {
+                        unprovable.extend(cells.iter().map(|(k, _)| k.clone()));
+                    }
+                }
+            }
+        }
+    }
     let mut text = blocks.join(sep);
     if layout == Layout::TabFlow {
         text = text.replace('\n', "\t");
@@ -530,7 +550,11 @@ pub fn render(report: &Value, layout: Layout, damage: &Damage, rng: &mut Rng) ->
     if damage.nbsp && layout != Layout::RunTogether {
         text = text.replace("  ", "\u{a0} ");
     }
-    Rendered { text, expected }
+    Rendered {
+        text,
+        expected,
+        unprovable,
+    }
 }
 
 fn page_break(page: &mut usize) -> String {
@@ -777,6 +801,8 @@ fn lay(table: &[Item], layout: Layout, d: &Damage, rng: &mut Rng, page: &mut usi
 pub struct Score {
     pub right: usize,
     pub unread: usize,
+    /// Of `unread`, the cells the text did not determine (see [`Rendered::unprovable`]).
+    pub unprovable: usize,
     pub wrong: usize,
     /// `(cell, shown, read)` of the first wrong cells.
     pub wrongs: Vec<(String, Option<String>, String)>,
@@ -788,6 +814,7 @@ impl Score {
     pub fn add(&mut self, other: &Score) {
         self.right += other.right;
         self.unread += other.unread;
+        self.unprovable += other.unprovable;
         self.wrong += other.wrong;
         for w in &other.wrongs {
             if self.wrongs.len() < 5 {
@@ -818,6 +845,19 @@ fn number(v: &Value) -> Option<rust_decimal::Decimal> {
 
 /// Scores the report read (`got`, canonical JSON) against what the text showed.
 pub fn score(expected: &BTreeMap<String, Option<String>>, got: &Value) -> Score {
+    score_of(expected, &BTreeSet::new(), got)
+}
+
+/// Scores a rendered text's reading: [`score`], telling the unread cells it could not prove.
+pub fn score_rendered(rendered: &Rendered, got: &Value) -> Score {
+    score_of(&rendered.expected, &rendered.unprovable, got)
+}
+
+fn score_of(
+    expected: &BTreeMap<String, Option<String>>,
+    unprovable: &BTreeSet<String>,
+    got: &Value,
+) -> Score {
     let read = cells(got);
     let mut s = Score::default();
     for (key, shown) in expected {
@@ -830,7 +870,11 @@ pub fn score(expected: &BTreeMap<String, Option<String>>, got: &Value) -> Score 
             (None, None) => s.right += 1,
             (Some(_), None) => {
                 s.unread += 1;
-                s.unreads.push(key.clone());
+                if unprovable.contains(key) {
+                    s.unprovable += 1;
+                } else {
+                    s.unreads.push(key.clone());
+                }
             }
             (_, Some(g)) => {
                 s.wrong += 1;

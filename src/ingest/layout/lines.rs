@@ -146,13 +146,19 @@ const MAX_ROW_LABEL_CHARS: usize = 60;
 
 /// `行政许可 447228`, `3.补正后申请内容仍不明确 1 0 0 0 0 0 1`: a label, then values parted
 /// by single spaces, with their offsets. The label holds CJK and does not end in a digit;
-/// each value is a plain number (digits, a decimal point).
+/// each value is a plain number (digits, a decimal point), maybe signed (`-5`, 表二's
+/// 本年增/减) or in 万元.
 pub(super) fn label_then_values(s: &str) -> Option<(&str, Vec<(u32, &str)>)> {
     let plain = |p: &str| {
-        !p.is_empty()
-            && p.chars().all(|c| c.is_ascii_digit() || c == '.')
-            && p.starts_with(|c: char| c.is_ascii_digit())
-            && p.matches('.').count() <= 1
+        let unsigned = p.strip_prefix(['-', '+', '−']).unwrap_or(p);
+        let digits = unsigned
+            .strip_suffix("万元")
+            .or_else(|| unsigned.strip_suffix('元'))
+            .unwrap_or(unsigned);
+        !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && digits.starts_with(|c: char| c.is_ascii_digit())
+            && digits.matches('.').count() <= 1
     };
     let mut cut = s.len();
     for (at, _) in s.match_indices(' ').collect::<Vec<_>>().into_iter().rev() {

@@ -203,6 +203,14 @@ mod tests {
             label_then_values("行政事业性收费 96171.6").unwrap().1,
             vec![(8, "96171.6")]
         );
+        assert_eq!(
+            label_then_values("行政许可 0 -1 0").unwrap().1,
+            vec![(5, "0"), (7, "-1"), (10, "0")]
+        );
+        assert_eq!(
+            label_then_values("政府集中采购 30 2758.67万元").unwrap().1,
+            vec![(7, "30"), (10, "2758.67万元")]
+        );
         for prose in [
             "截至 2024 年底",
             "受理 3119 件",
