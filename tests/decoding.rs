@@ -156,13 +156,13 @@ type Bound = (f64, usize);
 
 /// (layout, bound when clean, bound when damaged).
 const FAMILIES: [(Layout, Bound, Bound); 8] = [
-    (Layout::RowSpaces, (99.9, 0), (67.8, 0)),
-    (Layout::RowTabs, (99.9, 0), (87.3, 0)),
-    (Layout::CellPerLine, (99.9, 0), (72.6, 0)),
-    (Layout::TabFlow, (99.9, 0), (61.3, 0)),
+    (Layout::RowSpaces, (99.9, 0), (75.0, 0)),
+    (Layout::RowTabs, (99.9, 0), (98.7, 0)),
+    (Layout::CellPerLine, (99.9, 0), (99.7, 0)),
+    (Layout::TabFlow, (99.9, 0), (99.7, 0)),
     (Layout::Pipe, (99.9, 0), (99.9, 0)),
     (Layout::Box, (99.9, 0), (99.9, 0)),
-    (Layout::ColumnWise, (65.4, 0), (50.9, 0)),
+    (Layout::ColumnWise, (65.4, 0), (64.8, 0)),
     (Layout::RunTogether, (0.4, 0), (5.9, 0)),
 ];
 

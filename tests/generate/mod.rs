@@ -590,11 +590,17 @@ fn lay(table: &[Item], layout: Layout, d: &Damage, rng: &mut Rng, page: &mut usi
                                 .collect::<Vec<_>>()
                                 .join(" ")
                         };
-                        let label = match group.take() {
-                            Some(g) => format!("{g}{sep}{label}"),
-                            None => label.clone(),
+                        // The group label and the row label are cells of their own: each
+                        // wraps inside its cell (never `（四）无法提供 1` / `.本机关…`).
+                        let mut ps = match group.take() {
+                            Some(g) if d.wrap.is_some() => {
+                                let mut ps = pieces(&g, d.wrap);
+                                ps.extend(pieces(label, d.wrap));
+                                ps
+                            }
+                            Some(g) => vec![format!("{g}{sep}{label}")],
+                            None => pieces(label, d.wrap),
                         };
-                        let mut ps = pieces(&label, d.wrap);
                         // Values on the label's first line, its last, or a line of their own.
                         match rng.below(4) {
                             0 => ps[0] = format!("{}{sep}{values}", ps[0]),

@@ -47,10 +47,12 @@ pub(super) fn find_headings(lines: &[Line]) -> Vec<Heading> {
         }
         candidates += 1;
         let whole = label_key(&text);
-        if t3_labels
-            .iter()
-            .any(|t| coverage(t, &whole) >= 0.8 && coverage(&whole, t) >= 0.6)
-        {
+        // A 表三 row label, or the first line of one wrapped (`一、本年新收政府信息`), is
+        // not a heading.
+        if t3_labels.iter().any(|t| {
+            let inside = coverage(&whole, t);
+            (coverage(t, &whole) >= 0.8 && inside >= 0.6) || inside >= 0.9
+        }) {
             continue;
         }
         let key = classify_heading(&key);
