@@ -156,8 +156,8 @@ type Bound = (f64, usize);
 
 /// (layout, bound when clean, bound when damaged).
 const FAMILIES: [(Layout, Bound, Bound); 8] = [
-    (Layout::RowSpaces, (99.9, 0), (75.0, 0)),
-    (Layout::RowTabs, (99.9, 0), (98.7, 0)),
+    (Layout::RowSpaces, (99.9, 0), (99.9, 0)),
+    (Layout::RowTabs, (99.9, 0), (99.7, 0)),
     (Layout::CellPerLine, (99.9, 0), (99.7, 0)),
     (Layout::TabFlow, (99.9, 0), (99.7, 0)),
     (Layout::Pipe, (99.9, 0), (99.9, 0)),

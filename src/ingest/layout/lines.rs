@@ -123,21 +123,52 @@ pub(crate) fn is_value(s: &str) -> bool {
 
 /// `1 1 0 0 0 0 0 0`: plain numbers separated by single spaces, with their offsets.
 pub(super) fn number_list(s: &str) -> Option<Vec<(u32, &str)>> {
+    let f = fold_digits(s);
     let mut parts = Vec::new();
     let mut offset = 0u32;
-    for (i, part) in s.split(' ').enumerate() {
+    for (i, part) in f.split(' ').enumerate() {
         if i > 0 {
             offset += 1;
         }
+        let len = part.chars().count() as u32;
         if !part.is_empty() {
             if !part.chars().all(|c| c.is_ascii_digit()) {
                 return None;
             }
-            parts.push((offset, part));
+            parts.push((offset, chars_at(s, offset, len)));
         }
-        offset += part.chars().count() as u32;
+        offset += len;
     }
     (parts.len() >= 2).then_some(parts)
+}
+
+/// `s` with full-width digits and points as ASCII, character for character (so offsets in
+/// it are offsets in `s`).
+fn fold_digits(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| ('０'..='９').contains(&c) || c == '．') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+                '．' => '.',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// The `len` characters of `s` from character `start`.
+fn chars_at(s: &str, start: u32, len: u32) -> &str {
+    let mut idx = s.char_indices().map(|(i, _)| i).chain(std::iter::once(s.len()));
+    let from = idx.nth(start as usize).unwrap_or(s.len());
+    let to = if len == 0 {
+        from
+    } else {
+        idx.nth(len as usize - 1).unwrap_or(s.len())
+    };
+    &s[from..to]
 }
 
 /// The longest label a row's values may follow in one cell (`（二）部分公开（区分处理的…）`
@@ -149,6 +180,7 @@ const MAX_ROW_LABEL_CHARS: usize = 60;
 /// each value is a plain number (digits, a decimal point), maybe signed (`-5`, 表二's
 /// 本年增/减) or in 万元.
 pub(super) fn label_then_values(s: &str) -> Option<(&str, Vec<(u32, &str)>)> {
+    let f = fold_digits(s);
     let plain = |p: &str| {
         let unsigned = p.strip_prefix(['-', '+', '−']).unwrap_or(p);
         let digits = unsigned
@@ -160,17 +192,17 @@ pub(super) fn label_then_values(s: &str) -> Option<(&str, Vec<(u32, &str)>)> {
             && digits.starts_with(|c: char| c.is_ascii_digit())
             && digits.matches('.').count() <= 1
     };
-    let mut cut = s.len();
-    for (at, _) in s.match_indices(' ').collect::<Vec<_>>().into_iter().rev() {
-        if !plain(&s[at + 1..cut]) {
+    let mut cut = f.len();
+    for (at, _) in f.match_indices(' ').collect::<Vec<_>>().into_iter().rev() {
+        if !plain(&f[at + 1..cut]) {
             break;
         }
         cut = at;
     }
-    if cut == s.len() {
+    if cut == f.len() {
         return None;
     }
-    let label = s[..cut].trim_end();
+    let label = f[..cut].trim_end();
     let last = label.chars().last()?;
     if last.is_ascii_digit()
         || label.chars().count() > MAX_ROW_LABEL_CHARS
@@ -178,15 +210,17 @@ pub(super) fn label_then_values(s: &str) -> Option<(&str, Vec<(u32, &str)>)> {
     {
         return None;
     }
+    let label_chars = label.chars().count() as u32;
     let mut parts = Vec::new();
-    let mut offset = s[..cut].chars().count() as u32;
-    for part in s[cut..].split(' ') {
+    let mut offset = f[..cut].chars().count() as u32;
+    for part in f[cut..].split(' ') {
+        let len = part.chars().count() as u32;
         if !part.is_empty() {
-            parts.push((offset, part));
+            parts.push((offset, chars_at(s, offset, len)));
         }
-        offset += part.chars().count() as u32 + 1;
+        offset += len + 1;
     }
-    Some((label, parts))
+    Some((chars_at(s, 0, label_chars), parts))
 }
 
 /// `规范性文件898989`: a label with digits run onto its end.

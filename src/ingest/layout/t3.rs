@@ -216,8 +216,8 @@ fn table_start(lines: &[Line], from: usize, first: usize) -> usize {
 /// column, and the row is placed only if it fills every column. A grid line with no
 /// evidence near it at all (a form with a few cells filled) takes its own last `n` cells.
 ///
-/// A row of a drawn grid (`|`, `│`) with exactly one cell after its label per column needs
-/// no other evidence. Elsewhere (layout text) the positions of the nearest full rows.
+/// A grid row with exactly one cell (empty or not) after its label per column needs no other
+/// evidence. Elsewhere (layout text) the positions of the nearest full rows.
 pub(super) fn row_anchors(
     anchors: &[(usize, Vec<u32>)],
     grid: &[(usize, Vec<u32>)],
@@ -236,9 +236,10 @@ pub(super) fn row_anchors(
         .filter(|(_, slot, _)| *slot < first_value)
         .map(|(_, slot, _)| *slot)
         .max();
-    // A drawn grid's row with exactly `n` cells after its label is its own evidence: each
-    // cell, empty or not, is the column it stands in.
-    if line.drawn {
+    // A grid row with exactly `n` cells after its label, empty ones included, is its own
+    // evidence: each cell is the column it stands in. (A tool that drops blank cells leaves
+    // fewer; one that keeps them, as many as the table has columns.)
+    {
         let after: Vec<u32> = line
             .slot_cols
             .iter()
