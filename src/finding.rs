@@ -254,9 +254,9 @@ codes! {
         doc "Labels damaged by OCR (`日然人` for 自然人, `知果维持` for 结果维持) are matched to the template's; this says which, so a person can check.";
     F005: Info, None, "cells run together were split",
         title_zh "拆分连在一起的单元格",
-        zh "{table}“{row}”行“{raw}”拆分为 {values}（唯一满足本行及表内合计的读法）",
-        en "{table}: row \"{row}\": \"{raw}\" split as {values} (the only reading the row's and table's sums allow)",
-        doc "Some sites join a row's cells with no separator (`230 000023`). The run is split only when the row's total and the table's sums leave exactly one reading.";
+        zh "{table}“{row}”行“{raw}”拆分为 {values}（唯一满足{by}的读法；{spent}）",
+        en "{table}: row \"{row}\": \"{raw}\" split as {values_en} (the only reading {by_en} allow; {spent_en})",
+        doc "Some sites join a row's cells with no separator (`230 000023`, a whole page as one line). A run is split only when exactly one reading survives: in 表三 the row's total (and, to break a tie, the table's column sums), in 表四 the groups' totals, in 表二 (which has no sums) the digits alone. The finding names what decided it and the checks that were spent on it: they hold by the reading, so they cannot accuse the row.";
     F006: Info, None, "a number was written with separators or full-width digits",
         title_zh "去除千分位分隔符或全角数字",
         zh "{table}“{row}”行“{column}”列“{raw}”读作 {value}",

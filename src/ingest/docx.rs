@@ -625,7 +625,6 @@ impl Lines {
             line,
             cells,
             tabbed,
-            drawn: false,
         });
         Ok(())
     }

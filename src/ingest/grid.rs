@@ -243,7 +243,6 @@ fn row_line(no: u32, lines: &[Vec<Segment>]) -> DocLine {
         line: no,
         cells,
         tabbed: true,
-        drawn: true,
     }
 }
 

@@ -948,7 +948,6 @@ pub(crate) fn to_doc(source: &str) -> Result<Doc, InputError> {
                 line: u32::try_from(i + 1).unwrap_or(u32::MAX),
                 cells,
                 tabbed,
-                drawn: false,
             }
         })
         .collect();

@@ -52,14 +52,12 @@ pub fn split(source: &str) -> Doc {
                     ..c
                 }],
                 tabbed: false,
-                drawn: false,
             }));
         } else {
             lines.push(DocLine {
                 line,
                 cells,
                 tabbed: raw.contains('\t'),
-                drawn: false,
             });
         }
         i += 1;

@@ -93,7 +93,6 @@ pub(super) fn prepare(l: &DocLine) -> Line {
         slot_cols: l.cells.iter().map(|c| (c.slot, c.col)).collect(),
         no: l.line,
         tabbed: l.tabbed,
-        drawn: l.drawn,
         label,
         label_col: label_col.max(1),
         tokens,
@@ -223,15 +222,26 @@ pub(super) fn label_then_values(s: &str) -> Option<(&str, Vec<(u32, &str)>)> {
     Some((chars_at(s, 0, label_chars), parts))
 }
 
-/// `规范性文件898989`: a label with digits run onto its end.
+/// `规范性文件898989`, `行政事业性收费5949.088667`: a label with a number run onto its end.
 pub(super) fn glued_digits(s: &str) -> Option<(&str, &str, u32)> {
-    let digits_start = s
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_ascii_digit())
-        .last()?
-        .0;
-    let (text, digits) = s.split_at(digits_start);
+    let mut start = None;
+    let mut point = false;
+    for (i, c) in s.char_indices().rev() {
+        if c.is_ascii_digit() {
+            start = Some(i);
+        } else if c == '.' && !point && start.is_some() {
+            point = true;
+        } else {
+            break;
+        }
+    }
+    let mut digits_start = start?;
+    let (mut text, mut digits) = s.split_at(digits_start);
+    // A point with no digit before it is the label's.
+    if digits.starts_with('.') {
+        digits_start += 1;
+        (text, digits) = s.split_at(digits_start);
+    }
     let last = text.chars().last()?;
     (normalize::is_cjk(last) && !matches!(last, '第' | '年' | '至')).then_some((
         text,

@@ -29,6 +29,7 @@ mod sections;
 mod t2;
 mod t3;
 mod t4;
+mod unglue;
 
 pub(crate) use lines::{is_page_number, is_value};
 use lines::*;
@@ -52,9 +53,6 @@ pub struct DocLine {
     /// Cells are grid columns (tabs, table markup): `slot` is a column index. Otherwise
     /// `slot` is a character position and columns are told by nearness.
     pub tabbed: bool,
-    /// The cells are parted by a grid drawn in the text (`|`, `│`): every cell, empty or
-    /// not, is a column of the table (see `grid.rs`).
-    pub drawn: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -82,7 +80,6 @@ struct Token {
 struct Line {
     no: u32,
     tabbed: bool,
-    drawn: bool,
     /// The text of its label cells, joined.
     label: String,
     label_col: u32,
@@ -123,7 +120,7 @@ impl Line {
 
 /// Reads a document into a report.
 pub fn read(doc: &Doc, findings: &mut Vec<Finding>) -> Report {
-    let lines: Vec<Line> = doc.lines.iter().map(prepare).collect();
+    let lines: Vec<Line> = unglue::unglue(doc).iter().map(prepare).collect();
     let mut report = Report::default();
     let headings = find_headings(&lines);
     let first_heading = headings.first().map_or(lines.len(), |h| h.index);
@@ -232,12 +229,18 @@ mod tests {
             run: true,
         };
         let row_ok = |v: &[i64]| v[6] == v[..6].iter().sum::<i64>();
-        let r = split_runs(&[tok("230"), tok("000023")], 7, 8, &row_ok, &|_| false);
-        assert_eq!(r, vec![vec![23, 0, 0, 0, 0, 0, 23]]);
-        let r = split_runs(&[tok("898989")], 3, 8, &|_| true, &|_| false);
+        let r = split_runs(&[tok("230"), tok("000023")], 7, 7, 8, &row_ok, &|_| false);
+        let some = |v: &[i64]| v.iter().map(|v| Some(*v)).collect::<Vec<_>>();
+        assert_eq!(r, vec![some(&[23, 0, 0, 0, 0, 0, 23])]);
+        let r = split_runs(&[tok("898989")], 3, 3, 8, &|_| true, &|_| false);
         assert!(r.len() > 1);
         // A value that is a cell of its own is never cut.
-        let r = split_runs(&[tok("300"), tok("300")], 2, 8, &|_| true, &|_| true);
-        assert_eq!(r, vec![vec![300, 300]]);
+        let r = split_runs(&[tok("300"), tok("300")], 2, 2, 8, &|_| true, &|_| true);
+        assert_eq!(r, vec![some(&[300, 300])]);
+        // A blank leaves nothing in a run: two zeros for three cells are three readings.
+        let r = split_runs(&[tok("00")], 3, 3, 8, &|_| true, &|_| false);
+        assert_eq!(r.len(), 3);
+        let r = split_runs(&[tok("0000000")], 7, 7, 8, &row_ok, &|_| false);
+        assert_eq!(r, vec![some(&[0; 7])]);
     }
 }

@@ -74,21 +74,31 @@ pub(super) fn looks_run_together(t: &Token) -> bool {
     t.run || t.text.chars().filter(char::is_ascii_digit).count() > MAX_COUNT_DIGITS
 }
 
-/// The readings of digit runs as exactly `n` numbers that `accept` allows, up to `limit`.
-/// A token `whole` says is one cell for certain (a line or a grid cell of its own, with no
+/// A reading of a row's cells: `None` a blank.
+pub(super) type Reading = Vec<Option<i64>>;
+
+/// The readings of digit runs as the `n` cells of a row that `accept` allows, up to
+/// `limit`. `accept` judges each `group` cells in turn (a 表三 row is one group of seven, a
+/// 表四 row three of five), given their values with blanks as 0. A blank cell leaves nothing
+/// in a run, so a reading may have fewer numbers than cells, the rest blank anywhere: every
+/// such reading is considered (`0000000` is seven zeros — no fewer numbers fit — but `00`
+/// for three cells is two zeros and a blank in any of three places, three readings). A
+/// token `whole` says is one cell for certain (a line or a grid cell of its own, with no
 /// sign of cells run together) is read as it is, never cut.
 pub(super) fn split_runs(
     tokens: &[Token],
     n: usize,
+    group: usize,
     limit: usize,
     accept: &dyn Fn(&[i64]) -> bool,
     whole: &dyn Fn(&Token) -> bool,
-) -> Vec<Vec<i64>> {
+) -> Vec<Reading> {
     let parts: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
     if parts
         .iter()
         .any(|p| !p.chars().all(|c| c.is_ascii_digit()) || p.is_empty())
         || parts.iter().map(|p| p.len()).sum::<usize>() > 40
+        || group == 0
     {
         return Vec::new();
     }
@@ -96,6 +106,7 @@ pub(super) fn split_runs(
         whole: tokens.iter().map(whole).collect(),
         parts,
         n,
+        group,
         limit,
         accept,
         budget: 200_000,
@@ -110,37 +121,65 @@ pub(super) fn split_runs(
     search.out
 }
 
-/// The search behind [`split_runs`]: each digit run cut into numbers without leading zeros.
-pub(super) struct Splits<'a> {
-    pub(super) parts: Vec<&'a str>,
+/// The values of a reading, blanks as 0 (for sums).
+pub(super) fn zeroed(reading: &[Option<i64>]) -> Vec<i64> {
+    reading.iter().map(|v| v.unwrap_or(0)).collect()
+}
+
+/// The search behind [`split_runs`]: cell by cell, a blank or the next number cut from the
+/// runs (no leading zeros), each group judged as soon as it is complete.
+struct Splits<'a> {
+    parts: Vec<&'a str>,
     /// Parts read as they are.
-    pub(super) whole: Vec<bool>,
-    pub(super) n: usize,
-    pub(super) limit: usize,
-    pub(super) accept: &'a dyn Fn(&[i64]) -> bool,
-    pub(super) budget: usize,
-    pub(super) cur: Vec<i64>,
-    pub(super) out: Vec<Vec<i64>>,
+    whole: Vec<bool>,
+    n: usize,
+    group: usize,
+    limit: usize,
+    accept: &'a dyn Fn(&[i64]) -> bool,
+    budget: usize,
+    cur: Reading,
+    out: Vec<Reading>,
 }
 
 impl Splits<'_> {
+    /// The fewest numbers the runs from `part` (at `off`) still give: one a run.
+    fn fewest(&self, part: usize, off: usize) -> usize {
+        let rest = self.parts.len().saturating_sub(part);
+        if self.parts.get(part).is_some_and(|p| off >= p.len()) {
+            rest - 1
+        } else {
+            rest
+        }
+    }
+
     fn go(&mut self, part: usize, off: usize) {
         if self.out.len() > self.limit || self.budget == 0 {
             return;
         }
         self.budget -= 1;
-        let Some(s) = self.parts.get(part).copied() else {
-            if self.cur.len() == self.n && (self.accept)(&self.cur) {
+        // A run used up moves on to the next.
+        if self.parts.get(part).is_some_and(|p| off >= p.len()) {
+            return self.go(part + 1, 0);
+        }
+        let cell = self.cur.len();
+        if cell == self.n {
+            if part >= self.parts.len() {
                 self.out.push(self.cur.clone());
             }
             return;
-        };
-        if off == s.len() {
-            return self.go(part + 1, 0);
         }
-        if self.cur.len() >= self.n {
+        let room = self.n - cell;
+        let need = self.fewest(part, off);
+        if need > room {
             return;
         }
+        // A blank here.
+        if need < room {
+            self.push(None, part, off);
+        }
+        let Some(s) = self.parts.get(part).copied() else {
+            return;
+        };
         let rest = &s[off..];
         let max_len = if rest.starts_with('0') {
             1
@@ -152,10 +191,19 @@ impl Splits<'_> {
             let Ok(v) = rest[..len].parse::<i64>() else {
                 break;
             };
-            self.cur.push(v);
-            self.go(part, off + len);
-            self.cur.pop();
+            self.push(Some(v), part, off + len);
         }
+    }
+
+    fn push(&mut self, v: Option<i64>, part: usize, off: usize) {
+        self.cur.push(v);
+        let len = self.cur.len();
+        let judged = len % self.group == 0 || len == self.n;
+        let start = len - if len % self.group == 0 { self.group } else { len % self.group };
+        if !judged || (self.accept)(&zeroed(&self.cur[start..])) {
+            self.go(part, off);
+        }
+        self.cur.pop();
     }
 }
 
@@ -178,14 +226,69 @@ pub(super) fn extra_row(table: TableId, raw: &RawRow, context: &str, line: &Line
     )
 }
 
-/// F005: the run `tokens` was read as `values`.
-pub(super) fn split_finding(tokens: &[Token], values: &[i64], location: Location) -> Finding {
+/// What chose the one reading of a run of digits (F005), and so which checks it spent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Decided {
+    /// Only one split exists at all (表二, no sums).
+    Digits,
+    /// The row's total is the sum of its columns (表三, A002).
+    RowSum,
+    /// That, and the table's column sums broke the tie (A002, A001, A003).
+    RowAndColumns,
+    /// Each group's total is the sum of its items (表四, A004).
+    GroupTotals,
+}
+
+impl Decided {
+    fn words(self) -> [&'static str; 4] {
+        match self {
+            Decided::Digits => [
+                "数字本身（别无其他拆法）",
+                "the digits themselves (no other split exists)",
+                "未用任何核对",
+                "no check was spent",
+            ],
+            Decided::RowSum => [
+                "本行总计等于各列之和",
+                "the row's total being the sum of its columns",
+                "A002 已用于拆分，不再据此行报错",
+                "A002 was spent on the split and cannot accuse this row",
+            ],
+            Decided::RowAndColumns => [
+                "本行总计及表内各列合计",
+                "the row's total and the table's column sums",
+                "A002、A001、A003 已用于拆分，不再据此行报错",
+                "A002, A001 and A003 were spent on the split and cannot accuse this row",
+            ],
+            Decided::GroupTotals => [
+                "各组总计等于其各项之和",
+                "each group's total being the sum of its items",
+                "A004 已用于拆分，不再据此行报错",
+                "A004 was spent on the split and cannot accuse this row",
+            ],
+        }
+    }
+}
+
+/// F005: the run `tokens` was read as `values`, as `decided` chose.
+pub(super) fn split_finding(
+    tokens: &[Token],
+    values: &[Option<i64>],
+    decided: Decided,
+    location: Location,
+) -> Finding {
     let join = |parts: Vec<String>| parts.join(" ");
+    let [by, by_en, spent, spent_en] = decided.words();
     Finding::new(
         Code::F005,
         params! {
             "raw" => join(tokens.iter().map(|t| t.text.clone()).collect()),
-            "values" => join(values.iter().map(|v| v.to_string()).collect()),
+            "values" => join(values.iter().map(|v| v.map_or("（空）".into(), |v| v.to_string())).collect()),
+            "values_en" => join(values.iter().map(|v| v.map_or("(blank)".into(), |v| v.to_string())).collect()),
+            "by" => by,
+            "by_en" => by_en,
+            "spent" => spent,
+            "spent_en" => spent_en,
         },
         location,
     )

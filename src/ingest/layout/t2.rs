@@ -115,6 +115,57 @@ pub(super) fn read_t2(
                         place,
                     ));
                 }
+                None if raw.tokens.iter().any(looks_run_together) => {
+                    // Cells run together (`规章000`): 表二 has no sums, so a run is split only
+                    // where its digits allow one reading at all (F005).
+                    let n = block.columns.len();
+                    let readings = split_runs(&raw.tokens, n, n, 2, &|_| true, &|_| false);
+                    let at = RowRef::new(TableId::T2, Some(block.key), row_def.key);
+                    if let [values] = readings.as_slice() {
+                        findings.push(split_finding(
+                            &raw.tokens,
+                            values,
+                            Decided::Digits,
+                            at.location().at(Some(place)),
+                        ));
+                        let cells = block
+                            .columns
+                            .iter()
+                            .zip(values)
+                            .map(|(c, v)| match v {
+                                Some(v) => read_cell(
+                                    &v.to_string(),
+                                    c.kind,
+                                    at,
+                                    c.key,
+                                    Some(place),
+                                    findings,
+                                ),
+                                None => Cell {
+                                    column: c.key,
+                                    value: CellValue::Blank,
+                                    raw: None,
+                                    place: Some(place),
+                                },
+                            })
+                            .collect();
+                        table.rows.push(Row {
+                            block: Some(block.key),
+                            key: row_def.key,
+                            cells,
+                            place: Some(place),
+                        });
+                    } else {
+                        table.rows.push(unreadable_row(
+                            at,
+                            block.columns,
+                            &raw,
+                            place,
+                            None,
+                            findings,
+                        ));
+                    }
+                }
                 None => {
                     table.rows.push(unreadable_row(
                         RowRef::new(TableId::T2, Some(block.key), row_def.key),

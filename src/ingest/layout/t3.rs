@@ -145,54 +145,172 @@ pub(super) fn read_t3(
             }
         }
     }
-    // Rows whose values may be cells run together: split only when the row's total and the
-    // table's column sums leave one reading (F005); otherwise the row is unreadable (C006).
-    for (idx, raw, placed) in pending_runs {
-        let key = table.rows[idx].key;
-        // Only a row with a sign of cells run together (a leading zero, digits glued to the
-        // label) is split: fewer values than columns alone are blank cells.
-        let readings = if raw.tokens.len() < T3_COLUMNS.len() || raw.tokens.iter().any(|t| t.run) {
-            let row_ok = |v: &[i64]| v[6] == v[..6].iter().sum::<i64>();
-            // A value on a line or a grid cell of its own is one cell; only values placed by
-            // their positions in layout text may be cells printed together.
-            let tabbed = lines[raw.at].tabbed;
-            // A row with one sign of cells run together (`340 000034`) may have run all of
-            // them together: then none is certain.
-            let run_row = raw.tokens.iter().any(looks_run_together);
-            let whole = |t: &Token| !run_row && (t.shared || tabbed);
-            let mut r = split_runs(&raw.tokens, T3_COLUMNS.len(), 64, &row_ok, &whole);
-            if r.len() > 1 {
-                r.retain(|v| t3_columns_hold(&table, def, key, v));
+    resolve_runs(&mut table, def, lines, pending_runs, findings);
+    Some(table)
+}
+
+/// A row whose values may be cells run together, and its readings.
+struct Pending<'a> {
+    idx: usize,
+    raw: &'a RawRow,
+    /// Its values were placed (with blanks) before: kept if no reading is found.
+    placed: bool,
+    readings: Vec<Reading>,
+    decided: Decided,
+}
+
+/// The most combinations of the undecided rows' readings tried together.
+const MAX_JOINT: usize = 4096;
+
+/// Rows whose values may be cells run together: split only where one reading survives —
+/// the row's total first; then, to break a tie, the table's column sums, with every row
+/// they need known (rows decided so feed the next, until none is); then all the undecided
+/// rows at once, a row decided where every combination the column sums allow agrees on
+/// it (F005 says which). Otherwise the row is unreadable (C006).
+fn resolve_runs(
+    table: &mut Table,
+    def: &TemplateDef,
+    lines: &[Line],
+    pending_runs: Vec<(usize, &RawRow, bool)>,
+    findings: &mut Vec<Finding>,
+) {
+    let mut pending: Vec<Pending> = pending_runs
+        .into_iter()
+        .map(|(idx, raw, placed)| {
+            // Only a row with a sign of cells run together (a leading zero, digits glued to
+            // the label) is split: fewer values than columns alone are blank cells.
+            let readings =
+                if raw.tokens.len() < T3_COLUMNS.len() || raw.tokens.iter().any(|t| t.run) {
+                    let row_ok = |v: &[i64]| v[6] == v[..6].iter().sum::<i64>();
+                    // A value on a line or a grid cell of its own is one cell; only values
+                    // placed by their positions in layout text may be cells printed together.
+                    let tabbed = lines[raw.at].tabbed;
+                    // A row with one sign of cells run together (`340 000034`) may have run
+                    // all of them together: then none is certain.
+                    let run_row = raw.tokens.iter().any(looks_run_together);
+                    let whole = |t: &Token| !run_row && (t.shared || tabbed);
+                    split_runs(&raw.tokens, T3_COLUMNS.len(), 7, 64, &row_ok, &whole)
+                } else {
+                    Vec::new()
+                };
+            Pending {
+                idx,
+                raw,
+                placed,
+                readings,
+                decided: Decided::RowSum,
             }
-            r
-        } else {
-            Vec::new()
-        };
-        let place = table.rows[idx].place.unwrap_or_default();
-        if readings.len() == 1 && !readings[0].is_empty() {
-            let values = &readings[0];
+        })
+        .collect();
+    let settled = |p: &Pending| p.readings.len() == 1 && !p.readings[0].is_empty();
+    let write = |table: &mut Table, p: &Pending| {
+        for (cell, v) in table.rows[p.idx].cells.iter_mut().zip(&p.readings[0]) {
+            cell.value = v.map_or(CellValue::Blank, CellValue::Count);
+            cell.raw = v.map(|v| v.to_string());
+        }
+    };
+    // Unreadable until decided, so the column sums do not lean on a guess.
+    let as_placed: Vec<Vec<Cell>> = pending
+        .iter()
+        .map(|p| table.rows[p.idx].cells.clone())
+        .collect();
+    for p in pending.iter().filter(|p| !settled(p)) {
+        for cell in &mut table.rows[p.idx].cells {
+            cell.value = CellValue::Unreadable { upper: None };
+        }
+    }
+    for p in pending.iter().filter(|p| settled(p)) {
+        write(table, p);
+    }
+    loop {
+        let mut changed = false;
+        for p in pending.iter_mut().filter(|p| p.readings.len() > 1) {
+            let key = table.rows[p.idx].key;
+            let before = p.readings.len();
+            p.readings.retain(|v| t3_columns_hold(table, def, key, &zeroed(v)));
+            if p.readings.len() < before {
+                p.decided = Decided::RowAndColumns;
+            }
+            if settled(p) {
+                write(table, p);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let open: Vec<usize> = (0..pending.len())
+        .filter(|&k| pending[k].readings.len() > 1)
+        .collect();
+    let combinations = open
+        .iter()
+        .try_fold(1usize, |n, &k| n.checked_mul(pending[k].readings.len()));
+    if !open.is_empty() && combinations.is_some_and(|n| n <= MAX_JOINT) {
+        let mut agreed: Vec<Option<Option<usize>>> = vec![None; open.len()];
+        let mut scratch = table.clone();
+        let mut choice = vec![0usize; open.len()];
+        'combos: loop {
+            for (c, &k) in choice.iter().zip(&open) {
+                let p = &pending[k];
+                for (cell, v) in scratch.rows[p.idx].cells.iter_mut().zip(&p.readings[*c]) {
+                    cell.value = v.map_or(CellValue::Blank, CellValue::Count);
+                }
+            }
+            let first = &pending[open[0]];
+            let key = scratch.rows[first.idx].key;
+            if t3_columns_hold(&scratch, def, key, &zeroed(&first.readings[choice[0]])) {
+                for (a, c) in agreed.iter_mut().zip(&choice) {
+                    *a = match *a {
+                        None => Some(Some(*c)),
+                        Some(Some(x)) if x == *c => Some(Some(x)),
+                        _ => Some(None),
+                    };
+                }
+            }
+            // The next combination.
+            for (c, &k) in choice.iter_mut().zip(&open) {
+                *c += 1;
+                if *c < pending[k].readings.len() {
+                    continue 'combos;
+                }
+                *c = 0;
+            }
+            break;
+        }
+        for (a, &k) in agreed.iter().zip(&open) {
+            if let Some(Some(c)) = a {
+                let p = &mut pending[k];
+                p.readings = vec![p.readings[*c].clone()];
+                p.decided = Decided::RowAndColumns;
+                write(table, p);
+            }
+        }
+    }
+    for (p, cells) in pending.iter().zip(as_placed) {
+        let key = table.rows[p.idx].key;
+        let place = table.rows[p.idx].place.unwrap_or_default();
+        if settled(p) {
             findings.push(split_finding(
-                &raw.tokens,
-                values,
+                &p.raw.tokens,
+                &p.readings[0],
+                p.decided,
                 Location::row(TableId::T3, None, key).at(Some(place)),
             ));
-            for (cell, v) in table.rows[idx].cells.iter_mut().zip(values) {
-                cell.value = CellValue::Count(*v);
-                cell.raw = Some(v.to_string());
-            }
-        } else if !placed {
-            let columns = &T3_COLUMNS;
-            table.rows[idx] = unreadable_row(
+        } else if p.placed {
+            // The values as placed: its cells are as the text shows them.
+            table.rows[p.idx].cells = cells;
+        } else {
+            table.rows[p.idx] = unreadable_row(
                 RowRef::new(TableId::T3, None, key),
-                columns,
-                raw,
+                &T3_COLUMNS,
+                p.raw,
                 place,
                 None,
                 findings,
             );
         }
     }
-    Some(table)
 }
 
 /// Where 表三 starts: its note or its header above the first row, else that row.

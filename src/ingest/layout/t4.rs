@@ -134,8 +134,8 @@ pub(super) fn read_t4(
             return Some(table);
         }
     }
-    let values: Vec<Token> = if tokens.len() == n && tokens.iter().all(|t| !t.run) {
-        tokens
+    let values: Vec<Option<Token>> = if tokens.len() == n && tokens.iter().all(|t| !t.run) {
+        tokens.into_iter().map(Some).collect()
     } else {
         // Cells run together: split only when the groups' totals leave one reading.
         let group_ok = |v: &[i64]| v.chunks(5).all(|g| g[4] == g[..4].iter().sum::<i64>());
@@ -151,26 +151,33 @@ pub(super) fn read_t4(
         };
         let run_row = tokens.iter().any(looks_run_together);
         let whole = |t: &Token| !run_row && (t.shared || tabbed || alone(t));
-        let readings = split_runs(&tokens, n, 2, &group_ok, &whole);
+        let readings = split_runs(&tokens, n, 5, 2, &group_ok, &whole);
         if readings.len() != 1 || readings[0].is_empty() {
             table.rows = t4_unreadable(&groups, &raw, place, None, findings);
             return Some(table);
         }
         let location = Location::table(TableId::T4).at(Some(place));
-        findings.push(split_finding(&tokens, &readings[0], location));
+        findings.push(split_finding(
+            &tokens,
+            &readings[0],
+            Decided::GroupTotals,
+            location,
+        ));
         readings[0]
             .iter()
-            .map(|v| Token {
-                text: v.to_string(),
-                place,
-                slot: 0,
-                shared: false,
-                run: false,
+            .map(|v| {
+                v.map(|v| Token {
+                    text: v.to_string(),
+                    place,
+                    slot: 0,
+                    shared: false,
+                    run: false,
+                })
             })
             .collect()
     };
     for (k, (key, cols)) in groups.iter().enumerate() {
-        let placed: Vec<Option<&Token>> = values[k * 5..k * 5 + 5].iter().map(Some).collect();
+        let placed: Vec<Option<&Token>> = values[k * 5..k * 5 + 5].iter().map(Option::as_ref).collect();
         let at = RowRef::new(TableId::T4, None, key);
         let cells = cells_from(at, cols, &placed, &|_| None, findings);
         table.rows.push(Row {

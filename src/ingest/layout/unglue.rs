@@ -1,0 +1,158 @@
+//! A report run together on one line (a page's text taken with no separator, as
+//! BeautifulSoup's `get_text()` gives it: `…规章000行政规范性文件77132470第二十条第（五）项…`)
+//! parted back into lines where the template's own words begin: section headings, 表二's
+//! block and row labels, 表三's group and row labels. What is left between two labels — a
+//! row's cells run together (`801000081`) — stays a run of digits after its label, split
+//! later only by the row's arithmetic (`rows::split_runs`).
+//!
+//! A label is found as the template writes it, numeral included, so the digit before a
+//! numbered label's point belongs to the label, not to the row before: `00000002.其他法律…`
+//! is `0000000` and `2.其他法律…`. At each place the longest label there wins
+//! (`行政规范性文件`, not the `规范性文件` inside it).
+
+use super::*;
+
+/// A line this long with this many template labels inside it is a report run together;
+/// a table row or a paragraph is neither.
+const MIN_RUN_CHARS: usize = 200;
+const MIN_LABELS: usize = 3;
+
+/// A template word lines are parted at, folded.
+struct Word {
+    chars: Vec<char>,
+    /// A heading or a label over rows: its line ends with it too (a row label's values
+    /// follow it on its line).
+    alone: bool,
+}
+
+/// The words lines are parted before, longest first.
+fn words() -> Vec<Word> {
+    let mut out: Vec<(&str, bool)> = Vec::new();
+    out.extend(SECTIONS.iter().map(|s| (s.heading, true)));
+    for v in Version::ALL {
+        let def = v.def();
+        for b in def.t2 {
+            out.push((b.label, true));
+            out.extend(b.rows.iter().map(|r| (r.label, false)));
+        }
+        for r in def.t3_rows() {
+            out.push((r.label, false));
+            out.extend(r.parent.map(|p| (p, true)));
+        }
+    }
+    out.push((template::T3_RESULTS_GROUP, true));
+    out.push((template::T3_NOTE, true));
+    let mut words: Vec<Word> = out
+        .into_iter()
+        .map(|(w, alone)| Word {
+            chars: fold(w).chars().collect(),
+            alone,
+        })
+        .collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.chars.len()));
+    words.dedup_by(|a, b| a.chars == b.chars);
+    words
+}
+
+/// The lines of `doc`, those run together parted at the template's words.
+pub(super) fn unglue(doc: &Doc) -> Vec<DocLine> {
+    let mut found: Option<Vec<Word>> = None;
+    let mut out = Vec::with_capacity(doc.lines.len());
+    for l in &doc.lines {
+        let long = |c: &DocCell| c.text.chars().count() >= MIN_RUN_CHARS;
+        if l.tabbed || !l.cells.iter().any(long) {
+            out.push(l.clone());
+            continue;
+        }
+        let words = found.get_or_insert_with(words);
+        let parted: Vec<Vec<(usize, String)>> = l
+            .cells
+            .iter()
+            .map(|c| {
+                if long(c) {
+                    part(&c.text, words)
+                } else {
+                    vec![(0, c.text.clone())]
+                }
+            })
+            .collect();
+        if parted.iter().map(Vec::len).sum::<usize>() < l.cells.len() + MIN_LABELS {
+            out.push(l.clone());
+            continue;
+        }
+        // Each cell and each part of a long one a line of its own.
+        for (cell, parts) in l.cells.iter().zip(parted) {
+            for (start, text) in parts {
+                out.push(DocLine {
+                    line: l.line,
+                    cells: vec![DocCell {
+                        text,
+                        col: cell.col + start as u32,
+                        slot: cell.slot + start as u32,
+                    }],
+                    tabbed: false,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// `text` parted before each word found in it (leftmost, longest), each part with its
+/// character offset. Folding maps character to character, so offsets hold in `text`.
+fn part(text: &str, words: &[Word]) -> Vec<(usize, String)> {
+    let raw: Vec<char> = text.chars().collect();
+    let folded: Vec<char> = raw
+        .iter()
+        .map(|c| fold(&c.to_string()).chars().next().unwrap_or(*c))
+        .collect();
+    let mut cuts = vec![0];
+    let mut i = 0;
+    while i < folded.len() {
+        match words.iter().find(|w| folded[i..].starts_with(&w.chars)) {
+            Some(w) => {
+                cuts.push(i);
+                i += w.chars.len();
+                if w.alone {
+                    cuts.push(i);
+                }
+            }
+            None => i += 1,
+        }
+    }
+    cuts.push(raw.len());
+    cuts.dedup();
+    cuts.windows(2)
+        .filter(|w| w[1] > w[0])
+        .map(|w| (w[0], raw[w[0]..w[1]].iter().collect::<String>().trim().to_string()))
+        .filter(|(_, t)| !t.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_is_parted_at_labels_and_numerals_stay_with_them() {
+        let parts: Vec<String> = part(
+            "第二十条第（一）项信息内容本年制发件数规章000行政规范性文件77132470（三）不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开0000000",
+            &words(),
+        )
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
+        assert_eq!(
+            parts,
+            [
+                "第二十条第（一）项",
+                "信息内容本年制发件数",
+                "规章000",
+                "行政规范性文件77132470",
+                "（三）不予公开",
+                "1.属于国家秘密0000000",
+                "2.其他法律行政法规禁止公开0000000",
+            ]
+        );
+    }
+}
