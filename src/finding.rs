@@ -162,6 +162,16 @@ codes! {
         zh "{table}有模板之外的行“{found}”（{count} 个数值：{values}），未计入检查",
         en "{table} has a row that is not in the template: \"{found}\" ({count} values: {values}), not checked",
         doc "Provincial templates add rows (for example 其他主动公开文件) and converters insert subtotal or header rows. Such a row is not one of the template's, so its values are not checked; this finding keeps them from being dropped unseen.";
+    C009: Warning, Some("§7"), "a 2021 report keeps 2019's single （六）其他处理 row",
+        title_zh "2021 版报告沿用 2019 版单行“（六）其他处理”",
+        zh "{table}“（六）其他处理”按 2019 版写作一行；2021 版模板将其分为“1.申请人无正当理由逾期不补正…”“2.申请人逾期未按收费通知要求缴纳费用…”“3.其他”三行。已按一行读取，合计按此行计算",
+        en "{table}: \"（六）其他处理\" is one row, as the 2019 template has it; the 2021 template splits it into three rows (逾期不补正, 逾期未缴费, 其他). It was read as one row, and the sums use it",
+        doc "Real 2021 reports keep the 2019 table's single （六）其他处理 row. Its values are read into `r6` (never into one of the three 2021 rows), the sums of 表三 use it in place of the three, and the three rows are not reported missing: this warning says the table is the old one.";
+    C010: Warning, Some("§7"), "a row is labelled as the other template version words it",
+        title_zh "行标签为另一版本模板的写法",
+        zh "{table}“{row}”行写作“{found}”（{other} 版模板的写法），已按此行读取",
+        en "{table}: row \"{row}\" is written \"{found}\" (the {other} template's wording) and was read as that row",
+        doc "Reports mix the versions' wordings: a 2021 report with 2019's `规范性文件` for `行政规范性文件`. The row is read where it belongs, with this warning, rather than reported missing (C002) with an extra row (C008).";
     A001: Error, Some("O1"), "申请表: 本年新收 + 上年结转 ≠ （七）总计 + 结转下年度, in a column",
         title_zh "申请表：本年新收＋上年结转≠（七）总计＋结转下年度（按列）",
         zh "申请表“{column}”列不平衡：本年新收与上年结转之和为 {reported}，办理结果总计与结转下年度之和为 {computed}",

@@ -145,6 +145,16 @@ fn report_parts(defs_path: &str) -> (Value, Map<String, Value>) {
             s["description"] = row.label.into();
             (row.key, s)
         }));
+        for stand_in in def.t3_stand_ins {
+            let mut s = r(T3_ROW);
+            s["description"] = format!(
+                "{}, as the other template writes it, in place of {} (C009)",
+                stand_in.row.label,
+                stand_in.replaces.join(", ")
+            )
+            .into();
+            t3["properties"][stand_in.row.key] = s;
+        }
         t3["description"] = format!("表三 (申请情况表) of the {} template", v.as_str()).into();
         defs.insert(table3_def(v), t3);
 

@@ -314,3 +314,67 @@ fn minhe_2020_table_4_with_a_blank_cell() {
         .all(|f| f["location"]["table"] != "t4"));
     assert!(findings(&j, "A004").is_empty());
 }
+
+/// A 2021 report that keeps 2019's single （六）其他处理 row (real reports do): the row is
+/// read into `r6` with C009, never into one of the three 2021 rows; the three are not
+/// reported missing, nothing is an extra row, and the sums of 表三 use it — a wrong total
+/// there is still caught.
+#[test]
+fn a_2021_report_with_the_2019_other_handling_row() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/extracted/huaian-2024--pdftotext-layout.txt"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let lines: Vec<&str> = text.split('\n').collect();
+    let one_row = |total: i64| {
+        let row = format!(
+            "     （六）其他处理                     181          5        0         0        1         0    {total}"
+        );
+        let mut out: Vec<String> = lines[..178].iter().map(|l| l.to_string()).collect();
+        out.push(row);
+        out.extend(lines[192..].iter().map(|l| l.to_string()));
+        out.join("\n")
+    };
+    let result = check(one_row(187).as_bytes(), &Options::default()).unwrap();
+    let j = serde_json::to_value(&result).unwrap();
+    assert_eq!(j["template"], "2021");
+    assert_eq!(
+        row(&j, "t3", "r6"),
+        ints(&[181, 5, 0, 0, 1, 0, 187])
+    );
+    for key in ["r6_1", "r6_2", "r6_3"] {
+        assert!(j["report"]["t3"].get(key).is_none(), "{key}");
+    }
+    assert_eq!(findings(&j, "C009").len(), 1);
+    for code in ["C002", "C008", "C006", "A001", "A002", "A003"] {
+        assert!(findings(&j, code).is_empty(), "{code}: {:?}", findings(&j, code));
+    }
+    // The sums use it: a total off by one is an A002 on that row.
+    let result = check(one_row(188).as_bytes(), &Options::default()).unwrap();
+    let j = serde_json::to_value(&result).unwrap();
+    let a002 = findings(&j, "A002");
+    assert_eq!(a002.len(), 1);
+    assert_eq!(a002[0]["location"]["row"], "r6");
+}
+
+/// A 2021 report that words a row as 2019 does (`规范性文件` for `行政规范性文件`, as real
+/// reports do): the row is read where it belongs with C010, not reported missing (C002)
+/// beside an extra row (C008).
+#[test]
+fn a_2021_report_with_a_2019_row_label() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/extracted/huaian-2024--pdftotext-layout.txt"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text.replacen("行政规范性文件       8", "规范性文件           8", 1);
+    let result = check(text.as_bytes(), &Options::default()).unwrap();
+    let j = serde_json::to_value(&result).unwrap();
+    assert_eq!(j["report"]["t2"]["art20_1"]["normative"]["made"], 8);
+    let c010 = findings(&j, "C010");
+    assert_eq!(c010.len(), 1, "{c010:?}");
+    assert_eq!(c010[0]["location"]["row"], "normative");
+    assert!(findings(&j, "C002").is_empty());
+    assert!(findings(&j, "C008").is_empty());
+}

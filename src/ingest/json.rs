@@ -119,7 +119,16 @@ pub fn read(source: &str, findings: &mut Vec<Finding>) -> Result<Report, InputEr
                 )));
             }
         }
-        for row_def in def.t3_rows() {
+        for s in def.t3_stand_ins {
+            let replaced = s.replaces.iter().find(|r| t3.contains_key(**r));
+            if let (true, Some(r)) = (t3.contains_key(s.row.key), replaced) {
+                return Err(shape(format!(
+                    "t3 has both \"{}\" and \"{r}\", which it stands in for",
+                    s.row.key
+                )));
+            }
+        }
+        for row_def in def.t3_rows_given(&|key: &str| t3.contains_key(key)) {
             if let Some(cells) = t3.get(row_def.key) {
                 let row = read_row(
                     TableId::T3,

@@ -184,7 +184,8 @@ fn tables(report: &Report, findings: &mut Vec<Finding>) {
                 }
             }
             TableId::T3 => {
-                for r in def.t3_rows() {
+                let has = |key: &str| table.row(None, key).is_some();
+                for r in def.t3_rows_given(&has) {
                     missing(None, r.key, None);
                 }
             }

@@ -351,7 +351,7 @@ fn t3_rules(report: &Report, version: Version, out: &mut Vec<Rule>) {
             .as_ref()
             .is_some_and(|t| t.row(None, key).is_some())
     };
-    for r in def.t3_rows().filter(|r| present(r.key)) {
+    for r in def.t3_rows_given(&present).into_iter().filter(|r| present(r.key)) {
         out.push(Rule::checking(
             Code::A002,
             Relation::Equal,
@@ -369,7 +369,8 @@ fn t3_rules(report: &Report, version: Version, out: &mut Vec<Rule>) {
             Code::A003,
             Relation::Equal,
             CellRef::t3("r7", c.key),
-            def.t3_results()
+            def.t3_results_given(&present)
+                .into_iter()
                 .map(|r| Term::plus(CellRef::t3(r.key, c.key)))
                 .collect(),
         ));

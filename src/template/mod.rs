@@ -120,6 +120,16 @@ pub struct T2Block {
     pub rows: &'static [RowDef],
 }
 
+/// A row a report of a version may hold in place of some of the version's own rows, as
+/// the other version writes them: 2021 reports that keep 2019's single （六）其他处理 row
+/// (C009).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StandIn {
+    pub row: RowDef,
+    /// The rows of this version it stands in for.
+    pub replaces: &'static [&'static str],
+}
+
 /// Everything that differs between the two versions.
 #[derive(Debug)]
 pub struct TemplateDef {
@@ -129,6 +139,8 @@ pub struct TemplateDef {
     pub t2: &'static [T2Block],
     /// 表三 result rows (三、本年度办理结果) specific to this version, after （五）.
     pub t3_results_extra: &'static [RowDef],
+    /// 表三 rows that may stand in for some of this version's (see [`StandIn`]).
+    pub t3_stand_ins: &'static [StandIn],
     /// Labels whose presence marks this version (FORMAT.md §7).
     pub markers: &'static [&'static str],
 }
@@ -150,8 +162,45 @@ impl TemplateDef {
             .chain(self.t3_results_extra.iter())
     }
 
+    /// A 表三 row of this version, or a row that may stand in for some of them.
     pub fn t3_row(&self, key: &str) -> Option<&'static RowDef> {
-        self.t3_rows().find(|r| r.key == key)
+        self.t3_rows()
+            .chain(self.t3_stand_ins.iter().map(|s| &s.row))
+            .find(|r| r.key == key)
+    }
+
+    /// The stand-ins a table holds (`has`: whether it holds a row) in place of the rows
+    /// they replace: held, with none of the rows they replace.
+    fn stand_ins_in<'a>(&self, has: &'a dyn Fn(&str) -> bool) -> impl Iterator<Item = &'static StandIn> + 'a {
+        self.t3_stand_ins
+            .iter()
+            .filter(move |s| has(s.row.key) && !s.replaces.iter().any(|r| has(r)))
+    }
+
+    /// [`Self::t3_rows`] for a table that holds the rows `has` says: a stand-in it holds
+    /// in place of the rows it replaces.
+    pub fn t3_rows_given(&self, has: &dyn Fn(&str) -> bool) -> Vec<&'static RowDef> {
+        Self::with_stand_ins(self.t3_rows(), self.stand_ins_in(has).collect())
+    }
+
+    /// [`Self::t3_results`] for a table that holds the rows `has` says.
+    pub fn t3_results_given(&self, has: &dyn Fn(&str) -> bool) -> Vec<&'static RowDef> {
+        Self::with_stand_ins(self.t3_results(), self.stand_ins_in(has).collect())
+    }
+
+    fn with_stand_ins(
+        rows: impl Iterator<Item = &'static RowDef>,
+        stand_ins: Vec<&'static StandIn>,
+    ) -> Vec<&'static RowDef> {
+        let mut out = Vec::new();
+        for r in rows {
+            match stand_ins.iter().find(|s| s.replaces.contains(&r.key)) {
+                Some(s) if s.replaces.first() == Some(&r.key) => out.push(&s.row),
+                Some(_) => {}
+                None => out.push(r),
+            }
+        }
+        out
     }
 
     pub fn t2_block(&self, key: &str) -> Option<&'static T2Block> {

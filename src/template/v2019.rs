@@ -99,6 +99,7 @@ pub(super) static TEMPLATE: TemplateDef = TemplateDef {
         },
     ],
     t3_results_extra: &[row("r6", "（六）其他处理")],
+    t3_stand_ins: &[],
     markers: &[
         "本年新制作数量",
         "本年新公开数量",

@@ -2,6 +2,7 @@
 //! (FORMAT.md §5, §11 `v2021`): what differs from the 2019 version.
 
 use super::{
+    StandIn,
     ColumnDef,
     ColumnKind::{Count, MoneyWan},
     RowDef, T2Block, TemplateDef, Version,
@@ -92,6 +93,15 @@ pub(super) static TEMPLATE: TemplateDef = TemplateDef {
             parent: OTHER_HANDLING,
         },
     ],
+    // Real 2021 reports keep 2019's single row (C009).
+    t3_stand_ins: &[StandIn {
+        row: RowDef {
+            key: "r6",
+            label: "（六）其他处理",
+            parent: None,
+        },
+        replaces: &["r6_1", "r6_2", "r6_3"],
+    }],
     markers: &[
         "本年制发件数",
         "本年废止件数",

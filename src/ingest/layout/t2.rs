@@ -34,15 +34,35 @@ pub(super) fn read_t2(
         });
         for row_def in block.rows {
             let want = label_key(row_def.label);
+            // The other version's wording of the same row (2019's `规范性文件` in a 2021
+            // report): read as this row, with C010.
+            let other = Version::ALL
+                .iter()
+                .filter(|v| **v != def.version)
+                .find_map(|v| {
+                    let r = v.def().t2_block(block.key)?.rows.iter().find(|r| r.key == row_def.key)?;
+                    (r.label != row_def.label).then(|| (*v, r.label, label_key(r.label)))
+                });
             let Some(i) = (from..region.end).find(|&i| {
                 let have = &lines[i].label_key;
                 *have == want
                     || normalize::is_damaged_form(&want, have)
                     || (have.starts_with(&want)
                         && fold(&lines[i].label).contains(&format!("{}(", row_def.label)))
+                    || other.as_ref().is_some_and(|(_, _, k)| have == k)
             }) else {
                 continue;
             };
+            if let Some((v, label, key)) = &other {
+                if lines[i].label_key == *key {
+                    findings.push(Finding::new(
+                        Code::C010,
+                        params! {"found" => *label, "other" => v.as_str()},
+                        Location::row(TableId::T2, Some(block.key), row_def.key)
+                            .at(Some(lines[i].place())),
+                    ));
+                }
+            }
             first.get_or_insert(block_line.unwrap_or(i).min(i));
             // Values on the label's line, else on the lines below it (one cell per line).
             let mut raw_lines = vec![i];

@@ -37,7 +37,9 @@ pub(super) fn read_t3(
     );
     raws.truncate(MAX_T3_ROWS);
     let ctx = contexts(lines, &region, &raws);
-    let matched = align(&raws, &ctx, &expected);
+    let mut expected = expected;
+    let mut matched = align(&raws, &ctx, &expected);
+    let stand_in = stand_in_rows(def, &raws, &ctx, &mut expected, &mut matched);
     if matched.iter().all(Option::is_none) {
         return blank_grid_t3(lines, region, &expected, spans);
     }
@@ -79,6 +81,13 @@ pub(super) fn read_t3(
         .collect();
     let mut table = Table::new(TableId::T3);
     table.place = Some(lines[start].place());
+    if let Some(i) = stand_in {
+        findings.push(Finding::new(
+            Code::C009,
+            params! {},
+            Location::row(TableId::T3, None, "r6").at(Some(lines[raws[i].at].place())),
+        ));
+    }
     // Rows to try as cells run together, and whether they were placed with blanks.
     let mut pending_runs: Vec<(usize, &RawRow, bool)> = Vec::new();
     for (j, row_def) in expected.iter().enumerate() {
@@ -147,6 +156,52 @@ pub(super) fn read_t3(
     }
     resolve_runs(&mut table, def, lines, pending_runs, findings);
     Some(table)
+}
+
+/// A row the other version writes that stands in for rows of this one (2019's single
+/// （六）其他处理 in a 2021 report, C009): where exactly one value row between the replaced
+/// rows' neighbours is labelled as it, and none of the replaced rows was found elsewhere,
+/// that row is read as the stand-in — never into one of the rows it replaces (its label
+/// covers `3.其他`). Returns the raw row.
+fn stand_in_rows(
+    def: &TemplateDef,
+    raws: &[RawRow],
+    ctx: &[(String, String)],
+    expected: &mut Vec<&RowDef>,
+    matched: &mut Vec<Option<usize>>,
+) -> Option<usize> {
+    for s in def.t3_stand_ins {
+        let at: Vec<usize> = s
+            .replaces
+            .iter()
+            .filter_map(|k| expected.iter().position(|r| r.key == *k))
+            .collect();
+        let (Some(&a), Some(&c)) = (at.first(), at.last()) else {
+            continue;
+        };
+        let lo = matched[..a].iter().rev().flatten().next().map_or(0, |i| i + 1);
+        let hi = matched[c + 1..].iter().flatten().next().copied().unwrap_or(raws.len());
+        let want = label_key(s.row.label);
+        let named: Vec<usize> = (lo..hi.max(lo))
+            .filter(|&i| {
+                let (above, _) = &ctx[i];
+                !raws[i].in_run
+                    && coverage(&want, &label_key(&format!("{above}{}", raws[i].own))) >= 0.8
+            })
+            .collect();
+        let [i] = named.as_slice() else {
+            continue;
+        };
+        // The replaced rows found are that row alone (`（六）其他处理` taken for `3.其他`):
+        // else it is the group label over rows of this version.
+        if matched[a..=c].iter().flatten().any(|m| m != i) {
+            continue;
+        }
+        expected.splice(a..=c, [&s.row]);
+        matched.splice(a..=c, [Some(*i)]);
+        return Some(*i);
+    }
+    None
 }
 
 /// A row whose values may be cells run together, and its readings.
