@@ -12,10 +12,10 @@
 
 use super::*;
 
-/// A line this long with this many template labels inside it is a report run together;
-/// a table row or a paragraph is neither.
+/// A line this long with this many rows inside it (a row label, its digits right after)
+/// is a report run together; a table row or a paragraph is neither.
 const MIN_RUN_CHARS: usize = 200;
-const MIN_LABELS: usize = 3;
+const MIN_ROWS: usize = 5;
 
 /// A template word lines are parted at, folded.
 struct Word {
@@ -76,7 +76,21 @@ pub(super) fn unglue(doc: &Doc) -> Vec<DocLine> {
                 }
             })
             .collect();
-        if parted.iter().map(Vec::len).sum::<usize>() < l.cells.len() + MIN_LABELS {
+        // Table rows run together: row labels with their digits right after them. A
+        // paragraph that names a few rows in passing (`行政规范性文件393件`) is not parted.
+        let rows = parted
+            .iter()
+            .flatten()
+            .filter(|(_, t)| {
+                let chars: Vec<char> = t.chars().collect();
+                words.iter().any(|w| {
+                    !w.alone
+                        && chars.starts_with(&w.chars)
+                        && chars.get(w.chars.len()).is_some_and(char::is_ascii_digit)
+                })
+            })
+            .count();
+        if rows < MIN_ROWS {
             out.push(l.clone());
             continue;
         }
