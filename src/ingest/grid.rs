@@ -162,6 +162,7 @@ pub fn read_block(block: &[Raw]) -> Vec<DocLine> {
                 out.push(row_line(no, &[segments(raw)]));
             }
         }
+        number_columns(&mut out);
         return out;
     }
     let mut group: Vec<Vec<Segment>> = Vec::new();
@@ -193,8 +194,57 @@ pub fn read_block(block: &[Raw]) -> Vec<DocLine> {
     if !group.is_empty() {
         out.push(row_line(first, &group));
     }
+    number_columns(&mut out);
     out
 }
+
+/// Where a row's label stands, when its cells say: the last text before its first value,
+/// with no empty cell between (or no cell before the first value at all: `-1`). `None`
+/// when an empty cell stands between (a blank value, or an empty label cell after its
+/// group's) or before the first value with no label (`|  |  | -28 |`).
+fn own_label(cells: &[DocCell]) -> Option<i64> {
+    let first_value = cells.iter().position(|c| is_value(&c.text));
+    let Some(v) = first_value else {
+        // A header: its first text is over the labels.
+        return Some(cells.iter().position(|c| !c.text.is_empty()).unwrap_or(0) as i64);
+    };
+    match cells[..v].iter().rposition(|c| !c.text.is_empty()) {
+        Some(l) if l + 1 == v => Some(l as i64),
+        None if v == 0 => Some(-1),
+        _ => None,
+    }
+}
+
+/// Numbers each row's cells from its label ([`LABEL`]). A row whose own cells do not say
+/// where its label stands takes it from the nearest row of the block as many cells wide
+/// that does (a grid's columns are the same down it); with none, its slots match no other
+/// row's, so its values are placed only if they fill every column.
+fn number_columns(rows: &mut [DocLine]) {
+    let labels: Vec<Option<i64>> = rows.iter().map(|r| own_label(&r.cells)).collect();
+    let data: Vec<bool> = rows
+        .iter()
+        .map(|r| r.cells.iter().any(|c| is_value(&c.text)))
+        .collect();
+    let widths: Vec<usize> = rows.iter().map(|r| r.cells.len()).collect();
+    for k in 0..rows.len() {
+        let label = labels[k].or_else(|| {
+            let mut near: Vec<usize> = (0..rows.len())
+                .filter(|&o| o != k && widths[o] == widths[k] && labels[o].is_some() && data[o])
+                .collect();
+            near.sort_by_key(|&o| o.abs_diff(k));
+            near.first().and_then(|&o| labels[o])
+        });
+        for (i, c) in rows[k].cells.iter_mut().enumerate() {
+            c.slot = match label {
+                Some(l) => u32::try_from(i64::from(LABEL) + i as i64 - l).unwrap_or(0),
+                None => UNKNOWN + i as u32,
+            };
+        }
+    }
+}
+
+/// Slots of a row whose columns are not known: far from every other row's.
+const UNKNOWN: u32 = 3 << 16;
 
 /// One row from the lines it spans: each column's text joined down the lines. A line with
 /// as many stretches as the row's first joins them one to one; another (the text a rule
@@ -223,20 +273,13 @@ fn row_line(no: u32, lines: &[Vec<Segment>]) -> DocLine {
         }
     }
     columns.sort_by_key(|(start, _, _)| *start);
-    let first_value = columns.iter().position(|(_, _, t)| is_value(t));
-    let label = match first_value {
-        Some(v) => columns[..v].iter().rposition(|(_, _, t)| !t.is_empty()),
-        None => columns.iter().position(|(_, _, t)| !t.is_empty()),
-    };
-    // With no label before the values (a row of values alone), the first value is column 1.
-    let label = label.map_or(first_value.unwrap_or(0) as i64 - 1, |l| l as i64);
     let cells = columns
         .into_iter()
         .enumerate()
         .map(|(i, (_, col, text))| DocCell {
             text,
             col: u32::try_from(col + 1).unwrap_or(u32::MAX),
-            slot: u32::try_from(i64::from(LABEL) + i as i64 - label).unwrap_or(0),
+            slot: i as u32,
         })
         .collect();
     DocLine {

@@ -40,6 +40,11 @@ pub fn split(source: &str) -> Doc {
             i = grid_end;
             continue;
         }
+        if let Some(end) = html_table_end(&raws[i..]) {
+            lines.extend(html_table(&raws[i..=i + end]));
+            i += end + 1;
+            continue;
+        }
         let (line, raw) = raws[i];
         let cells = split_line(raw);
         if raw.contains('\t') && cells.len() > MAX_ROW_CELLS {
@@ -63,6 +68,59 @@ pub fn split(source: &str) -> Doc {
         i += 1;
     }
     Doc { lines }
+}
+
+/// The most lines an HTML `<table>` inside a text may span.
+const MAX_HTML_TABLE_LINES: usize = 2_000;
+
+/// Where an HTML `<table>` that starts on the first line ends (`</table>`), as a line index
+/// from it: PDF-to-Markdown converters write tables with merged cells as HTML.
+fn html_table_end(raws: &[grid::Raw]) -> Option<usize> {
+    let (_, first) = raws.first()?;
+    if !first.to_ascii_lowercase().contains("<table") {
+        return None;
+    }
+    raws.iter()
+        .take(MAX_HTML_TABLE_LINES)
+        .position(|(_, raw)| raw.to_ascii_lowercase().contains("</table"))
+}
+
+/// An HTML table inside a text, read by the HTML reader (rowspans and colspans expanded):
+/// the `k`-th row is on the line of the `k`-th `<tr`, other lines on the table's first.
+/// A fragment the HTML reader refuses is read as text.
+fn html_table(raws: &[grid::Raw]) -> Vec<DocLine> {
+    let source: Vec<&str> = raws.iter().map(|(_, raw)| *raw).collect();
+    let Ok(doc) = super::html::to_doc(&source.join("\n")) else {
+        return raws
+            .iter()
+            .map(|&(line, raw)| DocLine {
+                line,
+                cells: split_line(raw),
+                tabbed: false,
+            })
+            .collect();
+    };
+    let rows: Vec<u32> = raws
+        .iter()
+        .flat_map(|(line, raw)| {
+            let n = raw.to_ascii_lowercase().matches("<tr").count();
+            std::iter::repeat_n(*line, n)
+        })
+        .collect();
+    let start = raws[0].0;
+    let mut k = 0;
+    doc.lines
+        .into_iter()
+        .map(|mut l| {
+            l.line = if l.tabbed {
+                k += 1;
+                rows.get(k - 1).copied().unwrap_or(start)
+            } else {
+                start
+            };
+            l
+        })
+        .collect()
 }
 
 fn split_line(raw: &str) -> Vec<DocCell> {

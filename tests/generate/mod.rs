@@ -72,6 +72,10 @@ pub enum Layout {
     Pipe,
     /// Box-drawn grids (w3m), labels wrapped inside their cells.
     Box,
+    /// What PDF-to-Markdown converters give: pipe tables cut at page breaks with the header
+    /// repeated, a row's label on a line of its own outside the table, or the table as an
+    /// HTML `<table>` inside the Markdown.
+    Converter,
     /// All row labels, then the values column by column (pdfminer).
     ColumnWise,
     /// The whole report on one line, cells joined with nothing between (`get_text()`).
@@ -79,19 +83,23 @@ pub enum Layout {
 }
 
 impl Layout {
-    pub const ALL: [Layout; 8] = [
+    pub const ALL: [Layout; 9] = [
         Layout::RowSpaces,
         Layout::RowTabs,
         Layout::CellPerLine,
         Layout::TabFlow,
         Layout::Pipe,
         Layout::Box,
+        Layout::Converter,
         Layout::ColumnWise,
         Layout::RunTogether,
     ];
     /// Whether a blank cell leaves nothing in the text (no empty cell between separators).
     pub fn drops_blanks(self) -> bool {
-        !matches!(self, Layout::RowTabs | Layout::Pipe | Layout::Box)
+        !matches!(
+            self,
+            Layout::RowTabs | Layout::Pipe | Layout::Box | Layout::Converter
+        )
     }
     pub fn name(self) -> &'static str {
         match self {
@@ -101,6 +109,7 @@ impl Layout {
             Layout::TabFlow => "text nodes joined by tabs",
             Layout::Pipe => "Markdown pipe table",
             Layout::Box => "box-drawn grid",
+            Layout::Converter => "PDF-to-Markdown converter",
             Layout::ColumnWise => "column-wise",
             Layout::RunTogether => "run together",
         }
@@ -640,6 +649,72 @@ fn lay(table: &[Item], layout: Layout, d: &Damage, rng: &mut Rng, page: &mut usi
                         }
                         if d.page_numbers && rng.chance(10) {
                             lines.push(page_break(page));
+                        }
+                    }
+                }
+            }
+        }
+        Layout::Converter if rng.chance(30) => {
+            // The table as HTML inside the Markdown (converters do this for merged cells).
+            lines.push("<table>".into());
+            let td = |cells: &[String]| -> String {
+                let tds: String = cells.iter().map(|c| format!("<td>{c}</td>")).collect();
+                format!("<tr>{tds}</tr>")
+            };
+            for item in table {
+                match item {
+                    Item::Header(h) => lines.push(td(h)),
+                    Item::Group(g) => lines.push(td(std::slice::from_ref(g))),
+                    Item::Row { label, cells } => {
+                        let mut out = vec![label.clone()];
+                        out.extend(cells.iter().map(|(_, v)| value(v)));
+                        lines.push(td(&out));
+                    }
+                }
+            }
+            lines.push("</table>".into());
+        }
+        Layout::Converter => {
+            let pipe = |cells: &[String]| format!("| {} |", cells.join(" | "));
+            let mut header: Option<Vec<String>> = None;
+            let mut ruled = false;
+            for item in table {
+                match item {
+                    Item::Header(h) => {
+                        lines.push(pipe(h));
+                        header = Some(h.clone());
+                        ruled = false;
+                    }
+                    Item::Group(g) => group = Some(g.clone()),
+                    Item::Row { label, cells } => {
+                        let width = cells.len() + 2;
+                        if !ruled {
+                            lines.push(format!("|{}|", vec!["---"; width].join("|")));
+                            ruled = true;
+                        }
+                        let mut out = vec![group.take().unwrap_or_default()];
+                        if rng.chance(10) {
+                            // The label outside the table, on a line of its own.
+                            lines.push(String::new());
+                            lines.push(label.clone());
+                            lines.push(String::new());
+                            out.push(String::new());
+                        } else {
+                            out.push(label.clone());
+                        }
+                        out.extend(cells.iter().map(|(_, v)| value(v)));
+                        lines.push(pipe(&out));
+                        if rng.chance(8) {
+                            // A page break: the table ends, the page's number, the table
+                            // goes on under its header repeated.
+                            *page += 1;
+                            lines.push(String::new());
+                            lines.push(format!("<!-- page {page} -->"));
+                            lines.push(String::new());
+                            if let Some(h) = &header {
+                                lines.push(pipe(h));
+                            }
+                            ruled = false;
                         }
                     }
                 }

@@ -342,10 +342,80 @@ fn resolve_runs(
             }
         }
     }
-    for (p, cells) in pending.iter().zip(as_placed) {
+    // A reading the sums chose stands only where the table confirms it: every column sum
+    // its row is in can be computed and holds. (A wrong cell in a report can let a wrong
+    // split fit its row; the column sums then fail, or cannot be told.) A reading that is
+    // the only split there is at all stands as it is. Rows refused make others unconfirmed
+    // in turn, until none changes.
+    let mut unsure: Vec<bool> = vec![false; pending.len()];
+    for p in pending.iter_mut().filter(|p| settled(p)) {
+        let run_row = p.raw.tokens.iter().any(looks_run_together);
+        let tabbed = lines[p.raw.at].tabbed;
+        let whole = |t: &Token| !run_row && (t.shared || tabbed);
+        if split_runs(&p.raw.tokens, T3_COLUMNS.len(), 7, 1, &|_| true, &whole).len() == 1 {
+            p.decided = Decided::Digits;
+        }
+    }
+    loop {
+        // Rows still open count as any of their readings.
+        let open: Vec<(&'static str, Vec<(i64, i64)>)> = pending
+            .iter()
+            .filter(|p| p.readings.len() > 1 && p.readings.iter().all(|r| r.len() == T3_COLUMNS.len()))
+            .map(|p| {
+                let key = table.rows[p.idx].key;
+                let span = (0..T3_COLUMNS.len())
+                    .map(|c| {
+                        let v = p.readings.iter().map(|r| r[c].unwrap_or(0));
+                        (v.clone().min().unwrap_or(0), v.max().unwrap_or(0))
+                    })
+                    .collect();
+                (key, span)
+            })
+            .collect();
+        let checks = t3_column_checks(table, def, &open);
+        let mut changed = false;
+        for (k, p) in pending.iter().enumerate() {
+            if unsure[k] || !settled(p) || p.decided == Decided::Digits {
+                continue;
+            }
+            let key = table.rows[p.idx].key;
+            let in_o1 = matches!(key, "new" | "carry_in" | "r7" | "carry_out");
+            let in_i2 = key == "r7"
+                || def
+                    .t3_results_given(&|k| table.row(None, k).is_some())
+                    .iter()
+                    .any(|r| r.key == key);
+            let confirmed = checks
+                .iter()
+                .all(|(o1, i2)| (!in_o1 || *o1) && (!in_i2 || *i2));
+            if !confirmed {
+                unsure[k] = true;
+                changed = true;
+                for cell in &mut table.rows[p.idx].cells {
+                    cell.value = CellValue::Unreadable { upper: None };
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for ((p, cells), unsure) in pending.iter().zip(as_placed).zip(unsure) {
         let key = table.rows[p.idx].key;
         let place = table.rows[p.idx].place.unwrap_or_default();
-        if settled(p) {
+        if unsure {
+            table.rows[p.idx] = unreadable_row(
+                RowRef::new(TableId::T3, None, key),
+                &T3_COLUMNS,
+                p.raw,
+                place,
+                Some((
+                    "（拆分只满足本行合计，表内各列合计不成立，读法无法确认）",
+                    " (the split that fits the row's total breaks the table's column sums, so it is not certain)",
+                )),
+                findings,
+            );
+        } else if settled(p) {
             findings.push(split_finding(
                 &p.raw.tokens,
                 &p.readings[0],
@@ -552,6 +622,49 @@ pub(super) fn row_adds_up(cells: &[Cell]) -> bool {
     }
 }
 
+/// Per column, whether O1 (新收 + 结转 = 总计 + 结转下年度) and I2 (总计 = the result rows)
+/// are confirmed: each cell counted as the values it may have — a number as itself, a
+/// blank as 0, a cell not read as 0 up to its bound (or any), a row still `open` as any of
+/// its readings — and both sides come to one and the same value.
+pub(super) fn t3_column_checks(
+    table: &Table,
+    def: &TemplateDef,
+    open: &[(&'static str, Vec<(i64, i64)>)],
+) -> Vec<(bool, bool)> {
+    const ANY: i64 = i64::MAX / 64;
+    let get = |row: &str, col: usize| -> (i64, i64) {
+        if let Some((_, span)) = open.iter().find(|(k, _)| *k == row) {
+            return span[col];
+        }
+        match table.row(None, row).and_then(|r| r.cells.get(col)).map(|c| &c.value) {
+            Some(CellValue::Count(n)) => (*n, *n),
+            Some(CellValue::Blank) | None => (0, 0),
+            Some(CellValue::Unreadable { upper: Some(u) }) => (0, (*u).min(ANY)),
+            Some(_) => (0, ANY),
+        }
+    };
+    let sum = |cells: &[(i64, i64)]| {
+        cells
+            .iter()
+            .fold((0i64, 0i64), |(a, b), (lo, hi)| (a.saturating_add(*lo), b.saturating_add(*hi)))
+    };
+    // Confirmed: both sides known exactly (no cell unknown, no row open) and equal. (Ranges
+    // that merely meet do not confirm: a wrong split next to an open row still meets.)
+    let meet = |a: (i64, i64), b: (i64, i64)| a.0 == a.1 && b.0 == b.1 && a.0 == b.0;
+    let results = def.t3_results_given(&|k| table.row(None, k).is_some());
+    (0..T3_COLUMNS.len())
+        .map(|c| {
+            let o1 = meet(
+                sum(&[get("new", c), get("carry_in", c)]),
+                sum(&[get("r7", c), get("carry_out", c)]),
+            );
+            let parts: Vec<(i64, i64)> = results.iter().map(|r| get(r.key, c)).collect();
+            let i2 = meet(sum(&parts), get("r7", c));
+            (o1, i2)
+        })
+        .collect()
+}
+
 /// Whether the column sums of 表三 (O1 and I2) hold with `values` in row `key`, where the
 /// other rows they need are known.
 pub(super) fn t3_columns_hold(table: &Table, def: &TemplateDef, key: &str, values: &[i64]) -> bool {
@@ -571,7 +684,7 @@ pub(super) fn t3_columns_hold(table: &Table, def: &TemplateDef, key: &str, value
         })();
         let i2 = (|| {
             let mut sum = 0;
-            for r in def.t3_results() {
+            for r in def.t3_results_given(&|k| table.row(None, k).is_some()) {
                 sum += get(r.key, c)?;
             }
             Some(sum == get("r7", c)?)
