@@ -15,21 +15,27 @@ use crate::template::ColumnKind;
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        let c = match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' => ' ',
-            '\u{200B}' | '\u{FEFF}' => continue,
-            '“' | '”' | '„' | '″' => '"',
-            '‘' | '’' => '\'',
-            '−' | '–' => '-',
-            c => c,
-        };
-        out.push(c);
+        if let Some(c) = fold_char(c) {
+            out.push(c);
+        }
     }
     if out.contains("**") {
         out = out.replace("**", "");
     }
     out
+}
+
+/// One character as [`fold`] maps it (`None`: dropped, as a zero-width space is).
+pub fn fold_char(c: char) -> Option<char> {
+    Some(match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' => ' ',
+        '\u{200B}' | '\u{FEFF}' => return None,
+        '“' | '”' | '„' | '″' => '"',
+        '‘' | '’' => '\'',
+        '−' | '–' => '-',
+        c => c,
+    })
 }
 
 /// CJK ideographs and the CJK punctuation that label text uses.

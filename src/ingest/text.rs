@@ -76,13 +76,20 @@ const MAX_HTML_TABLE_LINES: usize = 2_000;
 /// Where an HTML `<table>` that starts on the first line ends (`</table>`), as a line index
 /// from it: PDF-to-Markdown converters write tables with merged cells as HTML.
 fn html_table_end(raws: &[grid::Raw]) -> Option<usize> {
+    let has = |raw: &str, tag: &[u8]| {
+        raw.contains('<')
+            && raw
+                .as_bytes()
+                .windows(tag.len())
+                .any(|w| w.eq_ignore_ascii_case(tag))
+    };
     let (_, first) = raws.first()?;
-    if !first.to_ascii_lowercase().contains("<table") {
+    if !has(first, b"<table") {
         return None;
     }
     raws.iter()
         .take(MAX_HTML_TABLE_LINES)
-        .position(|(_, raw)| raw.to_ascii_lowercase().contains("</table"))
+        .position(|(_, raw)| has(raw, b"</table"))
 }
 
 /// An HTML table inside a text, read by the HTML reader (rowspans and colspans expanded):
@@ -103,7 +110,11 @@ fn html_table(raws: &[grid::Raw]) -> Vec<DocLine> {
     let rows: Vec<u32> = raws
         .iter()
         .flat_map(|(line, raw)| {
-            let n = raw.to_ascii_lowercase().matches("<tr").count();
+            let n = raw
+                .as_bytes()
+                .windows(3)
+                .filter(|w| w.eq_ignore_ascii_case(b"<tr"))
+                .count();
             std::iter::repeat_n(*line, n)
         })
         .collect();

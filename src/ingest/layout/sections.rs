@@ -50,8 +50,14 @@ pub(super) fn find_headings(lines: &[Line]) -> Vec<Heading> {
         // A 表三 row label, or the first line of one wrapped (`一、本年新收政府信息`), is
         // not a heading.
         if t3_labels.iter().any(|t| {
+            // Most of the line's characters must be in the label before it can be inside
+            // it (a count, cheaper than the comparison it spares).
+            let shared = whole.chars().filter(|c| t.contains(*c)).count();
+            if shared * 10 < whole.chars().count() * 6 {
+                return false;
+            }
             let inside = coverage(&whole, t);
-            (coverage(t, &whole) >= 0.8 && inside >= 0.6) || inside >= 0.9
+            (inside >= 0.6 && coverage(t, &whole) >= 0.8) || inside >= 0.9
         }) {
             continue;
         }

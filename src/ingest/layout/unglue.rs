@@ -25,7 +25,7 @@ struct Word {
     alone: bool,
 }
 
-/// The words lines are parted before, longest first.
+/// The words lines are parted before, by first character and longest first.
 fn words() -> Vec<Word> {
     let mut out: Vec<(&str, bool)> = Vec::new();
     out.extend(SECTIONS.iter().map(|s| (s.heading, true)));
@@ -49,7 +49,9 @@ fn words() -> Vec<Word> {
             alone,
         })
         .collect();
-    words.sort_by_key(|w| std::cmp::Reverse(w.chars.len()));
+    // By first character, longest first within it (the longest word at a place wins).
+    words.retain(|w| !w.chars.is_empty());
+    words.sort_by(|a, b| a.chars[0].cmp(&b.chars[0]).then(b.chars.len().cmp(&a.chars.len())));
     words.dedup_by(|a, b| a.chars == b.chars);
     words
 }
@@ -59,7 +61,19 @@ pub(super) fn unglue(doc: &Doc) -> Vec<DocLine> {
     let mut found: Option<Vec<Word>> = None;
     let mut out = Vec::with_capacity(doc.lines.len());
     for l in &doc.lines {
-        let long = |c: &DocCell| c.text.chars().count() >= MIN_RUN_CHARS;
+        // Long, with at least as many places where digits follow CJK as rows are needed.
+        let long = |c: &DocCell| {
+            if c.text.len() < MIN_RUN_CHARS {
+                return false;
+            }
+            let chars: Vec<char> = c.text.chars().collect();
+            chars.len() >= MIN_RUN_CHARS
+                && chars
+                    .windows(2)
+                    .filter(|w| w[1].is_ascii_digit() && normalize::is_cjk(w[0]))
+                    .count()
+                    >= MIN_ROWS
+        };
         if l.tabbed || !l.cells.iter().any(long) {
             out.push(l.clone());
             continue;
@@ -118,12 +132,24 @@ fn part(text: &str, words: &[Word]) -> Vec<(usize, String)> {
     let raw: Vec<char> = text.chars().collect();
     let folded: Vec<char> = raw
         .iter()
-        .map(|c| fold(&c.to_string()).chars().next().unwrap_or(*c))
+        .map(|c| normalize::fold_char(*c).unwrap_or(*c))
         .collect();
     let mut cuts = vec![0];
     let mut i = 0;
     while i < folded.len() {
-        match words.iter().find(|w| folded[i..].starts_with(&w.chars)) {
+        // Only the words that start with this character (they are few): a line is read
+        // once, not once a word.
+        let found = match words.binary_search_by_key(&folded[i], |w| w.chars[0]) {
+            Ok(k) => {
+                let first = words[..k].iter().rposition(|w| w.chars[0] != folded[i]).map_or(0, |p| p + 1);
+                words[first..]
+                    .iter()
+                    .take_while(|w| w.chars[0] == folded[i])
+                    .find(|w| folded[i..].starts_with(&w.chars))
+            }
+            Err(_) => None,
+        };
+        match found {
             Some(w) => {
                 cuts.push(i);
                 i += w.chars.len();
