@@ -339,16 +339,17 @@ fn a_2021_report_with_the_2019_other_handling_row() {
     let result = check(one_row(187).as_bytes(), &Options::default()).unwrap();
     let j = serde_json::to_value(&result).unwrap();
     assert_eq!(j["template"], "2021");
-    assert_eq!(
-        row(&j, "t3", "r6"),
-        ints(&[181, 5, 0, 0, 1, 0, 187])
-    );
+    assert_eq!(row(&j, "t3", "r6"), ints(&[181, 5, 0, 0, 1, 0, 187]));
     for key in ["r6_1", "r6_2", "r6_3"] {
         assert!(j["report"]["t3"].get(key).is_none(), "{key}");
     }
     assert_eq!(findings(&j, "C009").len(), 1);
     for code in ["C002", "C008", "C006", "A001", "A002", "A003"] {
-        assert!(findings(&j, code).is_empty(), "{code}: {:?}", findings(&j, code));
+        assert!(
+            findings(&j, code).is_empty(),
+            "{code}: {:?}",
+            findings(&j, code)
+        );
     }
     // The sums use it: a total off by one is an A002 on that row.
     let result = check(one_row(188).as_bytes(), &Options::default()).unwrap();

@@ -110,8 +110,7 @@ fn segments(raw: &str) -> Vec<Segment> {
     if out.first().is_some_and(|s| s.text.is_empty()) {
         out.remove(0);
     }
-    if out.last().is_some_and(|s| s.text.is_empty()) && raw.trim_end().ends_with(is_separator)
-    {
+    if out.last().is_some_and(|s| s.text.is_empty()) && raw.trim_end().ends_with(is_separator) {
         out.pop();
     }
     out
@@ -253,11 +252,7 @@ const UNKNOWN: u32 = 3 << 16;
 fn row_line(no: u32, lines: &[Vec<Segment>]) -> DocLine {
     // (screen start, character column, text)
     let mut columns: Vec<(usize, usize, String)> = Vec::new();
-    let first = lines
-        .iter()
-        .map(Vec::len)
-        .max()
-        .unwrap_or(0);
+    let first = lines.iter().map(Vec::len).max().unwrap_or(0);
     for segs in lines {
         if segs.len() == first && columns.len() == first {
             for (c, s) in columns.iter_mut().zip(segs) {
@@ -313,7 +308,10 @@ mod tests {
         );
         assert_eq!(rows.len(), 4);
         assert_eq!(texts(&rows[1]), ["规章", "0", ""]);
-        assert_eq!(texts(&rows[2]), ["三、本年度办理结果", "（一）予以公开", "22"]);
+        assert_eq!(
+            texts(&rows[2]),
+            ["三、本年度办理结果", "（一）予以公开", "22"]
+        );
         // Values count from their row's label: 22 and 19 are both in the first column.
         assert_eq!(rows[2].cells[2].slot, LABEL + 1);
         assert_eq!(rows[3].cells[1].slot, LABEL + 1);

@@ -351,7 +351,11 @@ fn t3_rules(report: &Report, version: Version, out: &mut Vec<Rule>) {
             .as_ref()
             .is_some_and(|t| t.row(None, key).is_some())
     };
-    for r in def.t3_rows_given(&present).into_iter().filter(|r| present(r.key)) {
+    for r in def
+        .t3_rows_given(&present)
+        .into_iter()
+        .filter(|r| present(r.key))
+    {
         out.push(Rule::checking(
             Code::A002,
             Relation::Equal,

@@ -171,7 +171,10 @@ impl TemplateDef {
 
     /// The stand-ins a table holds (`has`: whether it holds a row) in place of the rows
     /// they replace: held, with none of the rows they replace.
-    fn stand_ins_in<'a>(&self, has: &'a dyn Fn(&str) -> bool) -> impl Iterator<Item = &'static StandIn> + 'a {
+    fn stand_ins_in<'a>(
+        &self,
+        has: &'a dyn Fn(&str) -> bool,
+    ) -> impl Iterator<Item = &'static StandIn> + 'a {
         self.t3_stand_ins
             .iter()
             .filter(move |s| has(s.row.key) && !s.replaces.iter().any(|r| has(r)))

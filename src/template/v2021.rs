@@ -2,10 +2,9 @@
 //! (FORMAT.md §5, §11 `v2021`): what differs from the 2019 version.
 
 use super::{
-    StandIn,
     ColumnDef,
     ColumnKind::{Count, MoneyWan},
-    RowDef, T2Block, TemplateDef, Version,
+    RowDef, StandIn, T2Block, TemplateDef, Version,
 };
 
 const DECISIONS: [ColumnDef; 1] = [ColumnDef {

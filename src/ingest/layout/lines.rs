@@ -160,7 +160,10 @@ fn fold_digits(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// The `len` characters of `s` from character `start`.
 fn chars_at(s: &str, start: u32, len: u32) -> &str {
-    let mut idx = s.char_indices().map(|(i, _)| i).chain(std::iter::once(s.len()));
+    let mut idx = s
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(s.len()));
     let from = idx.nth(start as usize).unwrap_or(s.len());
     let to = if len == 0 {
         from

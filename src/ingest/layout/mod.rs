@@ -6,7 +6,9 @@
 //!
 //! The steps, a file each: `lines` (a line's cells → label text and value tokens),
 //! `sections` (title, headings, sections, template version), `rows` (value rows found,
-//! matched to the template's rows, their values placed into columns), and the three tables
+//! matched to the template's rows, their values placed into columns), `runs` (cells run
+//! together split where one reading survives), `unglue` (a report run together on one line
+//! parted at the template's words), and the three tables
 //! (`t2`, `t3`, `t4`), each reading its rows within its section.
 
 use std::ops::Range;
@@ -25,15 +27,17 @@ use super::{read_cell, RowRef};
 
 mod lines;
 mod rows;
+mod runs;
 mod sections;
 mod t2;
 mod t3;
 mod t4;
 mod unglue;
 
-pub(crate) use lines::{is_page_number, is_value};
 use lines::*;
+pub(crate) use lines::{is_page_number, is_value};
 use rows::*;
+use runs::*;
 use sections::*;
 use t2::*;
 use t3::*;

@@ -40,7 +40,12 @@ pub(super) fn read_t2(
                 .iter()
                 .filter(|v| **v != def.version)
                 .find_map(|v| {
-                    let r = v.def().t2_block(block.key)?.rows.iter().find(|r| r.key == row_def.key)?;
+                    let r = v
+                        .def()
+                        .t2_block(block.key)?
+                        .rows
+                        .iter()
+                        .find(|r| r.key == row_def.key)?;
                     (r.label != row_def.label).then(|| (*v, r.label, label_key(r.label)))
                 });
             let Some(i) = (from..region.end).find(|&i| {

@@ -177,7 +177,10 @@ pub(super) fn read_t4(
             .collect()
     };
     for (k, (key, cols)) in groups.iter().enumerate() {
-        let placed: Vec<Option<&Token>> = values[k * 5..k * 5 + 5].iter().map(Option::as_ref).collect();
+        let placed: Vec<Option<&Token>> = values[k * 5..k * 5 + 5]
+            .iter()
+            .map(Option::as_ref)
+            .collect();
         let at = RowRef::new(TableId::T4, None, key);
         let cells = cells_from(at, cols, &placed, &|_| None, findings);
         table.rows.push(Row {

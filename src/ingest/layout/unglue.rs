@@ -51,7 +51,11 @@ fn words() -> Vec<Word> {
         .collect();
     // By first character, longest first within it (the longest word at a place wins).
     words.retain(|w| !w.chars.is_empty());
-    words.sort_by(|a, b| a.chars[0].cmp(&b.chars[0]).then(b.chars.len().cmp(&a.chars.len())));
+    words.sort_by(|a, b| {
+        a.chars[0]
+            .cmp(&b.chars[0])
+            .then(b.chars.len().cmp(&a.chars.len()))
+    });
     words.dedup_by(|a, b| a.chars == b.chars);
     words
 }
@@ -141,7 +145,10 @@ fn part(text: &str, words: &[Word]) -> Vec<(usize, String)> {
         // once, not once a word.
         let found = match words.binary_search_by_key(&folded[i], |w| w.chars[0]) {
             Ok(k) => {
-                let first = words[..k].iter().rposition(|w| w.chars[0] != folded[i]).map_or(0, |p| p + 1);
+                let first = words[..k]
+                    .iter()
+                    .rposition(|w| w.chars[0] != folded[i])
+                    .map_or(0, |p| p + 1);
                 words[first..]
                     .iter()
                     .take_while(|w| w.chars[0] == folded[i])
@@ -164,7 +171,16 @@ fn part(text: &str, words: &[Word]) -> Vec<(usize, String)> {
     cuts.dedup();
     cuts.windows(2)
         .filter(|w| w[1] > w[0])
-        .map(|w| (w[0], raw[w[0]..w[1]].iter().collect::<String>().trim().to_string()))
+        .map(|w| {
+            (
+                w[0],
+                raw[w[0]..w[1]]
+                    .iter()
+                    .collect::<String>()
+                    .trim()
+                    .to_string(),
+            )
+        })
         .filter(|(_, t)| !t.is_empty())
         .collect()
 }
