@@ -315,17 +315,22 @@ fn minhe_2020_table_4_with_a_blank_cell() {
     assert!(findings(&j, "A004").is_empty());
 }
 
+/// A committed tool's extraction of a fixture (tests/fixtures/extracted/).
+fn extracted(name: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/extracted/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(path).unwrap()
+}
+
 /// A 2021 report that keeps 2019's single （六）其他处理 row (real reports do): the row is
 /// read into `r6` with C009, never into one of the three 2021 rows; the three are not
 /// reported missing, nothing is an extra row, and the sums of 表三 use it — a wrong total
 /// there is still caught.
 #[test]
 fn a_2021_report_with_the_2019_other_handling_row() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/extracted/huaian-2024--pdftotext-layout.txt"
-    );
-    let text = std::fs::read_to_string(path).unwrap();
+    let text = extracted("huaian-2024--pdftotext-layout.txt");
     let lines: Vec<&str> = text.split('\n').collect();
     let one_row = |total: i64| {
         let row = format!(
@@ -364,11 +369,7 @@ fn a_2021_report_with_the_2019_other_handling_row() {
 /// beside an extra row (C008).
 #[test]
 fn a_2021_report_with_a_2019_row_label() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/extracted/huaian-2024--pdftotext-layout.txt"
-    );
-    let text = std::fs::read_to_string(path).unwrap();
+    let text = extracted("huaian-2024--pdftotext-layout.txt");
     let text = text.replacen("行政规范性文件       8", "规范性文件           8", 1);
     let result = check(text.as_bytes(), &Options::default()).unwrap();
     let j = serde_json::to_value(&result).unwrap();

@@ -23,6 +23,7 @@
 use unicode_width::UnicodeWidthChar;
 
 use super::layout::{is_value, DocCell, DocLine};
+use super::text::is_space;
 
 /// The slot of a row's label cell (cells after it count up from here, before it down).
 pub const LABEL: u32 = 1 << 16;
@@ -135,21 +136,13 @@ fn clean(s: &str) -> String {
     out.trim_matches(is_space).to_string()
 }
 
-fn is_space(c: char) -> bool {
-    c == ' ' || c == '\u{3000}' || c == '\u{00A0}'
-}
-
 /// A line in the block: its 1-based number and text.
 pub type Raw<'a> = (u32, &'a str);
 
 /// Reads a block of consecutive grid lines into one line of cells per row.
 pub fn read_block(block: &[Raw]) -> Vec<DocLine> {
-    let rule_line = |raw: &str| {
-        is_pipe_rule(raw) || {
-            let segs = segments(raw);
-            segs.iter().any(|s| s.rule)
-        }
-    };
+    let rule_line = |raw: &str| is_pipe_rule(raw) || segments(raw).iter().any(|s| s.rule);
+    let is_rule = |raw: &str, segs: &[Segment]| is_pipe_rule(raw) || segs.iter().any(|s| s.rule);
     // Rows span lines only where rules drawn in box characters or `+` junctions part them.
     let ruled = block
         .iter()
@@ -157,8 +150,9 @@ pub fn read_block(block: &[Raw]) -> Vec<DocLine> {
     let mut out = Vec::new();
     if !ruled {
         for &(no, raw) in block {
-            if !rule_line(raw) {
-                out.push(row_line(no, &[segments(raw)]));
+            let segs = segments(raw);
+            if !is_rule(raw, &segs) {
+                out.push(row_line(no, &[segs]));
             }
         }
         number_columns(&mut out);
@@ -168,7 +162,7 @@ pub fn read_block(block: &[Raw]) -> Vec<DocLine> {
     let mut first = 0;
     for &(no, raw) in block {
         let segs = segments(raw);
-        if rule_line(raw) {
+        if is_rule(raw, &segs) {
             if !group.is_empty() {
                 out.push(row_line(first, &group));
                 group.clear();

@@ -179,7 +179,7 @@ fn push_cell(cells: &mut Vec<DocCell>, chars: &[char], start: usize, slot: u32) 
     });
 }
 
-fn is_space(c: char) -> bool {
+pub(super) fn is_space(c: char) -> bool {
     c == ' ' || c == '\u{3000}' || c == '\u{00A0}'
 }
 

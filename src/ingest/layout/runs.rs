@@ -375,21 +375,22 @@ pub(super) fn resolve_runs(
         }
     }
     loop {
-        // Rows still open count as any of their readings.
-        let open: Vec<(&'static str, Vec<(i64, i64)>)> = pending
+        // A row still open is known in a column only where all its readings agree.
+        let open: Vec<(&'static str, Vec<Option<i64>>)> = pending
             .iter()
             .filter(|p| {
                 p.readings.len() > 1 && p.readings.iter().all(|r| r.len() == T3_COLUMNS.len())
             })
             .map(|p| {
                 let key = table.rows[p.idx].key;
-                let span = (0..T3_COLUMNS.len())
+                let agreed = (0..T3_COLUMNS.len())
                     .map(|c| {
                         let v = p.readings.iter().map(|r| r[c].unwrap_or(0));
-                        (v.clone().min().unwrap_or(0), v.max().unwrap_or(0))
+                        let (lo, hi) = (v.clone().min().unwrap_or(0), v.max().unwrap_or(0));
+                        (lo == hi).then_some(lo)
                     })
                     .collect();
-                (key, span)
+                (key, agreed)
             })
             .collect();
         let checks = t3_column_checks(table, def, &open);
@@ -407,7 +408,7 @@ pub(super) fn resolve_runs(
                     .any(|r| r.key == key);
             let confirmed = checks
                 .iter()
-                .all(|(o1, i2)| (!in_o1 || *o1) && (!in_i2 || *i2));
+                .all(|(o1, i2)| (!in_o1 || *o1 == Some(true)) && (!in_i2 || *i2 == Some(true)));
             if !confirmed {
                 unsure[k] = true;
                 changed = true;
@@ -459,50 +460,55 @@ pub(super) fn resolve_runs(
 }
 
 /// Per column, whether O1 (新收 + 结转 = 总计 + 结转下年度) and I2 (总计 = the result rows)
-/// are confirmed: each cell counted as the values it may have — a number as itself, a
-/// blank as 0, a cell not read as 0 up to its bound (or any), a row still `open` as any of
-/// its readings — and both sides come to one and the same value.
-pub(super) fn t3_column_checks(
+/// hold, each cell's value as `get` knows it: `None` where a cell it needs is not known.
+fn column_sums(
     table: &Table,
     def: &TemplateDef,
-    open: &[(&'static str, Vec<(i64, i64)>)],
-) -> Vec<(bool, bool)> {
-    const ANY: i64 = i64::MAX / 64;
-    let get = |row: &str, col: usize| -> (i64, i64) {
-        if let Some((_, span)) = open.iter().find(|(k, _)| *k == row) {
-            return span[col];
+    get: &dyn Fn(&str, usize) -> Option<i64>,
+) -> Vec<(Option<bool>, Option<bool>)> {
+    let results = def.t3_results_given(&|k| table.row(None, k).is_some());
+    (0..T3_COLUMNS.len())
+        .map(|c| {
+            let o1 = (|| {
+                Some(get("new", c)? + get("carry_in", c)? == get("r7", c)? + get("carry_out", c)?)
+            })();
+            let i2 = (|| {
+                let mut sum = 0i64;
+                for r in &results {
+                    sum = sum.checked_add(get(r.key, c)?)?;
+                }
+                Some(sum == get("r7", c)?)
+            })();
+            (o1, i2)
+        })
+        .collect()
+}
+
+/// [`column_sums`] for confirming readings: a number as itself, a blank or a missing row as
+/// 0, a cell not read (unless all its values are 0) unknown, a row still `open` known only
+/// where its readings agree. A sum confirms a reading only where it is known and holds (a
+/// range that merely could hold does not: a wrong split next to an open row still could).
+fn t3_column_checks(
+    table: &Table,
+    def: &TemplateDef,
+    open: &[(&'static str, Vec<Option<i64>>)],
+) -> Vec<(Option<bool>, Option<bool>)> {
+    let get = |row: &str, col: usize| -> Option<i64> {
+        if let Some((_, agreed)) = open.iter().find(|(k, _)| *k == row) {
+            return agreed[col];
         }
         match table
             .row(None, row)
             .and_then(|r| r.cells.get(col))
             .map(|c| &c.value)
         {
-            Some(CellValue::Count(n)) => (*n, *n),
-            Some(CellValue::Blank) | None => (0, 0),
-            Some(CellValue::Unreadable { upper: Some(u) }) => (0, (*u).min(ANY)),
-            Some(_) => (0, ANY),
+            Some(CellValue::Count(n)) => Some(*n),
+            Some(CellValue::Blank) | None => Some(0),
+            Some(CellValue::Unreadable { upper: Some(0) }) => Some(0),
+            Some(_) => None,
         }
     };
-    let sum = |cells: &[(i64, i64)]| {
-        cells.iter().fold((0i64, 0i64), |(a, b), (lo, hi)| {
-            (a.saturating_add(*lo), b.saturating_add(*hi))
-        })
-    };
-    // Confirmed: both sides known exactly (no cell unknown, no row open) and equal. (Ranges
-    // that merely meet do not confirm: a wrong split next to an open row still meets.)
-    let meet = |a: (i64, i64), b: (i64, i64)| a.0 == a.1 && b.0 == b.1 && a.0 == b.0;
-    let results = def.t3_results_given(&|k| table.row(None, k).is_some());
-    (0..T3_COLUMNS.len())
-        .map(|c| {
-            let o1 = meet(
-                sum(&[get("new", c), get("carry_in", c)]),
-                sum(&[get("r7", c), get("carry_out", c)]),
-            );
-            let parts: Vec<(i64, i64)> = results.iter().map(|r| get(r.key, c)).collect();
-            let i2 = meet(sum(&parts), get("r7", c));
-            (o1, i2)
-        })
-        .collect()
+    column_sums(table, def, &get)
 }
 
 /// Whether the column sums of 表三 (O1 and I2) hold with `values` in row `key`, where the
@@ -518,17 +524,7 @@ pub(super) fn t3_columns_hold(table: &Table, def: &TemplateDef, key: &str, value
             _ => None,
         }
     };
-    (0..T3_COLUMNS.len()).all(|c| {
-        let o1 = (|| {
-            Some(get("new", c)? + get("carry_in", c)? == get("r7", c)? + get("carry_out", c)?)
-        })();
-        let i2 = (|| {
-            let mut sum = 0;
-            for r in def.t3_results_given(&|k| table.row(None, k).is_some()) {
-                sum += get(r.key, c)?;
-            }
-            Some(sum == get("r7", c)?)
-        })();
-        o1 != Some(false) && i2 != Some(false)
-    })
+    column_sums(table, def, &get)
+        .iter()
+        .all(|(o1, i2)| *o1 != Some(false) && *i2 != Some(false))
 }
