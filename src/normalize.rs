@@ -76,8 +76,9 @@ pub fn collapse_cjk_spaces(s: &str) -> String {
 /// The form labels are compared in: folded, and only ideographs, letters and digits kept.
 /// `（三） 不予公 开` and `(三)不予公开` both become `三不予公开`.
 pub fn label_key(s: &str) -> String {
+    // `fold` without its copy: what it drops besides (`**`) label keys drop anyway.
     let mut out = String::with_capacity(s.len());
-    for c in fold(s).chars() {
+    for c in s.chars().filter_map(fold_char) {
         match c {
             'a'..='z' | '0'..='9' | '\u{4E00}'..='\u{9FFF}' => out.push(c),
             'A'..='Z' => out.push(c.to_ascii_lowercase()),
@@ -94,8 +95,17 @@ pub fn lcs(a: &[char], b: &[char]) -> usize {
     if a.is_empty() || b.is_empty() {
         return 0;
     }
-    let mut prev = vec![0usize; b.len() + 1];
-    let mut cur = vec![0usize; b.len() + 1];
+    // Two rows of the table on the stack for the usual label lengths (no allocation).
+    const ON_STACK: usize = 128;
+    let mut stack = [0u32; 2 * ON_STACK];
+    let mut heap = Vec::new();
+    let rows: &mut [u32] = if b.len() < ON_STACK {
+        &mut stack[..2 * (b.len() + 1)]
+    } else {
+        heap.resize(2 * (b.len() + 1), 0);
+        &mut heap
+    };
+    let (mut prev, mut cur) = rows.split_at_mut(b.len() + 1);
     for &x in a {
         for (j, &y) in b.iter().enumerate() {
             cur[j + 1] = if x == y {
@@ -106,7 +116,7 @@ pub fn lcs(a: &[char], b: &[char]) -> usize {
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    prev[b.len()] as usize
 }
 
 /// How much of `expected` (a label key) appears, in order, in `observed`: 0.0 to 1.0.

@@ -83,9 +83,15 @@ pub(super) fn prepare(l: &DocLine) -> Line {
         .join(" ");
     let indent = cells.first().map_or(0, |c| c.col.saturating_sub(1));
     let page_number = is_page_number(&text);
+    let key = label_key(&text);
     Line {
-        key: label_key(&text),
-        label_key: label_key(&label),
+        // A line of label only (most lines of prose) has its key already.
+        label_key: if label == text {
+            key.clone()
+        } else {
+            label_key(&label)
+        },
+        key,
         cells: cells
             .iter()
             .map(|c| (c.text.clone(), c.slot, c.col))
@@ -106,6 +112,10 @@ pub(super) fn prepare(l: &DocLine) -> Line {
 /// number with characters that could not be read (U+FFFD from a PDF font without a map:
 /// a value, reported as not a number — never read as a shorter number or as a label).
 pub(crate) fn is_value(s: &str) -> bool {
+    // No value is this long (a line of prose is; parsing it as a cell would be wasted).
+    if s.len() > MAX_VALUE_BYTES {
+        return false;
+    }
     let p = normalize::parse_cell(s, ColumnKind::MoneyUnitInCell);
     match p.value {
         CellValue::NoUnit(_) | CellValue::Money(_) => true,
@@ -120,8 +130,15 @@ pub(crate) fn is_value(s: &str) -> bool {
     }
 }
 
+/// The longest text a value cell may hold (`-1,234,567,890.1234万元`, placeholders, digits
+/// with unreadable characters), in bytes.
+const MAX_VALUE_BYTES: usize = 64;
+
 /// `1 1 0 0 0 0 0 0`: plain numbers separated by single spaces, with their offsets.
 pub(super) fn number_list(s: &str) -> Option<Vec<(u32, &str)>> {
+    if !s.starts_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c) || c == ' ') {
+        return None;
+    }
     let f = fold_digits(s);
     let mut parts = Vec::new();
     let mut offset = 0u32;
@@ -182,6 +199,11 @@ const MAX_ROW_LABEL_CHARS: usize = 60;
 /// each value is a plain number (digits, a decimal point), maybe signed (`-5`, 表二's
 /// 本年增/减) or in 万元.
 pub(super) fn label_then_values(s: &str) -> Option<(&str, Vec<(u32, &str)>)> {
+    if !s.ends_with(|c: char| {
+        c.is_ascii_digit() || ('０'..='９').contains(&c) || "元.．".contains(c)
+    }) {
+        return None;
+    }
     let f = fold_digits(s);
     let plain = |p: &str| {
         let unsigned = p.strip_prefix(['-', '+', '−']).unwrap_or(p);
@@ -259,6 +281,14 @@ pub(super) fn leading_zero(s: &str) -> bool {
 
 /// `- 4 -`, `-4-`, `第 4 页`, `4 / 12`: page numbers, dropped wherever they stand (N15).
 pub(crate) fn is_page_number(s: &str) -> bool {
+    // Never fewer characters than `t` below has (`fold` drops only `**` and zero widths).
+    if s.chars()
+        .filter(|&c| c != '*' && normalize::fold_char(c).is_some_and(|c| !c.is_whitespace()))
+        .nth(12)
+        .is_some()
+    {
+        return false;
+    }
     let t: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
     if t.is_empty() || t.chars().count() > 12 {
         return false;

@@ -362,34 +362,62 @@ pub(super) fn contexts(
 /// its line or after it) or, a little less surely, those below (its values come first):
 /// when a row's labels stand both above and below, the reading that keeps each row's
 /// values after its own label wins.
+/// A label key's characters, and a 128-bit mask of which characters it holds (hashed).
+struct Letters {
+    chars: Vec<char>,
+    mask: u128,
+}
+
+impl Letters {
+    fn new(key: &str) -> Letters {
+        let chars: Vec<char> = key.chars().collect();
+        let mask = chars.iter().fold(0, |m, &c| m | Letters::bit(c));
+        Letters { chars, mask }
+    }
+
+    fn bit(c: char) -> u128 {
+        1 << ((c as u32).wrapping_mul(2_654_435_761) >> 25)
+    }
+
+    /// How many of these characters could be in `seen` at all: never less than their
+    /// longest common subsequence, and far cheaper to count.
+    fn at_most(&self, seen: &Letters) -> usize {
+        self.chars
+            .iter()
+            .filter(|&&c| seen.mask & Letters::bit(c) != 0)
+            .count()
+    }
+}
+
 pub(super) fn align(
     rows: &[RawRow],
     ctx: &[(String, String)],
     expected: &[&RowDef],
 ) -> Vec<Option<usize>> {
-    let chars = |s: &str| -> Vec<char> { label_key(s).chars().collect() };
-    let keys: Vec<Vec<char>> = expected.iter().map(|r| chars(r.label)).collect();
-    let owns: Vec<Vec<char>> = rows.iter().map(|r| chars(&r.own)).collect();
-    let aboves: Vec<Vec<char>> = rows
+    let chars = |s: &str| Letters::new(&label_key(s));
+    let keys: Vec<Letters> = expected.iter().map(|r| chars(r.label)).collect();
+    let owns: Vec<Letters> = rows.iter().map(|r| chars(&r.own)).collect();
+    let aboves: Vec<Letters> = rows
         .iter()
         .zip(ctx)
         .map(|(r, (above, _))| chars(&format!("{above}{}", r.own)))
         .collect();
-    let belows: Vec<Vec<char>> = rows
+    let belows: Vec<Letters> = rows
         .iter()
         .zip(ctx)
         .map(|(r, (_, below))| chars(&format!("{}{below}", r.own)))
         .collect();
-    let arounds: Vec<Vec<char>> = rows
+    let arounds: Vec<Letters> = rows
         .iter()
         .zip(ctx)
         .map(|(r, (above, below))| chars(&format!("{above}{}{below}", r.own)))
         .collect();
-    let cover = |key: &[char], seen: &[char]| -> f32 {
-        if key.is_empty() {
+    // How much of `key` `seen` holds in order; 0 below half (where no score below uses it).
+    let cover = |key: &Letters, seen: &Letters| -> f32 {
+        if key.chars.is_empty() || key.at_most(seen) * 2 < key.chars.len() {
             0.0
         } else {
-            normalize::lcs(key, seen) as f32 / key.len() as f32
+            normalize::lcs(&key.chars, &seen.chars) as f32 / key.chars.len() as f32
         }
     };
     // How well row i's labels name template row j (0 unless at least half of its label).

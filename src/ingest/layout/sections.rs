@@ -37,6 +37,12 @@ pub(super) fn find_headings(lines: &[Line]) -> Vec<Heading> {
         if candidates > MAX_HEADING_CANDIDATES {
             break;
         }
+        // A heading starts with a numeral (`一、`): look no further at lines that do not.
+        let first = (l.text.chars().filter_map(normalize::fold_char))
+            .find(|&c| !c.is_whitespace() && c != '*');
+        if !first.is_some_and(|c| NUMERALS.contains(&c)) {
+            continue;
+        }
         let text = collapse_cjk_spaces(&fold(&l.text)).trim().to_string();
         let Some(rest) = strip_numeral(&text) else {
             continue;
