@@ -274,9 +274,9 @@ codes! {
         doc "Thousands separators (`3,119`) and full-width digits (`３１１９`) are read as plain numbers.";
     F007: Info, None, "values over several rows with no label between them were read in the one order the row totals allow",
         title_zh "跨行连续的数值按唯一使各行合计成立的顺序读取",
-        zh "{table}第 {first_line} 行起的 {count} 个数值{order}读入 {rows} 行（唯一使各行总计等于各列之和的读法）",
-        en "{table}: the {count} values from line {first_line} were read {order_en} into {rows} rows (the only order in which every row's total is the sum of its columns)",
-        doc "Some extractions give a table's values a line each with no label between rows, or all the labels first and then the values a column at a time (pdfminer). Such a run is read row by row or column by column only when exactly that order makes every row's total equal the sum of its columns; otherwise its rows are not read (C006). The row sums the choice used (A002) hold by it, so they cannot accuse those rows.";
+        zh "{table}第 {first_line} 行起的 {count} 个数值{order}读入 {rows} 行（唯一使各行总计等于各列之和的读法{except}）",
+        en "{table}: the {count} values from line {first_line} were read {order_en} into {rows} rows (the only order in which every row's total is the sum of its columns{except_en})",
+        doc "Some extractions give a table's values a line each with no label between rows, or all the labels first and then the values a column at a time (pdfminer). Such a run is read row by row or column by column only when exactly that order makes every row's total equal the sum of its columns, or every row's but one while the other order fails three rows or more (`params.except` names that row: it is read as printed, and A002 reports it); otherwise its rows are not read (C006). The row sums the choice used (A002) hold by it, so they cannot accuse those rows.";
 }
 
 impl Definition {

@@ -380,3 +380,46 @@ fn a_2021_report_with_a_2019_row_label() {
     assert!(findings(&j, "C002").is_empty());
     assert!(findings(&j, "C008").is_empty());
 }
+
+/// pdfminer puts 表二's first values after the labels of several rows (`规章`,
+/// `行政规范性文件`, `行政许可`, then `1 8 0 26 11 66`, `447228`): by row or by column the
+/// text does not say, and 表二 has no sums to tell. Those rows are not read (C006, with
+/// why) — never reported blank (C003) while their values stand in the text, never guessed.
+#[test]
+fn values_after_all_labels_are_not_read_and_not_blank() {
+    let text = extracted("huaian-2024--pdfminer.txt");
+    let result = check(text.as_bytes(), &Options::default()).unwrap();
+    let j = serde_json::to_value(&result).unwrap();
+    let in_t2 = |code: &str| -> Vec<Value> {
+        findings(&j, code)
+            .into_iter()
+            .filter(|f| f["location"]["table"] == "t2")
+            .cloned()
+            .collect()
+    };
+    assert!(in_t2("C003").is_empty(), "{:?}", in_t2("C003"));
+    let c006 = in_t2("C006");
+    let rows: Vec<&str> = c006
+        .iter()
+        .map(|f| f["location"]["row"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "regulations",
+            "normative",
+            "licensing",
+            "punishment",
+            "coercion"
+        ]
+    );
+    assert!(c006[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("不在任何行名之后"));
+    // The one row whose value follows its own label is read.
+    assert_eq!(
+        j["report"]["t2"]["art20_8"]["fees"]["amount_wan"],
+        "96171.6"
+    );
+}

@@ -541,8 +541,22 @@ pub fn render(report: &Value, layout: Layout, damage: &Damage, rng: &mut Rng) ->
         "\n"
     };
     let mut unprovable = BTreeSet::new();
-    if layout.drops_blanks() {
-        for (_, table) in &tables {
+    for (_, table) in &tables {
+        let cells = || {
+            table.iter().flat_map(|item| match item {
+                Item::Row { cells, .. } => cells.iter().map(|(k, _)| k.clone()).collect(),
+                _ => Vec::new(),
+            })
+        };
+        let has_blank = table
+            .iter()
+            .any(|item| matches!(item, Item::Row { cells, .. } if cells.iter().any(|(_, v)| v.is_none())));
+        if layout == Layout::ColumnWise && (has_blank || cells().any(|k| k.starts_with("t2."))) {
+            // Column by column after all the labels, a dropped blank moves every later
+            // value of the stream, and 表二 (no sums) could as well be row by row: nothing
+            // in the text tells which value is which row's.
+            unprovable.extend(cells());
+        } else if layout.drops_blanks() {
             for item in table {
                 if let Item::Row { cells, .. } = item {
                     if cells.iter().any(|(_, v)| v.is_none()) {

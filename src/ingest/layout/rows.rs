@@ -256,8 +256,9 @@ pub(super) fn gather_rows(
 /// on). A run of one row's values is that row. A run over several rows is read row by row
 /// or column by column (all the labels, then the values a column at a time, as pdfminer
 /// gives them) only when exactly one of the two orders makes every row hold (`holds`: its
-/// total is the sum of its columns); F007 says which. Otherwise the run stays one row of
-/// too many values, which is not read (C006).
+/// total is the sum of its columns) — or every row but one, where the other order fails
+/// three rows or more; F007 says which. Otherwise the run stays one row of too many
+/// values, which is not read (C006).
 fn run_rows(
     tokens: &[(usize, Token)],
     n: usize,
@@ -283,29 +284,51 @@ fn run_rows(
     };
     let by_rows = |r: usize| -> Vec<usize> { (0..n).map(|c| r * n + c).collect() };
     let by_columns = |r: usize| -> Vec<usize> { (0..n).map(|c| c * k + r).collect() };
-    let all_hold = |order: &dyn Fn(usize) -> Vec<usize>| {
-        (0..k).all(|r| holds(&order(r).into_iter().map(|i| values[i]).collect::<Vec<_>>()))
+    // The rows that do not hold in an order.
+    let failing = |order: &dyn Fn(usize) -> Vec<usize>| -> Vec<usize> {
+        (0..k)
+            .filter(|&r| !holds(&order(r).into_iter().map(|i| values[i]).collect::<Vec<_>>()))
+            .collect()
     };
-    let (rows_hold, columns_hold) = (all_hold(&by_rows), all_hold(&by_columns));
-    let order: &dyn Fn(usize) -> Vec<usize> = match (rows_hold, columns_hold) {
-        (true, false) => &by_rows,
-        (false, true) => &by_columns,
-        _ => return vec![tokens.to_vec()],
+    let (rows_fail, columns_fail) = (failing(&by_rows), failing(&by_columns));
+    // One order wins when every row holds by it and not by the other; or when all rows but
+    // one hold by it and at least three fail by the other (a report with one wrong cell:
+    // that row is read as printed, and A002 says it does not add up).
+    let wins = |a: &[usize], b: &[usize]| {
+        (a.is_empty() && !b.is_empty()) || (a.len() == 1 && b.len() >= 3)
     };
-    let (zh, en) = if rows_hold {
-        ("逐行", "row by row")
-    } else {
-        ("逐列", "column by column")
+    let (order, fails, zh, en): (&dyn Fn(usize) -> Vec<usize>, _, _, _) =
+        if wins(&rows_fail, &columns_fail) {
+            (&by_rows, &rows_fail, "逐行", "row by row")
+        } else if wins(&columns_fail, &rows_fail) {
+            (&by_columns, &columns_fail, "逐列", "column by column")
+        } else {
+            return vec![tokens.to_vec()];
+        };
+    let mut params = params! {
+        "first_line" => tokens[0].1.place.line,
+        "count" => tokens.len(),
+        "rows" => k,
+        "order" => zh,
+        "order_en" => en,
     };
+    if let Some(r) = fails.first() {
+        params.insert(
+            "except".into(),
+            format!("；读入的第 {} 行除外，其合计不成立", r + 1).into(),
+        );
+        params.insert(
+            "except_en".into(),
+            format!(
+                "; all but the {} row read, which does not add up",
+                ordinal(r + 1)
+            )
+            .into(),
+        );
+    }
     findings.push(Finding::new(
         Code::F007,
-        params! {
-            "first_line" => tokens[0].1.place.line,
-            "count" => tokens.len(),
-            "rows" => k,
-            "order" => zh,
-            "order_en" => en,
-        },
+        params,
         Location::table(table).at(Some(tokens[0].1.place)),
     ));
     (0..k)
@@ -362,6 +385,10 @@ pub(super) fn contexts(
 /// its line or after it) or, a little less surely, those below (its values come first):
 /// when a row's labels stand both above and below, the reading that keeps each row's
 /// values after its own label wins.
+/// How much of a template row's label a line's own label must hold to name that row by
+/// itself, whatever the labels around it say.
+const OWN_NAMES: f32 = 0.8;
+
 /// A label key's characters, and a 128-bit mask of which characters it holds (hashed).
 struct Letters {
     chars: Vec<char>,
@@ -420,13 +447,25 @@ pub(super) fn align(
             normalize::lcs(&key.chars, &seen.chars) as f32 / key.chars.len() as f32
         }
     };
+    // How much of each template row the row's own label holds.
+    let own_cover: Vec<Vec<f32>> = owns
+        .iter()
+        .map(|o| keys.iter().map(|k| cover(k, o)).collect())
+        .collect();
+    // A row whose own label names a template row well is named by that label alone: the
+    // labels above it may be a row of its own with no values (`3.要求提供公开出版物` over
+    // `4.无正当理由大量反复 13 0 0 13`), not the rest of this one.
+    let named_by_itself: Vec<bool> = own_cover
+        .iter()
+        .map(|c| c.iter().any(|&v| v >= OWN_NAMES))
+        .collect();
     // How well row i's labels name template row j (0 unless at least half of its label).
     let named = |i: usize, j: usize| -> f32 {
         if rows[i].in_run {
             return 0.0;
         }
-        let own = cover(&keys[j], &owns[i]);
-        let s = if own >= 0.99 {
+        let own = own_cover[i][j];
+        let s = if own >= 0.99 || named_by_itself[i] {
             own
         } else if 0.9 * cover(&keys[j], &arounds[i]) < 0.5 {
             // Not even all the labels around it together name the row (the common case:
@@ -538,4 +577,16 @@ pub(super) fn nearest_anchors(anchors: &[(usize, Vec<u32>)], at: usize) -> Vec<V
     let mut sorted: Vec<&(usize, Vec<u32>)> = anchors.iter().collect();
     sorted.sort_by_key(|(i, _)| i.abs_diff(at));
     sorted.into_iter().map(|(_, a)| a.clone()).collect()
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`, … `11th`, `21st`.
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }

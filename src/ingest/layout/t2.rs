@@ -4,6 +4,12 @@ use super::*;
 
 // ---- 表二 ------------------------------------------------------------------------------
 
+/// C006's reason where some of 表二's values follow no row's label.
+const AFTER_LABELS: (&str, &str) = (
+    "（表中有数值不在任何行名之后，无法确定属于哪一行哪一列）",
+    " (the table has values that follow no row's label, so which row and column they belong to is not known)",
+);
+
 pub(super) fn read_t2(
     lines: &[Line],
     region: Range<usize>,
@@ -17,6 +23,8 @@ pub(super) fn read_t2(
     let mut used: Vec<usize> = Vec::new();
     let mut first: Option<usize> = None;
     let mut last = region.start;
+    // Rows with no value after their label (their index in the table).
+    let mut bare: Vec<usize> = Vec::new();
     // Every row label of 表二, to tell another row's line from the rest of a wrapped label.
     let row_keys: Vec<String> = def
         .t2
@@ -110,6 +118,9 @@ pub(super) fn read_t2(
                 own: lines[i].label.clone(),
                 in_run: false,
             };
+            if raw.tokens.is_empty() {
+                bare.push(table.rows.len());
+            }
             let anchors: Vec<Vec<u32>> = header
                 .map(|h| header_anchors(&lines[h], block.columns))
                 .into_iter()
@@ -192,12 +203,13 @@ pub(super) fn read_t2(
                     }
                 }
                 None => {
+                    let reason = (raw.tokens.len() > block.columns.len()).then_some(AFTER_LABELS);
                     table.rows.push(unreadable_row(
                         RowRef::new(TableId::T2, Some(block.key), row_def.key),
                         block.columns,
                         &raw,
                         place,
-                        None,
+                        reason,
                         findings,
                     ));
                 }
@@ -205,6 +217,40 @@ pub(super) fn read_t2(
         }
     }
     let first = first?;
+    // Values in the table that follow no row's label (all the labels, then the values — by
+    // row or by column, the text does not say, and 表二 has no sums to tell): a row with no
+    // value after its label, above such values, is not blank but not read.
+    let stray = (first..region.end).rev().find(|&i| {
+        let l = &lines[i];
+        !used.contains(&i) && !l.tokens.is_empty() && !l.page_number && l.label.trim().is_empty()
+    });
+    if let Some(stray) = stray {
+        for &k in &bare {
+            let (block, key, place) = (table.rows[k].block, table.rows[k].key, table.rows[k].place);
+            let place = place.unwrap_or_default();
+            if place.line >= lines[stray].no {
+                continue;
+            }
+            let columns = def
+                .t2_block(block.unwrap_or_default())
+                .map_or(&[][..], |b| b.columns);
+            let empty = RawRow {
+                at: k,
+                last: k,
+                tokens: Vec::new(),
+                own: String::new(),
+                in_run: false,
+            };
+            table.rows[k] = unreadable_row(
+                RowRef::new(TableId::T2, block, key),
+                columns,
+                &empty,
+                place,
+                Some(AFTER_LABELS),
+                findings,
+            );
+        }
+    }
     spans.push(first..last + 1);
     table.place = Some(lines[first].place());
     // A labelled line of values among the rows that is none of the template's rows.

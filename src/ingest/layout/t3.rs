@@ -7,6 +7,12 @@ use super::*;
 /// How many value lines of 表三 are considered (the template has 25 rows).
 pub(super) const MAX_T3_ROWS: usize = 80;
 
+/// C006's reason where 表三's values stand in one run that no order splits into its rows.
+const IN_A_RUN: (&str, &str) = (
+    "（表中数值连成一串，个数与各行不符，无法确定各数值属于哪一行）",
+    " (the table's values stand in one run whose count does not fit the rows, so which row each belongs to is not known)",
+);
+
 pub(super) fn read_t3(
     lines: &[Line],
     region: Range<usize>,
@@ -88,9 +94,49 @@ pub(super) fn read_t3(
             Location::row(TableId::T3, None, "r6").at(Some(lines[raws[i].at].place())),
         ));
     }
+    // A run of values over several rows that no order splits (all the labels, then the
+    // values column by column with a blank left out): whose values they are is not known,
+    // so the rows with none of their own are not blank, and not missing, but not read.
+    let run = matched
+        .iter()
+        .flatten()
+        .copied()
+        .find(|&i| raws[i].tokens.len() >= 2 * T3_COLUMNS.len() && !raws[i].in_run);
+    // One C006 for the table (at the run), every row's cells unknown.
+    let not_known = |key: &'static str, raw: &RawRow, place: Place, findings: &mut Vec<Finding>| {
+        let mut quiet = Vec::new();
+        let row = unreadable_row(
+            RowRef::new(TableId::T3, None, key),
+            &T3_COLUMNS,
+            raw,
+            place,
+            Some(IN_A_RUN),
+            &mut quiet,
+        );
+        if !raw.tokens.is_empty() {
+            let params = quiet.pop().map(|f| f.params).unwrap_or_default();
+            findings.push(Finding::new(
+                Code::C006,
+                params,
+                Location::table(TableId::T3).at(Some(place)),
+            ));
+        }
+        row
+    };
     // Rows to try as cells run together, and whether they were placed with blanks.
     let mut pending_runs: Vec<(usize, &RawRow, bool)> = Vec::new();
     for (j, row_def) in expected.iter().enumerate() {
+        if let Some(r) = run.filter(|&r| matched[j].is_none_or(|i| i == r)) {
+            let raw = &raws[r];
+            let at = lines[raw.at].place();
+            let empty = RawRow {
+                tokens: Vec::new(),
+                ..raw.clone()
+            };
+            let own = if matched[j] == Some(r) { raw } else { &empty };
+            table.rows.push(not_known(row_def.key, own, at, findings));
+            continue;
+        }
         let Some(i) = matched[j] else {
             // A row with no values at all: its label alone, between its neighbours.
             let lo = (0..j)
