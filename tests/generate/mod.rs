@@ -16,6 +16,8 @@
 
 #![allow(dead_code)]
 
+mod proof;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use nianbao::template::{
@@ -551,7 +553,18 @@ pub fn render(report: &Value, layout: Layout, damage: &Damage, rng: &mut Rng) ->
         let has_blank = table
             .iter()
             .any(|item| matches!(item, Item::Row { cells, .. } if cells.iter().any(|(_, v)| v.is_none())));
-        if layout == Layout::ColumnWise && (has_blank || cells().any(|k| k.starts_with("t2."))) {
+        if layout == Layout::RunTogether {
+            let rows: Vec<&[(String, Option<String>)]> = table
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Row { cells, .. } => Some(cells.as_slice()),
+                    _ => None,
+                })
+                .collect();
+            unprovable.extend(proof::unproved(&rows));
+        } else if layout == Layout::ColumnWise
+            && (has_blank || cells().any(|k| k.starts_with("t2.")))
+        {
             // Column by column after all the labels, a dropped blank moves every later
             // value of the stream, and 表二 (no sums) could as well be row by row: nothing
             // in the text tells which value is which row's.

@@ -233,18 +233,34 @@ mod tests {
             run: true,
         };
         let row_ok = |v: &[i64]| v[6] == v[..6].iter().sum::<i64>();
-        let r = split_runs(&[tok("230"), tok("000023")], 7, 7, 8, &row_ok, &|_| false);
+        let r = split_runs(
+            &[tok("230"), tok("000023")],
+            7,
+            7,
+            8,
+            MAX_DIGITS,
+            &row_ok,
+            &|_| false,
+        );
         let some = |v: &[i64]| v.iter().map(|v| Some(*v)).collect::<Vec<_>>();
         assert_eq!(r, vec![some(&[23, 0, 0, 0, 0, 0, 23])]);
-        let r = split_runs(&[tok("898989")], 3, 3, 8, &|_| true, &|_| false);
+        let r = split_runs(&[tok("898989")], 3, 3, 8, MAX_DIGITS, &|_| true, &|_| false);
         assert!(r.len() > 1);
         // A value that is a cell of its own is never cut.
-        let r = split_runs(&[tok("300"), tok("300")], 2, 2, 8, &|_| true, &|_| true);
+        let r = split_runs(
+            &[tok("300"), tok("300")],
+            2,
+            2,
+            8,
+            MAX_DIGITS,
+            &|_| true,
+            &|_| true,
+        );
         assert_eq!(r, vec![some(&[300, 300])]);
         // A blank leaves nothing in a run: two zeros for three cells are three readings.
-        let r = split_runs(&[tok("00")], 3, 3, 8, &|_| true, &|_| false);
+        let r = split_runs(&[tok("00")], 3, 3, 8, MAX_DIGITS, &|_| true, &|_| false);
         assert_eq!(r.len(), 3);
-        let r = split_runs(&[tok("0000000")], 7, 7, 8, &row_ok, &|_| false);
+        let r = split_runs(&[tok("0000000")], 7, 7, 8, MAX_DIGITS, &row_ok, &|_| false);
         assert_eq!(r, vec![some(&[0; 7])]);
     }
 }

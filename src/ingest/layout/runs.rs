@@ -9,6 +9,10 @@ use super::*;
 /// cases in a year): a longer number is cells run together.
 pub(super) const MAX_COUNT_DIGITS: usize = 7;
 
+/// Most digits any other number cut from a run has (表二's counts, which a province's may
+/// pass ten million).
+pub(super) const MAX_DIGITS: usize = 15;
+
 /// Whether a value shows that cells ran together: digits glued to a label, a leading zero,
 /// or more digits than any count has.
 pub(super) fn looks_run_together(t: &Token) -> bool {
@@ -31,6 +35,7 @@ pub(super) fn split_runs(
     n: usize,
     group: usize,
     limit: usize,
+    longest: usize,
     accept: &dyn Fn(&[i64]) -> bool,
     whole: &dyn Fn(&Token) -> bool,
 ) -> Vec<Reading> {
@@ -43,8 +48,15 @@ pub(super) fn split_runs(
     {
         return Vec::new();
     }
+    // Digits left from each part on (for the bound on what the cells left can hold).
+    let mut left: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+    for i in (0..left.len().saturating_sub(1)).rev() {
+        left[i] += left[i + 1];
+    }
     let mut search = Splits {
         whole: tokens.iter().map(whole).collect(),
+        left,
+        longest,
         parts,
         n,
         group,
@@ -71,6 +83,10 @@ pub(super) fn zeroed(reading: &[Option<i64>]) -> Vec<i64> {
 /// runs (no leading zeros), each group judged as soon as it is complete.
 struct Splits<'a> {
     parts: Vec<&'a str>,
+    /// The digits of the parts from each on.
+    left: Vec<usize>,
+    /// Most digits of one number.
+    longest: usize,
     /// Parts read as they are.
     whole: Vec<bool>,
     n: usize,
@@ -111,7 +127,8 @@ impl Splits<'_> {
         }
         let room = self.n - cell;
         let need = self.fewest(part, off);
-        if need > room {
+        let digits = self.left.get(part).map_or(0, |l| l - off);
+        if need > room || digits > room * self.longest {
             return;
         }
         // A blank here.
@@ -125,7 +142,7 @@ impl Splits<'_> {
         let max_len = if rest.starts_with('0') {
             1
         } else {
-            rest.len().min(15)
+            rest.len().min(self.longest)
         };
         let min_len = if self.whole[part] { rest.len() } else { 1 };
         for len in min_len..=max_len {
@@ -261,7 +278,15 @@ pub(super) fn resolve_runs(
                     // all of them together: then none is certain.
                     let run_row = raw.tokens.iter().any(looks_run_together);
                     let whole = |t: &Token| !run_row && (t.shared || tabbed);
-                    split_runs(&raw.tokens, T3_COLUMNS.len(), 7, 64, &row_ok, &whole)
+                    split_runs(
+                        &raw.tokens,
+                        T3_COLUMNS.len(),
+                        7,
+                        64,
+                        MAX_COUNT_DIGITS,
+                        &row_ok,
+                        &whole,
+                    )
                 } else {
                     Vec::new()
                 };
@@ -360,17 +385,31 @@ pub(super) fn resolve_runs(
             }
         }
     }
-    // A reading the sums chose stands only where the table confirms it: every column sum
-    // its row is in can be computed and holds. (A wrong cell in a report can let a wrong
-    // split fit its row; the column sums then fail, or cannot be told.) A reading that is
-    // the only split there is at all stands as it is. Rows refused make others unconfirmed
-    // in turn, until none changes.
+    // A reading the sums chose stands only where the table confirms it: a column sum its
+    // row is in (新收 + 结转 = 总计 + 结转下年, or 总计 = the results) can be computed and
+    // holds in every column. A wrong cell can let a wrong split fit its row, but that split
+    // differs from the printed row in two columns at least, and a column sum whose other
+    // rows are read as printed then fails there (the printed value is not the one the sum
+    // needs, and the split's is not either, or the digits would be the same). A reading
+    // that is the only split there is at all stands as it is. Rows refused make the sums
+    // they are in unknown, until none changes.
     let mut unsure: Vec<bool> = vec![false; pending.len()];
     for p in pending.iter_mut().filter(|p| settled(p)) {
         let run_row = p.raw.tokens.iter().any(looks_run_together);
         let tabbed = lines[p.raw.at].tabbed;
         let whole = |t: &Token| !run_row && (t.shared || tabbed);
-        if split_runs(&p.raw.tokens, T3_COLUMNS.len(), 7, 1, &|_| true, &whole).len() == 1 {
+        if split_runs(
+            &p.raw.tokens,
+            T3_COLUMNS.len(),
+            7,
+            1,
+            MAX_COUNT_DIGITS,
+            &|_| true,
+            &whole,
+        )
+        .len()
+            == 1
+        {
             p.decided = Decided::Digits;
         }
     }
@@ -406,9 +445,8 @@ pub(super) fn resolve_runs(
                     .t3_results_given(&|k| table.row(None, k).is_some())
                     .iter()
                     .any(|r| r.key == key);
-            let confirmed = checks
-                .iter()
-                .all(|(o1, i2)| (!in_o1 || *o1 == Some(true)) && (!in_i2 || *i2 == Some(true)));
+            let confirmed = (in_o1 && checks.iter().all(|(o1, _)| *o1 == Some(true)))
+                || (in_i2 && checks.iter().all(|(_, i2)| *i2 == Some(true)));
             if !confirmed {
                 unsure[k] = true;
                 changed = true;

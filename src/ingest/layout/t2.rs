@@ -155,7 +155,8 @@ pub(super) fn read_t2(
                     // Cells run together (`规章000`): 表二 has no sums, so a run is split only
                     // where its digits allow one reading at all (F005).
                     let n = block.columns.len();
-                    let readings = split_runs(&raw.tokens, n, n, 2, &|_| true, &|_| false);
+                    let readings =
+                        split_runs(&raw.tokens, n, n, 2, MAX_DIGITS, &|_| true, &|_| false);
                     let at = RowRef::new(TableId::T2, Some(block.key), row_def.key);
                     if let [values] = readings.as_slice() {
                         findings.push(split_finding(

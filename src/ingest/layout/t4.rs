@@ -151,7 +151,7 @@ pub(super) fn read_t4(
         };
         let run_row = tokens.iter().any(looks_run_together);
         let whole = |t: &Token| !run_row && (t.shared || tabbed || alone(t));
-        let readings = split_runs(&tokens, n, 5, 2, &group_ok, &whole);
+        let readings = split_runs(&tokens, n, 5, 2, MAX_COUNT_DIGITS, &group_ok, &whole);
         if readings.len() != 1 || readings[0].is_empty() {
             table.rows = t4_unreadable(&groups, &raw, place, None, findings);
             return Some(table);
