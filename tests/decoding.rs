@@ -159,12 +159,12 @@ type Bound = (f64, usize);
 /// (layout, bound when clean, bound when damaged).
 const FAMILIES: [(Layout, Bound, Bound); 9] = [
     (Layout::RowSpaces, (99.9, 0), (99.9, 0)),
-    (Layout::RowTabs, (99.9, 0), (99.7, 0)),
-    (Layout::CellPerLine, (99.9, 0), (99.7, 0)),
-    (Layout::TabFlow, (99.9, 0), (99.7, 0)),
+    (Layout::RowTabs, (99.9, 0), (99.9, 0)),
+    (Layout::CellPerLine, (99.9, 0), (99.9, 0)),
+    (Layout::TabFlow, (99.9, 0), (99.9, 0)),
     (Layout::Pipe, (99.9, 0), (99.9, 0)),
     (Layout::Box, (99.9, 0), (99.9, 0)),
-    (Layout::Converter, (99.7, 0), (99.3, 0)),
+    (Layout::Converter, (99.9, 0), (99.8, 0)),
     (Layout::ColumnWise, (99.9, 0), (99.9, 0)),
     (Layout::RunTogether, (99.9, 0), (96.6, 0)),
 ];

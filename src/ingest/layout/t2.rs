@@ -4,6 +4,9 @@ use super::*;
 
 // ---- 表二 ------------------------------------------------------------------------------
 
+/// The most lines a 表二 row label is wrapped over.
+const MAX_LABEL_LINES: usize = 4;
+
 /// C006's reason where some of 表二's values follow no row's label.
 const AFTER_LABELS: (&str, &str) = (
     "（表中有数值不在任何行名之后，无法确定属于哪一行哪一列）",
@@ -56,13 +59,34 @@ pub(super) fn read_t2(
                         .find(|r| r.key == row_def.key)?;
                     (r.label != row_def.label).then(|| (*v, r.label, label_key(r.label)))
                 });
-            let Some(i) = (from..region.end).find(|&i| {
-                let have = &lines[i].label_key;
-                *have == want
+            let names = |have: &str, i: usize| {
+                have == want
                     || normalize::is_damaged_form(&want, have)
                     || (have.starts_with(&want)
                         && fold(&lines[i].label).contains(&format!("{}(", row_def.label)))
                     || other.as_ref().is_some_and(|(_, _, k)| have == k)
+            };
+            // The line that starts the row's label, and the one that ends it (a label
+            // wrapped over lines of label only: `其他对外管理服` / `务事项`).
+            let Some((i, end)) = (from..region.end).find_map(|i| {
+                if names(&lines[i].label_key, i) {
+                    return Some((i, i));
+                }
+                let mut have = lines[i].label_key.clone();
+                let mut k = i;
+                while lines[k].tokens.is_empty()
+                    && !have.is_empty()
+                    && want.starts_with(have.as_str())
+                    && have.len() < want.len()
+                    && k + 1 < region.end.min(i + MAX_LABEL_LINES)
+                {
+                    k += 1;
+                    have.push_str(&lines[k].label_key);
+                    if have == want {
+                        return Some((i, k));
+                    }
+                }
+                None
             }) else {
                 continue;
             };
@@ -77,14 +101,15 @@ pub(super) fn read_t2(
                 }
             }
             first.get_or_insert(block_line.unwrap_or(i).min(i));
-            // Values on the label's line, else on the lines below it (one cell per line).
-            let mut raw_lines = vec![i];
-            let mut tokens = lines[i].tokens.clone();
+            // Values on the label's (last) line, else on the lines below it (one cell per
+            // line).
+            let mut raw_lines = vec![end];
+            let mut tokens = lines[end].tokens.clone();
             if tokens.is_empty() {
                 // The run of value lines below the label, to the next label. A run longer
                 // than the row (all the table's values after all its labels, column by
                 // column) is not this row's alone: the row is not read from it.
-                let mut k = i + 1;
+                let mut k = end + 1;
                 while k < region.end && tokens.len() <= block.columns.len() {
                     let l = &lines[k];
                     // A label ends the run: a label alone, or another row's (whose values
@@ -125,9 +150,14 @@ pub(super) fn read_t2(
                 .map(|h| header_anchors(&lines[h], block.columns))
                 .into_iter()
                 .collect();
-            match place_tokens(&raw.tokens, block.columns.len(), &anchors, lines[i].tabbed) {
+            match place_tokens(
+                &raw.tokens,
+                block.columns.len(),
+                &anchors,
+                lines[end].tabbed,
+            ) {
                 Some((placed, slots)) => {
-                    let line = &lines[i];
+                    let line = &lines[end];
                     let blank_at = |k: usize| slots.get(k).map(|s| line.place_of_slot(*s));
                     let cells = cells_from(
                         RowRef::new(TableId::T2, Some(block.key), row_def.key),

@@ -282,7 +282,7 @@ fn table_start(lines: &[Line], from: usize, first: usize) -> usize {
 /// evidence near it at all (a form with a few cells filled) takes its own last `n` cells.
 ///
 /// A grid row with exactly one cell (empty or not) after its label per column needs no other
-/// evidence. Elsewhere (layout text) the positions of the nearest full rows.
+/// evidence; so does one with no label and its values in its last `n` cells. Elsewhere (layout text) the positions of the nearest full rows.
 pub(super) fn row_anchors(
     anchors: &[(usize, Vec<u32>)],
     grid: &[(usize, Vec<u32>)],
@@ -313,6 +313,14 @@ pub(super) fn row_anchors(
             .collect();
         if after.len() == n {
             return vec![after];
+        }
+        // A grid row whose label stands outside the table (a converter's, on a line of its
+        // own): its leading cells are the empty label columns, its last `n` the values.
+        if label_end.is_none() && after.len() > n {
+            let last = after[after.len() - n..].to_vec();
+            if line.tokens.iter().all(|t| last.contains(&t.slot)) {
+                return vec![last];
+            }
         }
     }
     let width = line.slot_cols.len();
