@@ -164,7 +164,7 @@ const FAMILIES: [(Layout, Bound, Bound); 9] = [
     (Layout::TabFlow, (99.9, 0), (99.9, 0)),
     (Layout::Pipe, (99.9, 0), (99.9, 0)),
     (Layout::Box, (99.9, 0), (99.9, 0)),
-    (Layout::Converter, (99.9, 0), (99.8, 0)),
+    (Layout::Converter, (99.9, 0), (99.9, 0)),
     (Layout::ColumnWise, (99.9, 0), (99.9, 0)),
     (Layout::RunTogether, (99.9, 0), (96.6, 0)),
 ];

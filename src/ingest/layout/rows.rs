@@ -64,6 +64,44 @@ pub(super) fn place_tokens<'a>(
     None
 }
 
+/// The slot of a line's last label cell before its first value, if it has a label.
+pub(super) fn label_end(line: &Line) -> Option<u32> {
+    let first_value = line.tokens.first().map_or(u32::MAX, |t| t.slot);
+    line.cells
+        .iter()
+        .filter(|(_, slot, _)| *slot < first_value)
+        .map(|(_, slot, _)| *slot)
+        .max()
+}
+
+/// The slots of a grid row's `n` columns where the row itself shows them: exactly `n` cells
+/// after its label, empty ones included (a tool that drops blank cells leaves fewer; one
+/// that keeps them, as many as the table has columns) — or, for a row whose label stands
+/// outside the table (a converter's, on a line of its own), its last `n` cells holding all
+/// its values, the leading ones being the empty label columns.
+pub(super) fn own_grid_slots(line: &Line, n: usize) -> Option<Vec<u32>> {
+    if !line.tabbed {
+        return None;
+    }
+    let label_end = label_end(line);
+    let after: Vec<u32> = line
+        .slot_cols
+        .iter()
+        .map(|(s, _)| *s)
+        .filter(|s| label_end.is_none_or(|end| *s > end))
+        .collect();
+    if after.len() == n {
+        return Some(after);
+    }
+    if label_end.is_none() && after.len() > n {
+        let last = after[after.len() - n..].to_vec();
+        if line.tokens.iter().all(|t| last.contains(&t.slot)) {
+            return Some(last);
+        }
+    }
+    None
+}
+
 /// C008: a row of values inside a table that is not a row of the template.
 pub(super) fn extra_row(table: TableId, raw: &RawRow, context: &str, line: &Line) -> Finding {
     let found = if raw.own.trim().is_empty() {

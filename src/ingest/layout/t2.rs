@@ -66,24 +66,27 @@ pub(super) fn read_t2(
                         && fold(&lines[i].label).contains(&format!("{}(", row_def.label)))
                     || other.as_ref().is_some_and(|(_, _, k)| have == k)
             };
-            // The line that starts the row's label, and the one that ends it (a label
-            // wrapped over lines of label only: `其他对外管理服` / `务事项`).
+            // The line that starts the row's label, and the line of its values if they
+            // stand on it: a label wrapped over lines (`其他对外管理服` / `务事项`) with the
+            // values on its first line, its last, or the lines below.
             let Some((i, end)) = (from..region.end).find_map(|i| {
                 if names(&lines[i].label_key, i) {
                     return Some((i, i));
                 }
+                let on_first = !lines[i].tokens.is_empty();
                 let mut have = lines[i].label_key.clone();
                 let mut k = i;
-                while lines[k].tokens.is_empty()
-                    && !have.is_empty()
-                    && want.starts_with(have.as_str())
+                while !have.is_empty()
                     && have.len() < want.len()
+                    && want.starts_with(have.as_str())
                     && k + 1 < region.end.min(i + MAX_LABEL_LINES)
+                    && (k == i || lines[k].tokens.is_empty())
+                    && !(on_first && !lines[k + 1].tokens.is_empty())
                 {
                     k += 1;
                     have.push_str(&lines[k].label_key);
                     if have == want {
-                        return Some((i, k));
+                        return Some((i, if on_first { i } else { k }));
                     }
                 }
                 None
@@ -146,9 +149,19 @@ pub(super) fn read_t2(
             if raw.tokens.is_empty() {
                 bare.push(table.rows.len());
             }
-            let anchors: Vec<Vec<u32>> = header
-                .map(|h| header_anchors(&lines[h], block.columns))
+            // The row's own grid line, else the block's header, says where the columns are.
+            let with_values: Vec<usize> = raw_lines
+                .iter()
+                .copied()
+                .filter(|&v| !lines[v].tokens.is_empty())
+                .collect();
+            let own = match with_values.as_slice() {
+                [v] => own_grid_slots(&lines[*v], block.columns.len()),
+                _ => None,
+            };
+            let anchors: Vec<Vec<u32>> = own
                 .into_iter()
+                .chain(header.map(|h| header_anchors(&lines[h], block.columns)))
                 .collect();
             match place_tokens(
                 &raw.tokens,

@@ -281,8 +281,8 @@ fn table_start(lines: &[Line], from: usize, first: usize) -> usize {
 /// column, and the row is placed only if it fills every column. A grid line with no
 /// evidence near it at all (a form with a few cells filled) takes its own last `n` cells.
 ///
-/// A grid row with exactly one cell (empty or not) after its label per column needs no other
-/// evidence; so does one with no label and its values in its last `n` cells. Elsewhere (layout text) the positions of the nearest full rows.
+/// A grid row that shows its own columns ([`own_grid_slots`]) needs no other evidence.
+/// Elsewhere (layout text) the positions of the nearest full rows.
 pub(super) fn row_anchors(
     anchors: &[(usize, Vec<u32>)],
     grid: &[(usize, Vec<u32>)],
@@ -294,35 +294,10 @@ pub(super) fn row_anchors(
     if !line.tabbed {
         return nearest_anchors(anchors, at);
     }
-    let first_value = line.tokens.first().map_or(u32::MAX, |t| t.slot);
-    let label_end = line
-        .cells
-        .iter()
-        .filter(|(_, slot, _)| *slot < first_value)
-        .map(|(_, slot, _)| *slot)
-        .max();
-    // A grid row with exactly `n` cells after its label, empty ones included, is its own
-    // evidence: each cell is the column it stands in. (A tool that drops blank cells leaves
-    // fewer; one that keeps them, as many as the table has columns.)
-    {
-        let after: Vec<u32> = line
-            .slot_cols
-            .iter()
-            .map(|(s, _)| *s)
-            .filter(|s| label_end.is_none_or(|end| *s > end))
-            .collect();
-        if after.len() == n {
-            return vec![after];
-        }
-        // A grid row whose label stands outside the table (a converter's, on a line of its
-        // own): its leading cells are the empty label columns, its last `n` the values.
-        if label_end.is_none() && after.len() > n {
-            let last = after[after.len() - n..].to_vec();
-            if line.tokens.iter().all(|t| last.contains(&t.slot)) {
-                return vec![last];
-            }
-        }
+    if let Some(own) = own_grid_slots(line, n) {
+        return vec![own];
     }
+    let label_end = label_end(line);
     let width = line.slot_cols.len();
     let grid: Vec<&(usize, Vec<u32>)> = grid
         .iter()
