@@ -38,6 +38,11 @@ pub fn fold_char(c: char) -> Option<char> {
     })
 }
 
+/// A digit, ASCII or full-width (`０`–`９`, as some PDFs and converters give them).
+pub fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
 /// CJK ideographs and the CJK punctuation that label text uses.
 pub fn is_cjk(c: char) -> bool {
     matches!(c,

@@ -166,7 +166,7 @@ const FAMILIES: [(Layout, Bound, Bound); 9] = [
     (Layout::Box, (99.9, 0), (99.9, 0)),
     (Layout::Converter, (99.9, 0), (99.9, 0)),
     (Layout::ColumnWise, (99.9, 0), (99.9, 0)),
-    (Layout::RunTogether, (99.9, 0), (96.6, 0)),
+    (Layout::RunTogether, (99.9, 0), (99.9, 0)),
 ];
 
 /// With `DECODING_DUMP=1`, each generated text that reads a cell wrong is written to

@@ -136,7 +136,7 @@ const MAX_VALUE_BYTES: usize = 64;
 
 /// `1 1 0 0 0 0 0 0`: plain numbers separated by single spaces, with their offsets.
 pub(super) fn number_list(s: &str) -> Option<Vec<(u32, &str)>> {
-    if !s.starts_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c) || c == ' ') {
+    if !s.starts_with(|c: char| normalize::is_digit(c) || c == ' ') {
         return None;
     }
     let f = fold_digits(s);
@@ -160,7 +160,7 @@ pub(super) fn number_list(s: &str) -> Option<Vec<(u32, &str)>> {
 
 /// `s` with full-width digits and points as ASCII, character for character (so offsets in
 /// it are offsets in `s`).
-fn fold_digits(s: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn fold_digits(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.chars().any(|c| ('０'..='９').contains(&c) || c == '．') {
         return std::borrow::Cow::Borrowed(s);
     }
@@ -199,9 +199,7 @@ const MAX_ROW_LABEL_CHARS: usize = 60;
 /// each value is a plain number (digits, a decimal point), maybe signed (`-5`, 表二's
 /// 本年增/减) or in 万元.
 pub(super) fn label_then_values(s: &str) -> Option<(&str, Vec<(u32, &str)>)> {
-    if !s.ends_with(|c: char| {
-        c.is_ascii_digit() || ('０'..='９').contains(&c) || "元.．".contains(c)
-    }) {
+    if !s.ends_with(|c: char| normalize::is_digit(c) || "元.．".contains(c)) {
         return None;
     }
     let f = fold_digits(s);
@@ -252,9 +250,9 @@ pub(super) fn glued_digits(s: &str) -> Option<(&str, &str, u32)> {
     let mut start = None;
     let mut point = false;
     for (i, c) in s.char_indices().rev() {
-        if c.is_ascii_digit() {
+        if normalize::is_digit(c) {
             start = Some(i);
-        } else if c == '.' && !point && start.is_some() {
+        } else if matches!(c, '.' | '．') && !point && start.is_some() {
             point = true;
         } else {
             break;
@@ -263,8 +261,8 @@ pub(super) fn glued_digits(s: &str) -> Option<(&str, &str, u32)> {
     let mut digits_start = start?;
     let (mut text, mut digits) = s.split_at(digits_start);
     // A point with no digit before it is the label's.
-    if digits.starts_with('.') {
-        digits_start += 1;
+    if digits.starts_with(['.', '．']) {
+        digits_start += digits.chars().next().map_or(1, char::len_utf8);
         (text, digits) = s.split_at(digits_start);
     }
     let last = text.chars().last()?;
@@ -276,7 +274,7 @@ pub(super) fn glued_digits(s: &str) -> Option<(&str, &str, u32)> {
 }
 
 pub(super) fn leading_zero(s: &str) -> bool {
-    s.len() > 1 && s.starts_with('0') && s.chars().all(|c| c.is_ascii_digit())
+    s.chars().count() > 1 && s.starts_with(['0', '０']) && s.chars().all(normalize::is_digit)
 }
 
 /// `- 4 -`, `-4-`, `第 4 页`, `4 / 12`: page numbers, dropped wherever they stand (N15).

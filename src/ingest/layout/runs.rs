@@ -16,7 +16,7 @@ pub(super) const MAX_DIGITS: usize = 15;
 /// Whether a value shows that cells ran together: digits glued to a label, a leading zero,
 /// or more digits than any count has.
 pub(super) fn looks_run_together(t: &Token) -> bool {
-    t.run || t.text.chars().filter(char::is_ascii_digit).count() > MAX_COUNT_DIGITS
+    t.run || t.text.chars().filter(|c| normalize::is_digit(*c)).count() > MAX_COUNT_DIGITS
 }
 
 /// A reading of a row's cells: `None` a blank.
@@ -39,7 +39,9 @@ pub(super) fn split_runs(
     accept: &dyn Fn(&[i64]) -> bool,
     whole: &dyn Fn(&Token) -> bool,
 ) -> Vec<Reading> {
-    let parts: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    let folded: Vec<std::borrow::Cow<'_, str>> =
+        tokens.iter().map(|t| fold_digits(&t.text)).collect();
+    let parts: Vec<&str> = folded.iter().map(|t| t.as_ref()).collect();
     if parts
         .iter()
         .any(|p| !p.chars().all(|c| c.is_ascii_digit()) || p.is_empty())

@@ -74,7 +74,7 @@ pub(super) fn unglue(doc: &Doc) -> Vec<DocLine> {
             chars.len() >= MIN_RUN_CHARS
                 && chars
                     .windows(2)
-                    .filter(|w| w[1].is_ascii_digit() && normalize::is_cjk(w[0]))
+                    .filter(|w| normalize::is_digit(w[1]) && normalize::is_cjk(w[0]))
                     .count()
                     >= MIN_ROWS
         };
@@ -104,7 +104,9 @@ pub(super) fn unglue(doc: &Doc) -> Vec<DocLine> {
                 words.iter().any(|w| {
                     !w.alone
                         && chars.starts_with(&w.chars)
-                        && chars.get(w.chars.len()).is_some_and(char::is_ascii_digit)
+                        && chars
+                            .get(w.chars.len())
+                            .is_some_and(|c| normalize::is_digit(*c))
                 })
             })
             .count();
