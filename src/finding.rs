@@ -277,6 +277,11 @@ codes! {
         zh "{table}第 {first_line} 行起的 {count} 个数值{order}读入 {rows} 行（唯一使各行总计等于各列之和的读法{except}）",
         en "{table}: the {count} values from line {first_line} were read {order_en} into {rows} rows (the only order in which every row's total is the sum of its columns{except_en})",
         doc "Some extractions give a table's values a line each with no label between rows, or all the labels first and then the values a column at a time (pdfminer). Such a run is read row by row or column by column only when exactly that order makes every row's total equal the sum of its columns, or every row's but one while the other order fails three rows or more (`params.except` names that row: it is read as printed, and A002 reports it); otherwise its rows are not read (C006). The row sums the choice used (A002) hold by it, so they cannot accuse those rows.";
+    F008: Info, None, "a row with no recognizable label was placed by its position between labelled rows",
+        title_zh "行名缺失或无法辨认的数值行按其位置归入表格行",
+        zh "{table}第 {line} 行的数值没有可辨认的行名，按其在前后有行名的行之间的位置读入{row_named}",
+        en "{table}: the values on line {line} have no recognizable label and were read into{row_named} by their place between labelled rows",
+        doc "A converter can lose a row's label, or damage it past recognition, and leave its values. Such a row is read into a template row only where the rows its neighbours' labels name leave exactly as many places as there are unlabelled rows between them, in order; otherwise its values are reported as a row not in the template (C008).";
 }
 
 impl Definition {

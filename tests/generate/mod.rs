@@ -96,6 +96,13 @@ impl Layout {
         Layout::ColumnWise,
         Layout::RunTogether,
     ];
+    /// Whether each table row stands on a line of its own (its label with its values).
+    pub fn row_a_line(self) -> bool {
+        matches!(
+            self,
+            Layout::RowSpaces | Layout::RowTabs | Layout::Pipe | Layout::Box | Layout::Converter
+        )
+    }
     /// Whether a blank cell leaves nothing in the text (no empty cell between separators).
     pub fn drops_blanks(self) -> bool {
         !matches!(
@@ -134,6 +141,9 @@ pub struct Damage {
     pub fullwidth: bool,
     /// NBSP in place of some spaces, and NBSP-only "blank" cells.
     pub nbsp: bool,
+    /// The label of this 表三 row (counted from the first) lost, its values left on their
+    /// line — where the layout gives each row a line and its neighbours keep theirs.
+    pub lost_label: Option<usize>,
 }
 
 impl Damage {
@@ -154,6 +164,7 @@ impl Damage {
             ocr: rng.chance(30),
             fullwidth: rng.chance(15),
             nbsp: rng.chance(20),
+            lost_label: rng.chance(25).then(|| 3 + rng.below(18) as usize),
         }
     }
 }
@@ -517,7 +528,21 @@ fn pieces(label: &str, width: Option<usize>) -> Vec<String> {
 /// Renders `report` as a text in `layout` with `damage`.
 pub fn render(report: &Value, layout: Layout, damage: &Damage, rng: &mut Rng) -> Rendered {
     let mut expected = BTreeMap::new();
-    let tables = items(report, rng, damage, &mut expected);
+    let mut tables = items(report, rng, damage, &mut expected);
+    if let Some(k) = damage.lost_label.filter(|_| layout.row_a_line()) {
+        if let Some((_, t3)) = tables.iter_mut().find(|(at, _)| *at == 2) {
+            let rows: Vec<usize> = (0..t3.len())
+                .filter(|&i| matches!(t3[i], Item::Row { .. }))
+                .collect();
+            let lose = rows.get(k).copied().filter(|&i| {
+                let row = |i: usize| matches!(t3.get(i), Some(Item::Row { label, .. }) if !label.is_empty());
+                row(i - 1) && row(i + 1)
+            });
+            if let Some(Item::Row { label, .. }) = lose.and_then(|i| t3.get_mut(i)) {
+                label.clear();
+            }
+        }
+    }
     let year = report["year"].as_i64().unwrap_or(2023);
     let agency = report["agency"].as_str().unwrap_or("某某县人民政府");
     let mut blocks: Vec<String> = vec![format!("{agency}{year}年政府信息公开工作年度报告")];

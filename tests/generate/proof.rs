@@ -15,13 +15,17 @@
 
 use std::collections::BTreeSet;
 
+/// A row's cells: key and the value shown (`None`: blank).
+type Cells<'a> = &'a [(String, Option<String>)];
+
 /// At most this many readings are looked for (one is proof, two is doubt).
 const ENOUGH: usize = 2;
 
 /// The keys of the cells, in the rows given, that the digits do not prove.
 pub(super) fn unproved(rows: &[&[(String, Option<String>)]]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let mut t3: Vec<(&str, &[(String, Option<String>)], Reading)> = Vec::new();
+    // 表三's rows: its key, its cells, its reading.
+    let mut t3: Vec<(&str, Cells, Reading)> = Vec::new();
     for cells in rows {
         let Some(first) = cells.first() else {
             continue;

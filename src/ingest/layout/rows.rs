@@ -401,6 +401,10 @@ pub(super) fn contexts(
             s.chars().take(CONTEXT_CHARS).collect()
         }
     };
+    // A row's label is the last that starts above its values (with the lines that wrap
+    // it), or the first below them: a label further off is another row's, one with no
+    // values (`5.要求行政机关确认或重新出具已获` / `取信息` over `（六）其他处理` and its values).
+    let starts = |i: usize| lines[i].tokens.is_empty() && starts_row_label(&lines[i].text);
     rows.iter()
         .enumerate()
         .map(|(k, r)| {
@@ -410,19 +414,37 @@ pub(super) fn contexts(
                 rows[k - 1].last + 1
             };
             let after = rows.get(k + 1).map_or(range.end, |n| n.at);
+            let above_from = (before..r.at.max(before))
+                .rev()
+                .find(|&i| starts(i))
+                .unwrap_or(before);
+            let below_to = (r.last + 1..after.max(r.last + 1))
+                .filter(|&i| starts(i))
+                .nth(1)
+                .unwrap_or(after.max(r.last + 1));
             (
-                keep(label_only(before, r.at.max(before)), true),
-                keep(label_only(r.last + 1, after.max(r.last + 1)), false),
+                keep(label_only(above_from, r.at.max(above_from)), true),
+                keep(label_only(r.last + 1, below_to), false),
             )
         })
         .collect()
 }
 
-/// Matches raw rows to template rows in order, by label similarity (a monotone alignment).
-/// A row is named by its own label, the labels above it (its values follow its label, on
-/// its line or after it) or, a little less surely, those below (its values come first):
-/// when a row's labels stand both above and below, the reading that keeps each row's
-/// values after its own label wins.
+/// Whether a line starts a row label of the template: `一、`, `（六）`, `1.` or `1、`.
+fn starts_row_label(text: &str) -> bool {
+    let t = fold(text);
+    let t = t.trim_start();
+    if strip_numeral(t).is_some() {
+        return true;
+    }
+    if let Some(rest) = t.strip_prefix('(') {
+        let n = rest.chars().take_while(|c| NUMERALS.contains(c)).count();
+        return n > 0 && rest.chars().nth(n) == Some(')');
+    }
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && matches!(t.chars().nth(digits), Some('.' | '、'))
+}
+
 /// How much of a template row's label a line's own label must hold to name that row by
 /// itself, whatever the labels around it say.
 const OWN_NAMES: f32 = 0.8;
@@ -454,11 +476,12 @@ impl Letters {
     }
 }
 
-pub(super) fn align(
-    rows: &[RawRow],
-    ctx: &[(String, String)],
-    expected: &[&RowDef],
-) -> Vec<Option<usize>> {
+/// Matches raw rows to template rows in order, by label similarity (a monotone alignment).
+/// A row is named by its own label, the labels above it (its values follow its label, on
+/// its line or after it) or, a little less surely, those below (its values come first):
+/// when a row's labels stand both above and below, the reading that keeps each row's
+/// values after its own label wins.
+pub(super) fn align(rows: &[RawRow], ctx: &[(String, String)], expected: &[&RowDef]) -> Aligned {
     let chars = |s: &str| Letters::new(&label_key(s));
     let keys: Vec<Letters> = expected.iter().map(|r| chars(r.label)).collect();
     let owns: Vec<Letters> = rows.iter().map(|r| chars(&r.own)).collect();
@@ -553,6 +576,7 @@ pub(super) fn align(
     // there are not put in rows they may not belong to (their values are said as extra rows).
     let by_label = |j: usize| out[j].is_some_and(|i| named(i, j) > 0.0);
     let mut kept = out.clone();
+    let mut by_position = vec![false; m];
     let anchors: Vec<(isize, isize)> = std::iter::once((-1isize, -1isize))
         .chain(
             (0..m)
@@ -571,9 +595,44 @@ pub(super) fn align(
             } else {
                 None
             };
+            by_position[j] = kept[j].is_some_and(|i| !rows[i].in_run);
         }
     }
-    kept
+    // A row named by the labels around it, not by its own, while another row of values
+    // that no template row took is named as it too (a label between two value lines, the
+    // values of one row before their label and of the next after theirs, one label lost):
+    // which is that row's is not known.
+    let taken: Vec<usize> = kept.iter().flatten().copied().collect();
+    let contested: Vec<bool> = (0..m)
+        .map(|j| {
+            kept[j].is_some_and(|i| {
+                own_cover[i][j] < 0.5
+                    && (0..n).any(|o| {
+                        // A lone placeholder (`无` of a wrapped `（四）无法提供`) is no row.
+                        let numbers = rows[o]
+                            .tokens
+                            .iter()
+                            .any(|t| t.text.chars().any(normalize::is_digit));
+                        numbers && !taken.contains(&o) && named(o, j) > 0.0
+                    })
+            })
+        })
+        .collect();
+    Aligned {
+        rows: kept,
+        by_position,
+        contested,
+    }
+}
+
+/// Template rows matched to raw rows by [`align`].
+pub(super) struct Aligned {
+    /// Each template row's raw row.
+    pub(super) rows: Vec<Option<usize>>,
+    /// Placed by its position alone (F008).
+    pub(super) by_position: Vec<bool>,
+    /// Named by the labels around it while another unmatched row is named so too (C006).
+    pub(super) contested: Vec<bool>,
 }
 
 /// Reports header labels damaged by OCR (`日然人` for 自然人) in the given lines (F004).

@@ -81,7 +81,7 @@ pub(super) fn read_t2(
                     && want.starts_with(have.as_str())
                     && k + 1 < region.end.min(i + MAX_LABEL_LINES)
                     && (k == i || lines[k].tokens.is_empty())
-                    && !(on_first && !lines[k + 1].tokens.is_empty())
+                    && (!on_first || lines[k + 1].tokens.is_empty())
                 {
                     k += 1;
                     have.push_str(&lines[k].label_key);

@@ -7,6 +7,12 @@ use super::*;
 /// How many value lines of 表三 are considered (the template has 25 rows).
 pub(super) const MAX_T3_ROWS: usize = 80;
 
+/// C006's reason where two rows of values may each be a row's.
+const CONTESTED: (&str, &str) = (
+    "（其行名前后各有一行数值，无法确定哪一行属于它）",
+    " (a row of values stands on either side of its label, and which is its own is not known)",
+);
+
 /// C006's reason where 表三's values stand in one run that no order splits into its rows.
 const IN_A_RUN: (&str, &str) = (
     "（表中数值连成一串，个数与各行不符，无法确定各数值属于哪一行）",
@@ -44,7 +50,20 @@ pub(super) fn read_t3(
     raws.truncate(MAX_T3_ROWS);
     let ctx = contexts(lines, &region, &raws);
     let mut expected = expected;
-    let mut matched = align(&raws, &ctx, &expected);
+    let aligned = align(&raws, &ctx, &expected);
+    // The raw rows placed by their position alone (F008) and those another row contests
+    // (C006), before the stand-in moves rows.
+    let flagged = |flags: &[bool]| -> Vec<usize> {
+        aligned
+            .rows
+            .iter()
+            .zip(flags)
+            .filter_map(|(i, f)| i.filter(|_| *f))
+            .collect()
+    };
+    let positioned = flagged(&aligned.by_position);
+    let contested = flagged(&aligned.contested);
+    let mut matched = aligned.rows;
     let stand_in = stand_in_rows(def, &raws, &ctx, &mut expected, &mut matched);
     if matched.iter().all(Option::is_none) {
         return blank_grid_t3(lines, region, &expected, spans);
@@ -158,6 +177,24 @@ pub(super) fn read_t3(
         };
         let raw = &raws[i];
         let place = Place::new(lines[raw.at].no, lines[raw.at].label_col);
+        if contested.contains(&i) {
+            table.rows.push(unreadable_row(
+                RowRef::new(TableId::T3, None, row_def.key),
+                &T3_COLUMNS,
+                raw,
+                place,
+                Some(CONTESTED),
+                findings,
+            ));
+            continue;
+        }
+        if positioned.contains(&i) {
+            findings.push(Finding::new(
+                Code::F008,
+                params! {"line" => lines[raw.at].no},
+                Location::row(TableId::T3, None, row_def.key).at(Some(place)),
+            ));
+        }
         let tabbed = lines[raw.at].tabbed;
         match place_tokens(
             &raw.tokens,
