@@ -144,6 +144,9 @@ pub struct Damage {
     /// The label of this 表三 row (counted from the first) lost, its values left on their
     /// line — where the layout gives each row a line and its neighbours keep theirs.
     pub lost_label: Option<usize>,
+    /// 表三's header cells merged as a layout tool joins a cell spanning two header lines
+    /// with the one beside it (`总计商 业 企` / `业`).
+    pub merged_header: bool,
 }
 
 impl Damage {
@@ -165,6 +168,7 @@ impl Damage {
             fullwidth: rng.chance(15),
             nbsp: rng.chance(20),
             lost_label: rng.chance(25).then(|| 3 + rng.below(18) as usize),
+            merged_header: rng.chance(25),
         }
     }
 }
@@ -454,20 +458,34 @@ fn items(
     tables.push((1, t2));
 
     // 表三 (section 三).
-    let mut t3 = vec![
-        Item::Header(vec![T3_NOTE.to_string(), T3_APPLICANTS.to_string()]),
-        Item::Header(vec![
+    let mut t3 = vec![Item::Header(vec![
+        T3_NOTE.to_string(),
+        T3_APPLICANTS.to_string(),
+    ])];
+    if d.merged_header {
+        t3.push(Item::Header(vec![
+            ocr("自然人", d),
+            T3_ORGANISATIONS.to_string(),
+        ]));
+        t3.push(Item::Header(
+            std::iter::once("总计商 业 企".to_string())
+                .chain(T3_COLUMNS[2..6].iter().map(|c| c.label.to_string()))
+                .collect(),
+        ));
+        t3.push(Item::Header(vec!["业".to_string()]));
+    } else {
+        t3.push(Item::Header(vec![
             ocr("自然人", d),
             T3_ORGANISATIONS.to_string(),
             "总计".to_string(),
-        ]),
-        Item::Header(
+        ]));
+        t3.push(Item::Header(
             T3_COLUMNS[1..6]
                 .iter()
                 .map(|c| c.label.to_string())
                 .collect(),
-        ),
-    ];
+        ));
+    }
     let mut last_parent = None;
     for (i, r) in def.t3_rows().enumerate() {
         let Some(values) = report["t3"].get(r.key) else {
