@@ -120,12 +120,14 @@ pub(super) fn lay(
         Layout::Converter => {
             let pipe = |cells: &[String]| format!("| {} |", cells.join(" | "));
             let mut header: Option<Vec<String>> = None;
+            let mut first_header: Option<Vec<String>> = None;
             let mut ruled = false;
             for item in table {
                 match item {
                     Item::Header(h) => {
                         lines.push(pipe(h));
                         header = Some(h.clone());
+                        first_header.get_or_insert_with(|| h.clone());
                         ruled = false;
                     }
                     Item::Group(g) => group = Some(g.clone()),
@@ -149,12 +151,18 @@ pub(super) fn lay(
                         lines.push(pipe(&out));
                         if rng.chance(8) {
                             // A page break: the table ends, the page's number, the table
-                            // goes on under its header repeated.
+                            // goes on under its header repeated — or under the table's
+                            // first header, over rows that are not its own.
                             *page += 1;
                             lines.push(String::new());
                             lines.push(format!("<!-- page {page} -->"));
                             lines.push(String::new());
-                            if let Some(h) = &header {
+                            let repeated = if rng.chance(50) {
+                                &first_header
+                            } else {
+                                &header
+                            };
+                            if let Some(h) = repeated {
                                 lines.push(pipe(h));
                             }
                             ruled = false;
