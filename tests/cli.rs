@@ -670,3 +670,23 @@ fn help_answers_what_the_exit_codes_and_formats_are() {
     let run = nianbao(&["--help"]);
     assert!(run.stdout.contains("Examples:") && run.stdout.contains("Exit codes:"));
 }
+
+/// `--version` names the version and, built from a git checkout (this one), the commit.
+#[test]
+fn version_names_the_commit() {
+    let run = nianbao(&["--version"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let line = run.stdout.trim();
+    let version = concat!("nianbao ", env!("CARGO_PKG_VERSION"));
+    assert!(line.starts_with(version), "{line}");
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=7", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    if let Some(head) = head {
+        assert_eq!(line, format!("{version} ({head})"));
+    }
+}

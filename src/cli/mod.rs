@@ -53,7 +53,7 @@ fn formats_read() -> String {
 #[derive(Debug, Parser)]
 #[command(
     name = "nianbao",
-    version,
+    version = env!("NIANBAO_VERSION"),
     about = "Checks China's government information-disclosure annual reports (政府信息公开工作年度报告)",
     long_about = "Checks China's government information-disclosure annual reports \
                   (政府信息公开工作年度报告): the six sections are there, the tables follow the \
