@@ -169,7 +169,7 @@ pub fn is_placeholder(raw: &str) -> bool {
 pub fn parse_cell(raw: &str, kind: ColumnKind) -> Parsed {
     let folded = fold(raw);
     let mut repairs = Vec::new();
-    if folded != raw && raw.chars().any(|c| ('\u{FF10}'..='\u{FF19}').contains(&c)) {
+    if folded != raw && raw.chars().any(|c| is_digit(c) && !c.is_ascii_digit()) {
         repairs.push(Code::F006);
     }
     let s = folded.trim();

@@ -161,15 +161,19 @@ pub(super) fn number_list(s: &str) -> Option<Vec<(u32, &str)>> {
 /// `s` with full-width digits and points as ASCII, character for character (so offsets in
 /// it are offsets in `s`).
 pub(super) fn fold_digits(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(|c| ('０'..='９').contains(&c) || c == '．') {
+    // `fold_char`'s mapping, for these characters only (the rest stay as they are).
+    let wide = |c: char| (normalize::is_digit(c) && !c.is_ascii_digit()) || c == '．';
+    if !s.chars().any(wide) {
         return std::borrow::Cow::Borrowed(s);
     }
     std::borrow::Cow::Owned(
         s.chars()
-            .map(|c| match c {
-                '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-                '．' => '.',
-                c => c,
+            .map(|c| {
+                if wide(c) {
+                    normalize::fold_char(c).unwrap_or(c)
+                } else {
+                    c
+                }
             })
             .collect(),
     )
