@@ -1,8 +1,8 @@
 -- wrk script: POST /v1/check with a report file as the body (text/plain), and print the
 -- median and 99th percentile latency. wrk itself reports any "Non-2xx or 3xx responses".
 -- Usage: wrk -t2 -c16 -d20s -s bench/post-report.lua http://127.0.0.1:8080/v1/check
--- The file is ../shared/fixtures/minhe-2020.txt unless NIANBAO_BENCH_FILE names another.
-local path = os.getenv("NIANBAO_BENCH_FILE") or "../shared/fixtures/minhe-2020.txt"
+-- The file is examples/minhe-2020.txt unless NIANBAO_BENCH_FILE names another.
+local path = os.getenv("NIANBAO_BENCH_FILE") or "examples/minhe-2020.txt"
 local f = assert(io.open(path, "rb"))
 wrk.method = "POST"
 wrk.body = f:read("*a")

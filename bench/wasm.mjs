@@ -11,11 +11,11 @@ import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = {
-  'minhe-2020.txt': path.join(root, '../shared/fixtures/minhe-2020.txt'),
+  'minhe-2020.txt': path.join(root, 'examples/minhe-2020.txt'),
   'huaian-2024.txt': path.join(root, 'tests/fixtures/huaian-2024.txt'),
-  'template-2021.docx': path.join(root, '../shared/fixtures/template-2021.docx'),
-  'pingtan-2023.html': path.join(root, '../shared/fixtures/pingtan-2023.html'),
-  'huaian-2024.pdf': path.join(root, '../shared/fixtures/huaian-2024.pdf'),
+  'template-2021.docx': path.join(root, 'tests/fixtures/template-2021.docx'),
+  'pingtan-2023.html': path.join(root, 'tests/fixtures/pingtan-2023.html'),
+  'huaian-2024.pdf': path.join(root, 'tests/fixtures/huaian-2024.pdf'),
 };
 const RUNS = 300;
 

@@ -7,9 +7,9 @@ use nianbao::{check, Options};
 
 fn fixture(name: &str) -> Vec<u8> {
     let local = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    let shared = format!("{}/../shared/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let example = format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(local)
-        .or_else(|_| std::fs::read(shared))
+        .or_else(|_| std::fs::read(example))
         .expect("fixture")
 }
 

@@ -5,7 +5,7 @@ reach the objects, the fonts' ToUnicode maps and the page content instead of zli
 plus the same file cut to its table pages, a small file of every construct, and the
 encrypted test files. Writes fuzz/corpus/ingest_pdf/.
 
-    python3 fuzz/pdf-seeds.py ../shared/fixtures/huaian-2024.pdf
+    python3 fuzz/pdf-seeds.py tests/fixtures/huaian-2024.pdf
 """
 import os
 import re

@@ -45,9 +45,10 @@ fn nianbao(args: &[&str]) -> Run {
     nianbao_with(args, b"")
 }
 
+/// A real report: the one the README shows lives in `examples/`.
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures")
+        .join("examples")
         .join(name)
 }
 

@@ -19,8 +19,15 @@ use generate::{
 use nianbao::template::Version;
 use serde_json::Value;
 
-fn shared(name: &str) -> String {
-    format!("{}/../shared/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+/// A real report: in `tests/fixtures`, or `examples` for the one the README shows.
+fn fixture(name: &str) -> String {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let local = format!("{root}/tests/fixtures/{name}");
+    if std::path::Path::new(&local).exists() {
+        local
+    } else {
+        format!("{root}/examples/{name}")
+    }
 }
 
 fn normalized(bytes: &[u8]) -> Option<Value> {
@@ -94,11 +101,11 @@ fn real_extractions() {
     let documents = [
         (
             "huaian-2024",
-            normalized(&read_file(&shared("huaian-2024.pdf"))).unwrap(),
+            normalized(&read_file(&fixture("huaian-2024.pdf"))).unwrap(),
         ),
         (
             "pingtan-2023",
-            normalized(&read_file(&shared("pingtan-2023.html"))).unwrap(),
+            normalized(&read_file(&fixture("pingtan-2023.html"))).unwrap(),
         ),
     ];
     let mut out = vec![HEADER.to_string()];
@@ -132,7 +139,7 @@ fn real_extractions() {
 fn reports(made: usize) -> Vec<Value> {
     let mut out: Vec<Value> = ["huaian-2024.pdf", "pingtan-2023.html", "minhe-2020.txt"]
         .iter()
-        .filter_map(|f| normalized(&read_file(&shared(f))))
+        .map(|f| normalized(&read_file(&fixture(f))).expect("the fixture reads"))
         .collect();
     let mut rng = Rng::new(2026);
     for i in 0..made {

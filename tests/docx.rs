@@ -1,4 +1,4 @@
-//! Word documents read natively: the blank 2021 template (`../shared/fixtures/template-2021.docx`)
+//! Word documents read natively: the blank 2021 template (`tests/fixtures/template-2021.docx`)
 //! and the same template with its 表三 filled in by rewriting `word/document.xml`.
 //!
 //! Places in a Word document (src/ingest/docx.rs, "Places"): `line` is the n-th paragraph or
@@ -28,9 +28,9 @@ fn t3_rows() -> Vec<&'static str> {
 
 fn fixture(name: &str) -> Vec<u8> {
     let local = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    let shared = format!("{}/../shared/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let example = format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(local)
-        .or_else(|_| std::fs::read(shared))
+        .or_else(|_| std::fs::read(example))
         .expect("fixture")
 }
 

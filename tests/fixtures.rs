@@ -1,5 +1,5 @@
-//! The real reports of `../shared/fixtures` (and extractions of them committed under
-//! `tests/fixtures`) yield what the fixtures README says they must.
+//! The real reports of `tests/fixtures` and `examples` (and extractions of them under
+//! `tests/fixtures/extracted`) yield what the fixtures README says they must.
 
 use nianbao::{check, CheckResult, Code, Options};
 use serde_json::{json, Value};
@@ -10,10 +10,10 @@ fn t3_columns() -> impl Iterator<Item = &'static str> {
 }
 
 fn fixture(name: &str) -> Vec<u8> {
-    let shared = format!("{}/../shared/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let example = format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"));
     let local = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&local)
-        .or_else(|_| std::fs::read(&shared))
+        .or_else(|_| std::fs::read(&example))
         .unwrap_or_else(|e| panic!("fixture {name}: {e}"))
 }
 

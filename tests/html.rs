@@ -11,11 +11,11 @@ fn t3_columns() -> impl Iterator<Item = &'static str> {
 }
 
 fn pingtan() -> Vec<u8> {
-    let shared = format!(
-        "{}/../shared/fixtures/pingtan-2023.html",
+    let path = format!(
+        "{}/tests/fixtures/pingtan-2023.html",
         env!("CARGO_MANIFEST_DIR")
     );
-    std::fs::read(shared).expect("fixture pingtan-2023.html")
+    std::fs::read(path).expect("fixture pingtan-2023.html")
 }
 
 fn t3_row(j: &Value, key: &str) -> Vec<i64> {

@@ -194,7 +194,7 @@ fn read(path: &str) -> Vec<u8> {
     std::fs::read(fixture(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-const MINHE: &str = "../shared/fixtures/minhe-2020.txt";
+const MINHE: &str = "examples/minhe-2020.txt";
 const HUAIAN: &str = "tests/fixtures/huaian-2024.txt";
 const HUAIAN_RAW: &str = "tests/fixtures/huaian-2024.raw.txt";
 
@@ -259,12 +259,12 @@ fn every_fixture_gives_the_result_of_the_cli() {
         (fixture(HUAIAN_RAW), Some("application/octet-stream")),
         (fixture(HUAIAN_RAW), None),
         (
-            fixture("../shared/fixtures/huaian-2024.pdf"),
+            fixture("tests/fixtures/huaian-2024.pdf"),
             Some("application/pdf"),
         ),
-        (fixture("../shared/fixtures/template-2021.docx"), None),
+        (fixture("tests/fixtures/template-2021.docx"), None),
         (
-            fixture("../shared/fixtures/pingtan-2023.html"),
+            fixture("tests/fixtures/pingtan-2023.html"),
             Some("text/html"),
         ),
         (json_path.clone(), Some("application/json")),

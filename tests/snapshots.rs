@@ -19,7 +19,7 @@ fn path(name: &str) -> String {
     if std::path::Path::new(&local).exists() {
         local
     } else {
-        format!("{}/../shared/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+        format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"))
     }
 }
 

@@ -1,6 +1,6 @@
 //! Fuzzes the PDF reader (src/ingest/pdf) and the rules: the input is always read as a PDF
 //! (`%PDF-1.7` is put before it when it does not start so), and any bytes give a result or
-//! a clear error. Seeds: `python3 fuzz/pdf-seeds.py ../shared/fixtures/huaian-2024.pdf`
+//! a clear error. Seeds: `python3 fuzz/pdf-seeds.py tests/fixtures/huaian-2024.pdf`
 //! (the fixture with its streams uncompressed, its table page alone, and a small file of
 //! every construct the reader handles).
 #![no_main]

@@ -94,7 +94,8 @@ enum Command {
     /// List every finding code: severity, what it says and its message.
     Rules(rules::RulesArgs),
 
-    /// Print the JSON Schema (draft 2020-12) of the canonical report or of a check result.
+    /// Print the JSON Schema (draft 2020-12) of the canonical report or of a check result, or
+    /// the OpenAPI document of the HTTP API.
     Schema(SchemaArgs),
 
     /// Serve the HTTP JSON API (POST /v1/check …) until SIGTERM or Ctrl-C.
@@ -129,6 +130,8 @@ enum Which {
     Report,
     /// The result of a check.
     Result,
+    /// The OpenAPI 3.1 document of `nianbao serve` (its components hold the two above).
+    Openapi,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -175,6 +178,7 @@ pub fn main() -> ExitCode {
         Command::Schema(args) => print_json(&match args.which {
             Which::Report => nianbao::schema::report_schema(),
             Which::Result => nianbao::schema::result_schema(),
+            Which::Openapi => crate::server::openapi::document(),
         }),
     };
     match written {

@@ -1,5 +1,5 @@
 //! `nianbao rules`: every finding code of [`nianbao::finding::DEFINITIONS`] as a terminal
-//! table, as the README's rules page (markdown), or as JSON. The definitions are the one
+//! table, as the rules page of docs/rules.md (markdown), or as JSON. The definitions are the one
 //! source; nothing here restates a rule.
 
 use std::io::{self, Write};
@@ -20,7 +20,7 @@ pub struct RulesArgs {
 enum RulesFormat {
     /// One line per code: code, severity, what it says, message template (in --lang).
     Table,
-    /// The rules page of the README: a section per code with its rule, messages and doc.
+    /// The rules page (docs/rules.md): a section per code with its rule, messages and doc.
     Markdown,
     /// The definitions as a JSON array.
     Json,

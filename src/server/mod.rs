@@ -13,7 +13,7 @@
 
 mod api;
 mod error;
-mod openapi;
+pub(crate) mod openapi;
 
 use std::future::IntoFuture;
 use std::io::{self, Write};

@@ -24,11 +24,11 @@ import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const FIXTURES = {
-  minhe: path.resolve(ROOT, '../shared/fixtures/minhe-2020.txt'),
+  minhe: path.resolve(ROOT, 'examples/minhe-2020.txt'),
   huaian: path.join(ROOT, 'tests/fixtures/huaian-2024.txt'),
-  docx: path.resolve(ROOT, '../shared/fixtures/template-2021.docx'),
-  pingtan: path.resolve(ROOT, '../shared/fixtures/pingtan-2023.html'),
-  pdf: path.resolve(ROOT, '../shared/fixtures/huaian-2024.pdf'),
+  docx: path.resolve(ROOT, 'tests/fixtures/template-2021.docx'),
+  pingtan: path.resolve(ROOT, 'tests/fixtures/pingtan-2023.html'),
+  pdf: path.resolve(ROOT, 'tests/fixtures/huaian-2024.pdf'),
 };
 export const SCREENSHOTS = path.join(ROOT, 'target/screenshots');
 

@@ -22,12 +22,12 @@ const native = ['debug/nianbao', 'release/nianbao']
   .find(existsSync);
 
 const fixtures = [
-  '../shared/fixtures/minhe-2020.txt',
+  'examples/minhe-2020.txt',
   'tests/fixtures/huaian-2024.txt',
   'tests/fixtures/huaian-2024.raw.txt',
-  '../shared/fixtures/template-2021.docx',
-  '../shared/fixtures/pingtan-2023.html',
-  '../shared/fixtures/huaian-2024.pdf',
+  'tests/fixtures/template-2021.docx',
+  'tests/fixtures/pingtan-2023.html',
+  'tests/fixtures/huaian-2024.pdf',
   // Encrypted with a permissions password only: decrypted in WASM as natively.
   'tests/fixtures/encrypted/rc4-128.pdf',
   'tests/fixtures/encrypted/aes-256.pdf',
