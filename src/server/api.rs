@@ -118,7 +118,11 @@ pub fn router(settings: Settings) -> Router {
         .with_state(app)
         .layer(DefaultBodyLimit::max(settings.max_body))
         .layer(middleware::from_fn_with_state(settings.timeout, timeout))
-        .layer(CatchPanicLayer::custom(panicked));
+        .layer(CatchPanicLayer::custom(panicked))
+        .layer(middleware::from_fn_with_state(
+            settings.max_body,
+            super::linger::linger,
+        ));
     if !settings.cors_origins.is_empty() {
         router = router.layer(
             CorsLayer::new()
@@ -450,7 +454,17 @@ async fn receive(
     with_previous: bool,
 ) -> Result<Received, ApiError> {
     let limit = app.settings.max_body;
-    match carrier(req.headers(), lang)? {
+    let carried = carrier(req.headers(), lang)?;
+    // Refused before a byte of it is asked for: a client waiting on `Expect: 100-continue`
+    // then sends none (super::linger).
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return Err(ApiError::too_large(limit, lang));
+    }
+    match carried {
         Carrier::Multipart => {
             let mut form = Multipart::from_request(req, &()).await.map_err(|_| {
                 ApiError::bad_request(

@@ -5,26 +5,32 @@
 //! - [`api`]: the routes, how a request becomes the engine's input, the limits (body size,
 //!   time, requests in flight), request ids and logs;
 //! - [`error`]: the one error body, `{"error": {"code", "message"}}`;
+//! - [`linger`]: the rest of a body answered early is read before the answer, so that
+//!   every client sees it;
 //! - [`openapi`]: the OpenAPI document, generated from the handlers (utoipa), with the
 //!   JSON Schemas of `nianbao schema` as its components.
 //!
-//! The process: a multi-threaded tokio runtime, the engine on its blocking pool; SIGTERM or
-//! Ctrl-C stop accepting and let the requests in flight finish.
+//! The process: a multi-threaded tokio runtime, the engine on its blocking pool; hyper's
+//! HTTP/1 connections with a timeout for reading a request's head; SIGTERM or Ctrl-C stop
+//! accepting and let the requests in flight finish.
 
 mod api;
 mod error;
+mod linger;
 pub(crate) mod openapi;
 
-use std::future::IntoFuture;
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
+use axum::serve::Listener;
 use clap::ValueEnum;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use nianbao::ingest::MAX_INPUT_BYTES;
-use tokio::sync::Notify;
 use tracing_subscriber::EnvFilter;
 
 pub use api::Settings;
@@ -57,6 +63,12 @@ pub struct ServeArgs {
     #[arg(long, env = "NIANBAO_TIMEOUT", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,
+
+    /// Seconds a client has to send a request's head (request line and headers) once it
+    /// connects or once its previous request was answered; then the connection is closed.
+    #[arg(long, env = "NIANBAO_HEADER_TIMEOUT", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
 
     /// Checks run at once; beyond, 503 with Retry-After instead of queueing.
     #[arg(long, env = "NIANBAO_MAX_IN_FLIGHT", default_value_t = 64,
@@ -131,7 +143,8 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the runtime: {e}")),
     };
-    let served = runtime.block_on(serve(&args.addr, settings));
+    let head_timeout = Duration::from_secs(args.header_timeout);
+    let served = runtime.block_on(serve(&args.addr, settings, head_timeout));
     // A check still running after a timeout is waited for a moment, not forever.
     runtime.shutdown_timeout(Duration::from_secs(args.timeout));
     match served {
@@ -140,8 +153,8 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     }
 }
 
-async fn serve(addr: &str, settings: Settings) -> Result<(), String> {
-    let listener = tokio::net::TcpListener::bind(addr)
+async fn serve(addr: &str, settings: Settings, head_timeout: Duration) -> Result<(), String> {
+    let mut listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local: SocketAddr = listener
@@ -158,18 +171,34 @@ async fn serve(addr: &str, settings: Settings) -> Result<(), String> {
     // 408 anyway) and a second more; a connection that never completes its request
     // (headers half sent, say) does not hold the process beyond that.
     let grace = settings.timeout + Duration::from_secs(1);
-    let stopping = Arc::new(Notify::new());
-    let signalled = stopping.clone();
-    let serving = axum::serve(listener, api::router(settings)).with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        signalled.notify_one();
-    });
+    let router = api::router(settings);
+    let connections = GracefulShutdown::new();
+    let mut signal = std::pin::pin!(shutdown_signal());
+    loop {
+        tokio::select! {
+            (stream, _) = Listener::accept(&mut listener) => {
+                let service = TowerToHyperService::new(router.clone());
+                let connection = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(head_timeout)
+                    .serve_connection(TokioIo::new(stream), service);
+                let watched = connections.watch(connection);
+                tokio::spawn(async move {
+                    // A client that goes away, or is cut off for a slow head, is no error of ours.
+                    if let Err(e) = watched.await {
+                        tracing::debug!(error = %e, "connection closed");
+                    }
+                });
+            }
+            () = &mut signal => break,
+        }
+    }
+    drop(listener);
     tokio::select! {
-        served = serving.into_future() => {
-            served.map_err(|e| format!("server error: {e}"))?;
+        () = connections.shutdown() => {
             tracing::info!("stopped: every request in flight was answered");
         }
-        _ = async { stopping.notified().await; tokio::time::sleep(grace).await } => {
+        () = tokio::time::sleep(grace) => {
             tracing::warn!(grace_s = grace.as_secs(), "stopped: connections still open after the grace period were closed");
         }
     }
