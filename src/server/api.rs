@@ -25,6 +25,7 @@ use tower_http::request_id::{
 };
 use utoipa::{IntoParams, ToSchema};
 
+use super::auth::{self, Token};
 use super::error::{ApiError, ErrorBody};
 use super::openapi;
 
@@ -35,6 +36,8 @@ pub struct Settings {
     pub timeout: Duration,
     pub max_in_flight: usize,
     cors_origins: Vec<HeaderValue>,
+    /// The token the engine's routes require, if any (super::auth).
+    pub token: Option<Arc<Token>>,
 }
 
 impl Settings {
@@ -43,6 +46,7 @@ impl Settings {
         timeout: Duration,
         max_in_flight: usize,
         cors_origins: &[String],
+        token: Option<Token>,
     ) -> Result<Self, String> {
         let cors_origins = cors_origins
             .iter()
@@ -66,6 +70,7 @@ impl Settings {
             timeout,
             max_in_flight: max_in_flight.max(1),
             cors_origins,
+            token: token.map(Arc::new),
         })
     }
 }
@@ -105,7 +110,11 @@ pub fn router(settings: Settings) -> Router {
     let work = Router::new()
         .route("/v1/check", post(check))
         .route("/v1/normalize", post(normalize))
-        .route_layer(middleware::from_fn_with_state(app.clone(), limit_in_flight));
+        .route_layer(middleware::from_fn_with_state(app.clone(), limit_in_flight))
+        .route_layer(middleware::from_fn_with_state(
+            settings.token.clone(),
+            auth::require_token,
+        ));
     let mut router = Router::new()
         .merge(work)
         .route("/v1/rules", get(rules))
@@ -128,7 +137,12 @@ pub fn router(settings: Settings) -> Router {
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(settings.cors_origins.clone()))
                 .allow_methods([Method::GET, Method::POST])
-                .allow_headers([header::CONTENT_TYPE, header::ACCEPT, X_REQUEST_ID])
+                .allow_headers([
+                    header::CONTENT_TYPE,
+                    header::ACCEPT,
+                    header::AUTHORIZATION,
+                    X_REQUEST_ID,
+                ])
                 .expose_headers([X_REQUEST_ID])
                 .max_age(Duration::from_secs(3600)),
         );
@@ -216,6 +230,7 @@ pub struct Health {
 #[utoipa::path(
     post, path = "/v1/check", tag = "check",
     params(LangQuery),
+    security((), ("bearer" = [])),
     request_body(
         description = "The report (see the operation's description).",
         content(
@@ -229,6 +244,7 @@ pub struct Health {
         (status = 200, description = "The result of the check (`GET /v1/schema/result`; RULES.md \"JSON shapes\"), also when `valid` is false.",
             body = ref("#/components/schemas/CheckResult")),
         (status = 400, description = "A bad `lang`, a malformed multipart body, a multipart body without a `report` part, or an unreadable `previous` part.", body = ErrorBody),
+        (status = 401, description = "The server has a token and the request does not present it (`unauthorized`, with `WWW-Authenticate: Bearer`).", body = ErrorBody),
         (status = 404, description = "No such route.", body = ErrorBody),
         (status = 405, description = "Only POST.", body = ErrorBody),
         (status = 408, description = "The request took longer than the server's timeout.", body = ErrorBody),
@@ -263,6 +279,7 @@ pub(super) async fn check(State(app): State<App>, req: Request) -> Result<Respon
 #[utoipa::path(
     post, path = "/v1/normalize", tag = "check",
     params(LangQuery),
+    security((), ("bearer" = [])),
     request_body(
         description = "The report, as for `POST /v1/check`.",
         content(
@@ -276,6 +293,7 @@ pub(super) async fn check(State(app): State<App>, req: Request) -> Result<Respon
         (status = 200, description = "The canonical report (`GET /v1/schema/report`).",
             body = ref("#/components/schemas/Report")),
         (status = 400, description = "A bad `lang`, a malformed multipart body or one without a `report` part.", body = ErrorBody),
+        (status = 401, description = "The server has a token and the request does not present it (`unauthorized`, with `WWW-Authenticate: Bearer`).", body = ErrorBody),
         (status = 404, description = "No such route.", body = ErrorBody),
         (status = 405, description = "Only POST.", body = ErrorBody),
         (status = 408, description = "The request took longer than the server's timeout.", body = ErrorBody),
@@ -303,7 +321,11 @@ pub(super) async fn normalize(State(app): State<App>, req: Request) -> Result<Re
 /// `nianbao rules --format json` prints them.
 #[utoipa::path(
     get, path = "/v1/rules", tag = "reference",
-    responses((status = 200, description = "The definitions of the finding codes (`src/finding.rs`).", body = ref("#/components/schemas/RuleDefinitions")))
+    security(()),
+    responses(
+        (status = 200, description = "The definitions of the finding codes (`src/finding.rs`).", body = ref("#/components/schemas/RuleDefinitions")),
+        (status = 405, description = "A method other than GET or HEAD (`method_not_allowed`, with `Allow`).", body = ErrorBody),
+    )
 )]
 pub(super) async fn rules(State(app): State<App>) -> Response {
     json_response(app.rules)
@@ -312,7 +334,11 @@ pub(super) async fn rules(State(app): State<App>) -> Response {
 /// The JSON Schema (draft 2020-12) of the canonical report, as `nianbao schema report`.
 #[utoipa::path(
     get, path = "/v1/schema/report", tag = "reference",
-    responses((status = 200, description = "A JSON Schema document (draft 2020-12); the `Report` component of this document is the same schema.", body = Object))
+    security(()),
+    responses(
+        (status = 200, description = "A JSON Schema document (draft 2020-12); the `Report` component of this document is the same schema.", body = Object),
+        (status = 405, description = "A method other than GET or HEAD (`method_not_allowed`, with `Allow`).", body = ErrorBody),
+    )
 )]
 pub(super) async fn report_schema(State(app): State<App>) -> Response {
     json_response(app.report_schema)
@@ -321,7 +347,11 @@ pub(super) async fn report_schema(State(app): State<App>) -> Response {
 /// The JSON Schema (draft 2020-12) of a check result, as `nianbao schema result`.
 #[utoipa::path(
     get, path = "/v1/schema/result", tag = "reference",
-    responses((status = 200, description = "A JSON Schema document (draft 2020-12); the `CheckResult` component of this document is the same schema.", body = Object))
+    security(()),
+    responses(
+        (status = 200, description = "A JSON Schema document (draft 2020-12); the `CheckResult` component of this document is the same schema.", body = Object),
+        (status = 405, description = "A method other than GET or HEAD (`method_not_allowed`, with `Allow`).", body = ErrorBody),
+    )
 )]
 pub(super) async fn result_schema(State(app): State<App>) -> Response {
     json_response(app.result_schema)
@@ -330,7 +360,11 @@ pub(super) async fn result_schema(State(app): State<App>) -> Response {
 /// This OpenAPI document.
 #[utoipa::path(
     get, path = "/openapi.json", tag = "reference",
-    responses((status = 200, description = "The OpenAPI 3.1 document of this API.", body = Object))
+    security(()),
+    responses(
+        (status = 200, description = "The OpenAPI 3.1 document of this API.", body = Object),
+        (status = 405, description = "A method other than GET or HEAD (`method_not_allowed`, with `Allow`).", body = ErrorBody),
+    )
 )]
 pub(super) async fn openapi_json(State(app): State<App>) -> Response {
     json_response(app.openapi)
@@ -339,7 +373,11 @@ pub(super) async fn openapi_json(State(app): State<App>) -> Response {
 /// Whether the server answers.
 #[utoipa::path(
     get, path = "/healthz", tag = "reference",
-    responses((status = 200, description = "The server answers.", body = Health))
+    security(()),
+    responses(
+        (status = 200, description = "The server answers.", body = Health),
+        (status = 405, description = "A method other than GET or HEAD (`method_not_allowed`, with `Allow`).", body = ErrorBody),
+    )
 )]
 pub(super) async fn healthz() -> axum::Json<Health> {
     axum::Json(Health {
@@ -586,7 +624,7 @@ fn lang_of(uri: &Uri) -> Result<Lang, ApiError> {
     }
 }
 
-fn lang_or_zh(uri: &Uri) -> Lang {
+pub(super) fn lang_or_zh(uri: &Uri) -> Lang {
     lang_of(uri).unwrap_or(Lang::Zh)
 }
 
@@ -813,7 +851,7 @@ mod tests {
 
     #[test]
     fn origins_are_checked() {
-        let s = |o: &str| Settings::new(1, Duration::from_secs(1), 1, &[o.to_string()]);
+        let s = |o: &str| Settings::new(1, Duration::from_secs(1), 1, &[o.to_string()], None);
         assert!(s("https://portal.example.gov.cn").is_ok());
         assert!(s("http://localhost:8000/").is_ok());
         assert!(s("portal.example.gov.cn").is_err());

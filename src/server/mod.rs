@@ -4,6 +4,7 @@
 //!
 //! - [`api`]: the routes, how a request becomes the engine's input, the limits (body size,
 //!   time, requests in flight), request ids and logs;
+//! - [`auth`]: the optional bearer token of the engine's routes;
 //! - [`error`]: the one error body, `{"error": {"code", "message"}}`;
 //! - [`linger`]: the rest of a body answered early is read before the answer, so that
 //!   every client sees it;
@@ -15,12 +16,14 @@
 //! accepting and let the requests in flight finish.
 
 mod api;
+mod auth;
 mod error;
 mod linger;
 pub(crate) mod openapi;
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -85,6 +88,12 @@ pub struct ServeArgs {
     )]
     cors_origins: Vec<String>,
 
+    /// A file whose content is the token that `POST /v1/check` and `/v1/normalize` require
+    /// (`Authorization: Bearer <token>`); or give the token in NIANBAO_TOKEN. Without one
+    /// there is no authentication.
+    #[arg(long, value_name = "FILE")]
+    token_file: Option<PathBuf>,
+
     /// Log filter (`info`, `nianbao=debug,tower_http=info`, …); RUST_LOG when not given.
     #[arg(long, value_name = "FILTER")]
     log: Option<String>,
@@ -126,11 +135,16 @@ fn parse_size(s: &str) -> Result<usize, String> {
 /// Runs the server until SIGTERM or Ctrl-C; 0 after a clean stop, 2 when it cannot start.
 pub fn run(args: &ServeArgs) -> ExitCode {
     init_logs(args);
+    let token = match token(args) {
+        Ok(t) => t,
+        Err(why) => return fail(&why),
+    };
     let settings = match Settings::new(
         args.max_body,
         Duration::from_secs(args.timeout),
         args.max_in_flight as usize,
         &args.cors_origins,
+        token,
     ) {
         Ok(s) => s,
         Err(why) => return fail(&why),
@@ -153,6 +167,21 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     }
 }
 
+/// The token of `--token-file`, or of NIANBAO_TOKEN (read here, not by clap, so that
+/// `--help` never shows it).
+fn token(args: &ServeArgs) -> Result<Option<auth::Token>, String> {
+    let secret = match &args.token_file {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("--token-file {}: {e}", path.display()))?,
+        None => match std::env::var("NIANBAO_TOKEN") {
+            Ok(s) => s,
+            Err(std::env::VarError::NotPresent) => return Ok(None),
+            Err(e) => return Err(format!("NIANBAO_TOKEN: {e}")),
+        },
+    };
+    auth::Token::new(&secret).map(Some)
+}
+
 async fn serve(addr: &str, settings: Settings, head_timeout: Duration) -> Result<(), String> {
     let mut listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -165,7 +194,7 @@ async fn serve(addr: &str, settings: Settings, head_timeout: Duration) -> Result
     let _ = writeln!(out, "listening on http://{local}");
     let _ = out.flush();
     drop(out);
-    tracing::info!(addr = %local, max_body = settings.max_body, timeout_s = settings.timeout.as_secs(),
+    tracing::info!(addr = %local, token = settings.token.is_some(), max_body = settings.max_body, timeout_s = settings.timeout.as_secs(),
         max_in_flight = settings.max_in_flight, "listening");
     // After the signal, the requests in flight have their timeout (then they are answered
     // 408 anyway) and a second more; a connection that never completes its request

@@ -5,7 +5,8 @@
 //! go in as they are.
 
 use serde_json::{json, Map, Value};
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 
 use super::api;
 use super::error::{ErrorBody, ErrorDetail};
@@ -20,6 +21,11 @@ use super::error::{ErrorBody, ErrorDetail};
             `{\"error\": {\"code\", \"message\"}}`; messages are in Chinese, or English with \
             `lang=en`. The keys and codes are fixed in RULES.md."
     ),
+    servers(
+        (url = "/", description = "The server this document was fetched from."),
+        (url = "http://127.0.0.1:8080", description = "`nianbao serve` with its default address."),
+    ),
+    modifiers(&BearerToken),
     paths(
         api::check,
         api::normalize,
@@ -36,6 +42,27 @@ use super::error::{ErrorBody, ErrorDetail};
     )
 )]
 struct ApiDoc;
+
+/// The `bearer` scheme of the engine's routes (super::auth), in force only on a server
+/// started with a token.
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some(
+                "The token of a server started with NIANBAO_TOKEN or --token-file, as \
+                 `Authorization: Bearer <token>`; required then by `POST /v1/check` and \
+                 `POST /v1/normalize` (401 without it). A server started without one has no \
+                 authentication.",
+            ))
+            .build();
+        doc.components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
 
 const DEFS: &str = "#/$defs/";
 const COMPONENTS: &str = "#/components/schemas/";

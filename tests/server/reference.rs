@@ -174,3 +174,43 @@ fn the_openapi_document_describes_the_live_api() {
     assert!(validator("RuleDefinitions").is_valid(&server.get("/v1/rules").json()));
     assert!(validator("Health").is_valid(&server.get("/healthz").json()));
 }
+
+#[test]
+fn a_server_with_a_token_checks_only_for_its_bearer() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, "intake-7f3a9c\n").unwrap();
+    let server = Server::start(&["--token-file", file.to_str().unwrap()]);
+    let minhe = read(MINHE);
+    let refused = server.post("/v1/check?lang=en", Some("text/plain"), &minhe);
+    refused.error(401, "unauthorized");
+    assert_eq!(
+        refused.header("www-authenticate"),
+        Some("Bearer realm=\"nianbao\"")
+    );
+    let with = |token: &str| {
+        server
+            .agent
+            .post(server.url("/v1/check"))
+            .header("Content-Type", "text/plain")
+            .header("Authorization", &format!("Bearer {token}"))
+            .send(&minhe[..])
+    };
+    answer(with("intake-7f3a9c0")).error(401, "unauthorized");
+    let checked = answer(with("intake-7f3a9c"));
+    assert_eq!(checked.status, 200, "{}", checked.text());
+    assert_eq!(checked.json()["template"], "2019");
+    // The reference routes stay open.
+    for path in ["/healthz", "/v1/rules", "/openapi.json"] {
+        assert_eq!(server.get(path).status, 200, "{path}");
+    }
+    // An empty token file is refused at start.
+    std::fs::write(&file, "\n").unwrap();
+    let out = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--token-file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the token is empty"));
+}
