@@ -266,6 +266,15 @@ pub fn status_of(response: &str) -> u16 {
         .unwrap_or(0)
 }
 
+/// A connection that has sent `head` (and maybe more) and waits `read_timeout` at most for
+/// each read of the answer.
+pub fn connected(addr: &str, head: &[u8], read_timeout: Duration) -> TcpStream {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(read_timeout)).unwrap();
+    s.write_all(head).unwrap();
+    s
+}
+
 /// Writes a request's head and the first half of its body; the rest is sent later.
 pub fn half_sent(addr: &str, path: &str, body: &[u8]) -> TcpStream {
     let mut s = TcpStream::connect(addr).unwrap();

@@ -120,13 +120,12 @@ fn a_body_past_the_lingering_bound_is_not_waited_for() {
     let server = Server::start(&["--max-body", "64K"]);
     // Announced at 1 GB, more than four times the limit: answered at once, and closed,
     // without reading what the client never gets to send.
-    let mut s = TcpStream::connect(&server.addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    s.write_all(
+    let mut s = connected(
+        &server.addr,
         b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n\
           Content-Length: 1073741824\r\n\r\n",
-    )
-    .unwrap();
+        Duration::from_secs(10),
+    );
     let start = Instant::now();
     let mut out = Vec::new();
     let _ = s.read_to_end(&mut out);
@@ -136,13 +135,12 @@ fn a_body_past_the_lingering_bound_is_not_waited_for() {
     assert!(text.contains("connection: close"), "{text}");
 
     // Sent without end (chunked, no length): read for the bound, then answered and closed.
-    let mut s = TcpStream::connect(&server.addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    s.write_all(
+    let mut s = connected(
+        &server.addr,
         b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n\
           Transfer-Encoding: chunked\r\n\r\n",
-    )
-    .unwrap();
+        Duration::from_secs(20),
+    );
     let mut writer = s.try_clone().unwrap();
     let sender = std::thread::spawn(move || {
         let chunk = format!("{:x}\r\n{}\r\n", 8192, "1".repeat(8192));
@@ -167,13 +165,12 @@ fn a_body_past_the_lingering_bound_is_not_waited_for() {
 #[test]
 fn expect_100_continue_over_the_limit_is_refused_before_the_body() {
     let server = Server::start(&["--max-body", "64K"]);
-    let mut s = TcpStream::connect(&server.addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    s.write_all(
+    let mut s = connected(
+        &server.addr,
         b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n\
           Content-Length: 100000\r\nExpect: 100-continue\r\n\r\n",
-    )
-    .unwrap();
+        Duration::from_secs(10),
+    );
     let mut out = Vec::new();
     let _ = s.read_to_end(&mut out);
     let text = String::from_utf8_lossy(&out);
