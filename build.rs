@@ -4,7 +4,7 @@
 //! ~/.cargo/git/checkouts); else the commit `cargo package` recorded in .cargo_vcs_info.json
 //! (a crates.io source); nothing otherwise.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 fn main() {
@@ -56,9 +56,12 @@ fn from_git() -> Option<String> {
 /// The commit in `.cargo_vcs_info.json` (`"git": {"sha1": "…"}`), which `cargo package`
 /// writes into the crate it packs from a git checkout.
 fn from_vcs_info() -> Option<String> {
-    let info = std::fs::read_to_string(Path::new(".cargo_vcs_info.json")).ok()?;
+    let info = std::fs::read_to_string(".cargo_vcs_info.json").ok()?;
     let after = &info[info.find("\"sha1\"")? + "\"sha1\"".len()..];
     let start = after.find(|c: char| c.is_ascii_hexdigit())?;
-    let sha: String = after[start..].chars().take_while(char::is_ascii_hexdigit).collect();
+    let sha: String = after[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
     (sha.len() >= 7).then(|| sha[..7].to_string())
 }
