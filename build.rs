@@ -33,12 +33,11 @@ fn git(args: &[&str]) -> Option<String> {
 /// target/package/): that commit would not be this source's.
 fn from_git() -> Option<String> {
     let here = std::fs::canonicalize(std::env::var_os("CARGO_MANIFEST_DIR")?).ok()?;
-    let top = std::fs::canonicalize(git(&["rev-parse", "--show-toplevel"])?).ok()?;
-    if top != here {
-        return None;
-    }
-    // Built again when HEAD moves. HEAD is in the git dir (.git, or .git/worktrees/<name>
-    // for a worktree, whose .git is a file), the branches in the common dir.
+    // Built again when HEAD moves — in a repository that only holds the crate too: `cargo
+    // package` builds target/package/nianbao-*/ into the checkout's own target dir, and that
+    // build's output would otherwise stand for the checkout's. HEAD is in the git dir (.git,
+    // or .git/worktrees/<name> for a worktree, whose .git is a file), the branches in the
+    // common dir.
     let dir = |flag| git(&["rev-parse", flag]).map(|d| here.join(d)); // join keeps an absolute path
     let watched: [(Option<PathBuf>, &str); 3] = [
         (dir("--git-dir"), "HEAD"),
@@ -50,7 +49,8 @@ fn from_git() -> Option<String> {
             println!("cargo:rerun-if-changed={}", path.display());
         }
     }
-    git(&["rev-parse", "--short=7", "HEAD"])
+    let top = std::fs::canonicalize(git(&["rev-parse", "--show-toplevel"])?).ok()?;
+    (top == here).then(|| git(&["rev-parse", "--short=7", "HEAD"]))?
 }
 
 /// The commit in `.cargo_vcs_info.json` (`"git": {"sha1": "…"}`), which `cargo package`
