@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync, rmSync, realpathSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, mkdirSync, rmSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -47,7 +47,7 @@ before(() => {
   [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', tmp, '--cache', cache], path.join(ROOT, 'pkg')));
   tarball = path.join(tmp, packed.filename);
   const project = path.join(tmp, 'portal');
-  run('mkdir', ['-p', project], tmp);
+  mkdirSync(project);
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'portal', version: '1.0.0', private: true }));
   run('npm', ['install', '--no-audit', '--no-fund', '--offline', '--cache', cache, tarball], project);
   installed = path.join(project, 'node_modules/nianbao');
