@@ -32,7 +32,7 @@ export const FIXTURES = {
 };
 export const SCREENSHOTS = path.join(ROOT, 'target/screenshots');
 
-const MIME = {
+export const MIME = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.css': 'text/css',
   '.json': 'application/json', '.txt': 'text/plain; charset=utf-8', '.png': 'image/png',
