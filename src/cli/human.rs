@@ -56,7 +56,7 @@ fn render_blanks(out: &mut dyn Write, file: &str, b: &TableBlanks, lang: Lang) -
         out,
         "{sev}warning[{}]{sev:#}{BOLD}: {}{BOLD:#}",
         Code::C003.as_str(),
-        b.message
+        clean(&b.message)
     )?;
     let place = b
         .line
