@@ -197,7 +197,7 @@ fn blank(
     }
     let table = TableId::from_key(at.table)?;
     let row = match table {
-        TableId::T4 => t4_group(at.column)?.0,
+        TableId::T4 => t4_group(at.column)?,
         _ => at.row?,
     };
     let note = params.get(lang.say("expected_note", "expected_note_en"));
@@ -212,12 +212,12 @@ fn blank(
     })
 }
 
-/// The group of a 表四 cell: its key (`rv`) and label.
-fn t4_group(column: &str) -> Option<(&'static str, &'static str)> {
+/// The group of a 表四 cell (`rv` for `rv_keep`).
+fn t4_group(column: &str) -> Option<&'static str> {
     T4_GROUPS
         .iter()
         .find(|(prefix, _)| column.starts_with(prefix))
-        .map(|(prefix, label)| (prefix.trim_end_matches('_'), *label))
+        .map(|(prefix, _)| prefix.trim_end_matches('_'))
 }
 
 /// A part of a table: the rows the report holds, each with its cells' column keys.
@@ -393,9 +393,9 @@ fn table_blanks(
         message: String::new(),
     };
     let name = table_name(table, lang);
-    let count = blanks.len().to_string();
+    let (n, count) = (blanks.len(), blanks.len().to_string());
     if all {
-        out.message = words.fill(BLANKS.all, 2, &[("table", &name), ("count", &count)]);
+        out.message = words.fill(BLANKS.all, n, &[("table", &name), ("count", &count)]);
         return out;
     }
     let mut said = Vec::new();
@@ -404,8 +404,9 @@ fn table_blanks(
         let key = |k: &str| block.map_or_else(|| k.to_string(), |b| format!("{b}.{k}"));
         if let Some(b) = part.block.filter(|_| w.block) {
             out.blocks.push(b.key.to_string());
-            let n = w.covered.len().to_string();
-            said.push(words.fill(BLANKS.block, 2, &[("block", b.label), ("n", &n)]));
+            let cells = w.covered.len();
+            let values = [("block", b.label), ("n", &cells.to_string())];
+            said.push(words.fill(BLANKS.block, cells, &values));
             continue;
         }
         if !w.columns.is_empty() {
@@ -438,15 +439,16 @@ fn table_blanks(
         let cells = words.cells(table, &others);
         said.push(match said.is_empty() {
             true => cells,
-            false => words.fill(BLANKS.also, 2, &[("cells", &cells)]),
+            false => words.fill(BLANKS.also, others.len(), &[("cells", &cells)]),
         });
     }
     let parts = said.join(lang.say("；", "; "));
-    out.message = words.fill(
-        BLANKS.some,
-        2,
-        &[("table", &name), ("count", &count), ("parts", &parts)],
-    );
+    let values = [
+        ("table", name.as_str()),
+        ("count", &count),
+        ("parts", &parts),
+    ];
+    out.message = words.fill(BLANKS.some, n, &values);
     out
 }
 
