@@ -136,7 +136,7 @@ codes! {
         title_zh "单元格为空",
         zh "{table}“{row}”行“{column}”列为空{expected_note}",
         en "{table}: row \"{row}\", column \"{column}\" is blank{expected_note_en}",
-        doc "The template leaves no cell blank; 0 must be written as 0. A blank cell is never read as 0 silently: a sum counts a blank addend as 0 and its finding lists it in `blank_as_zero`; a blank total is not compared, and this finding gives the value it would have to hold (`params.expected`).";
+        doc "The template leaves no cell blank; 0 must be written as 0. A blank cell is never read as 0 silently: a sum counts a blank addend as 0 and its finding lists it in `blank_as_zero`; a blank total is not compared, and this finding gives the value it would have to hold (`params.expected`). The JSON result has one C003 per blank cell; the human output, the drop-in's panel and the HTML summary say a table's blank cells in one line: the columns and rows left wholly blank, then the other cells by row (`申请情况表 125 个单元格为空：“商业企业”“科研机构”“社会公益组织”“法律服务机构”“其他”列全部为空（25 行）`).";
     C004: Error, Some("N19"), "a cell holds something that is not a number",
         title_zh "单元格不是数字",
         zh "{table}“{row}”行“{column}”列不是数字：“{raw}”",
@@ -283,6 +283,97 @@ codes! {
         en "{table}: the values on line {line} have no recognizable label and were read into{row_named} by their place between labelled rows",
         doc "A converter can lose a row's label, or damage it past recognition, and leave its values. Such a row is read into a template row only where the rows its neighbours' labels name leave exactly as many places as there are unlabelled rows between them, in order; otherwise its values are reported as a row not in the template (C008).";
 }
+
+/// A message template in both languages; `en_one` is the English when it speaks of one
+/// thing (`column "其他"`, where `en` says `columns "商业企业", "其他"`).
+#[derive(Debug, Clone, Copy)]
+pub struct Phrase {
+    pub zh: &'static str,
+    pub en: &'static str,
+    pub en_one: &'static str,
+}
+
+impl Phrase {
+    const fn new(zh: &'static str, en: &'static str, en_one: &'static str) -> Phrase {
+        Phrase { zh, en, en_one }
+    }
+
+    /// The template in `lang`, for `n` things.
+    pub fn get(&self, lang: Lang, n: usize) -> &'static str {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En if n == 1 => self.en_one,
+            Lang::En => self.en,
+        }
+    }
+}
+
+/// How a table's blank cells (C003) read taken together: the one line per table that the
+/// human output, the drop-in's panel and the HTML summary show in place of a finding per
+/// cell ([`crate::blanks`] groups them; the JSON keeps one C003 per cell). A line is
+/// [`Self::all`], or [`Self::some`] with its parts: whole blocks, columns, rows (表四's
+/// groups) of each part of the table, then the other cells by row.
+#[derive(Debug, Clone, Copy)]
+pub struct BlankPhrases {
+    pub all: Phrase,
+    pub some: Phrase,
+    pub block: Phrase,
+    pub columns: Phrase,
+    pub rows: Phrase,
+    pub groups: Phrase,
+    /// Other cells of one row (`{row}` empty in 表四: its cells' labels name their group).
+    pub row_cells: Phrase,
+    pub cells: Phrase,
+    /// The other cells after whole columns or rows.
+    pub also: Phrase,
+    /// Past [`crate::blanks::CELLS_NAMED`] entries.
+    pub more: Phrase,
+}
+
+pub const BLANKS: BlankPhrases = BlankPhrases {
+    all: Phrase::new(
+        "{table}全部 {count} 个单元格为空",
+        "{table}: all {count} cells are blank",
+        "{table}: all {count} cells are blank",
+    ),
+    some: Phrase::new(
+        "{table} {count} 个单元格为空：{parts}",
+        "{table}: {count} cells are blank: {parts}",
+        "{table}: {count} cells are blank: {parts}",
+    ),
+    block: Phrase::new(
+        "{block}全部为空（{n} 个单元格）",
+        "{block}, all {n} cells",
+        "{block}, all {n} cells",
+    ),
+    columns: Phrase::new(
+        "{labels}列全部为空（{n} 行）",
+        "columns {labels} in all {n} rows",
+        "column {labels} in all {n} rows",
+    ),
+    rows: Phrase::new(
+        "{labels}行全部为空（{n} 列）",
+        "rows {labels} in all {n} columns",
+        "row {labels} in all {n} columns",
+    ),
+    groups: Phrase::new(
+        "{labels}全部为空（{n} 列）",
+        "{labels} in all {n} columns",
+        "{labels} in all {n} columns",
+    ),
+    row_cells: Phrase::new(
+        "{row}行{labels}列",
+        "row {row}: columns {labels}",
+        "row {row}: column {labels}",
+    ),
+    cells: Phrase::new("{labels}列", "columns {labels}", "column {labels}"),
+    also: Phrase::new("另有{cells}", "also {cells}", "also {cells}"),
+    more: Phrase::new(
+        "及另外 {n} 个单元格",
+        "and {n} more cells",
+        "and {n} more cell",
+    ),
+};
 
 impl Definition {
     /// The one-line summary in `lang`.
@@ -435,6 +526,11 @@ pub fn render(
         Lang::Zh => def.zh,
         Lang::En => def.en,
     };
+    fill(tpl, &|name| placeholder(name, params, loc, lang, version))
+}
+
+/// A message template with each `{name}` replaced by `value(name)`.
+pub fn fill(tpl: &str, value: &dyn Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(tpl.len() + 32);
     let mut rest = tpl;
     while let Some(open) = rest.find('{') {
@@ -442,8 +538,7 @@ pub fn render(
         let after = &rest[open + 1..];
         match after.find('}') {
             Some(close) => {
-                let name = &after[..close];
-                out.push_str(&placeholder(name, params, loc, lang, version));
+                out.push_str(&value(&after[..close]));
                 rest = &after[close + 1..];
             }
             None => {
@@ -466,12 +561,7 @@ fn placeholder(
     if let Some(v) = params.get(name) {
         return display(v);
     }
-    let table_id = match loc.table {
-        Some("t2") => Some(TableId::T2),
-        Some("t3") => Some(TableId::T3),
-        Some("t4") => Some(TableId::T4),
-        _ => None,
-    };
+    let table_id = loc.table.and_then(TableId::from_key);
     match name {
         "table" => table_id.map(|t| table_name(t, lang)).unwrap_or_default(),
         "row" => loc
@@ -500,7 +590,8 @@ fn placeholder(
     }
 }
 
-fn table_name(id: TableId, lang: Lang) -> String {
+/// A table's name in messages: `申请情况表`, `Applications table`.
+pub fn table_name(id: TableId, lang: Lang) -> String {
     match lang {
         Lang::Zh => id.label().to_string(),
         Lang::En => match id {

@@ -71,7 +71,7 @@ pub fn labels(version: Version) -> Labels {
     let named = |key, label| Named { key, label };
     Labels {
         template: version,
-        tables: [TableId::T2, TableId::T3, TableId::T4]
+        tables: TableId::ALL
             .into_iter()
             .map(|t| named(t.key(), t.label()))
             .collect(),

@@ -3,8 +3,10 @@
 //! report and its findings out — the same on every host (CLI, server, browser).
 //!
 //! Layers, each using only those below: `check` → `ingest` (formats → [`model::Report`]) and
-//! `rules` → `model`, `normalize`, `template`, `finding`.
+//! `rules` → `model`, `normalize`, `template`, `finding`. Beside them, for hosts: `blanks` (a
+//! result's blank cells told a table at a time) and `labels`.
 
+pub mod blanks;
 pub mod check;
 pub mod finding;
 pub mod ingest;

@@ -83,6 +83,13 @@ pub enum TableId {
 }
 
 impl TableId {
+    pub const ALL: [TableId; 3] = [TableId::T2, TableId::T3, TableId::T4];
+
+    /// The table of a key (`t2`, `t3`, `t4`).
+    pub fn from_key(key: &str) -> Option<TableId> {
+        TableId::ALL.into_iter().find(|t| t.key() == key)
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             TableId::T2 => "t2",
@@ -248,9 +255,7 @@ impl Report {
     /// The version the tables are read with: the detected template, else the one the year
     /// calls for, else 2021.
     pub fn reading_version(&self) -> Version {
-        self.template
-            .or_else(|| self.year.and_then(Version::expected_for_year))
-            .unwrap_or(Version::V2021)
+        Version::reading(self.template, self.year)
     }
 }
 

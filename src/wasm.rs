@@ -75,6 +75,17 @@ export interface Labels {
   t3: { rows: { key: string; label: string; parent: string | null }[]; columns: Named[] };
   t4: { groups: Named[]; cells: { key: string; group: string; label: string }[] };
 }
+/**
+ * A table's blank cells (C003) taken together, as the CLI's human output says them: the
+ * blocks, columns and rows wholly blank, the other cells, and the line (`message`). Hosts
+ * show it in place of the table's C003 findings (`findings`: their indices in the result,
+ * shown where the first stands). Keys as params name cells (`r1.np`, `rv_keep`).
+ */
+export interface TableBlanks {
+  table: "t2" | "t3" | "t4"; count: number; all: boolean;
+  blocks: string[]; columns: string[]; rows: string[]; cells: string[];
+  line: number | null; findings: number[]; message: string;
+}
 /** Thrown when an input cannot be read at all; `code` is stable (`empty`, `too_large`, …). */
 export interface NianbaoInputError extends Error { code: string }
 "#;
@@ -238,6 +249,23 @@ pub fn normalize(input: JsValue) -> Result<JsValue, JsValue> {
         let report = crate::normalize(&bytes).map_err(|e| input_error(e, Lang::Zh))?;
         parse(&to_json(&report)?)
     })
+}
+
+/// A result's blank cells, a table at a time (tables with two or more), worded in
+/// `options.lang` as the CLI's human output words them.
+#[wasm_bindgen(js_name = blanks, unchecked_return_type = "TableBlanks[]")]
+pub fn blanks(
+    #[wasm_bindgen(unchecked_param_type = "CheckResult")] result: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CheckOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let opts = read_options(&options.unwrap_or(JsValue::UNDEFINED))?;
+    let text = JSON::stringify(&result)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| error("input", "the result cannot be written as JSON"))?;
+    let groups = crate::blanks::of_json(&text, opts.lang)
+        .map_err(|e| error("input", &format!("not a check result: {e}")))?;
+    parse(&to_json(&groups)?)
 }
 
 /// Every finding code with its severity, messages and doc.

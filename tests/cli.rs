@@ -162,6 +162,44 @@ fn human_output_quotes_the_source_line() {
     assert!(!run.stdout.contains('\u{1b}'), "no colour off a terminal");
 }
 
+/// `examples/blank-columns-2021.txt`: every 法人或其他组织 column of 表三 left blank.
+fn blank_columns() -> String {
+    fixture("blank-columns-2021.txt").display().to_string()
+}
+
+/// 125 blank cells in whole columns are one block of the human output, in either language;
+/// the counts still count them all, and the JSON keeps a C003 for each.
+#[test]
+fn human_output_groups_blank_cells_by_table() {
+    let file = blank_columns();
+    let cases = [
+        (
+            "zh",
+            "warning[C003]: 申请情况表 125 个单元格为空：“商业企业”“科研机构”“社会公益组织”“法律服务机构”“其他”列全部为空（25 行）",
+            "每个空白单元格在 JSON 结果（--format json）中各为一条 C003",
+            "示例县交通运输局 2022年度（2021版模板）：通过，0 个错误，125 个警告，0 条提示",
+        ),
+        (
+            "en",
+            "warning[C003]: Applications table: 125 cells are blank: columns \"商业企业\", \"科研机构\", \"社会公益组织\", \"法律服务机构\", \"其他\" in all 25 rows",
+            "the JSON result (--format json) has a C003 for each blank cell",
+            "示例县交通运输局 2022 (template 2021): valid, 0 errors, 125 warnings, 0 infos",
+        ),
+    ];
+    for (lang, header, note, counts) in cases {
+        let run = nianbao(&["check", "--lang", lang, &file]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let expected = format!("{header}\n --> {file}:28\n  = {note}\n\n{file} — {counts}\n");
+        assert_eq!(run.stdout, expected, "--lang {lang}");
+    }
+    let run = nianbao(&["check", "--format", "json", &file]);
+    let result = json(&run.stdout);
+    let findings = result["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 125);
+    assert!(findings.iter().all(|f| f["code"] == "C003"));
+    assert_eq!(result["summary"]["warnings"], 125);
+}
+
 // ---- check: inputs that cannot be read ---------------------------------------------------
 
 #[test]
@@ -551,6 +589,52 @@ fn html_summary_is_self_contained_and_escaped() {
     for external in ["src=", "href=", "@import", "url("] {
         assert!(!page.contains(external), "{external}");
     }
+}
+
+/// In the HTML summary too, a table's blank cells are one row of the report's findings.
+#[test]
+fn html_summary_tells_blank_cells_in_one_row() {
+    let dir = temp_dir();
+    let page_path = dir.path().join("run.html");
+    let page_arg = page_path.display().to_string();
+    let run = nianbao(&["check", "--html", &page_arg, &blank_columns(), &minhe()]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let page = std::fs::read_to_string(&page_path).expect("the page is written");
+    let rows: Vec<&str> = page
+        .lines()
+        .filter(|l| l.starts_with("<tr><td data-v="))
+        .collect();
+    assert_eq!(rows.len(), 2, "a row per report");
+    let blank = rows
+        .iter()
+        .find(|r| r.contains("blank-columns-2021.txt"))
+        .expect("the report with blank columns");
+    assert_eq!(
+        blank.matches("<tr><td><code>C003</code>").count(),
+        1,
+        "{blank}"
+    );
+    assert!(
+        blank.contains("<td>申请情况表 125 个单元格为空：“商业企业”“科研机构”“社会公益组织”“法律服务机构”“其他”列全部为空（25 行）</td><td><code>28 t3</code></td>"),
+        "{blank}"
+    );
+    assert!(
+        blank.contains("<td class=\"n\" data-v=\"125\">125</td>"),
+        "the warnings counted"
+    );
+    // minhe's eight scattered blank cells: one row naming them, its other findings kept.
+    let minhe = rows
+        .iter()
+        .find(|r| r.contains("minhe-2020.txt"))
+        .expect("minhe");
+    assert_eq!(minhe.matches("<code>C003</code>").count(), 1, "{minhe}");
+    assert!(minhe.contains("申请情况表 8 个单元格为空："), "{minhe}");
+    assert!(minhe.contains("<code>A003</code>"), "{minhe}");
+    // The chart counts findings as the JSON has them.
+    assert!(
+        page.contains("<title>C003 单元格为空: 133</title>"),
+        "the chart"
+    );
 }
 
 #[test]

@@ -11,7 +11,7 @@
  *                      worker script's origin, forbids it), 'worker-failed' (the worker ran
  *                      but the engine did not start in it); '' otherwise
  *   engine.version, engine.labels ({ 2019, 2021 }: labels() of the engine)
- *   engine.check(input, options), engine.normalize(input)
+ *   engine.check(input, options), engine.normalize(input), engine.blanks(result, options)
  *                      Promise of the engine's answer; input as the engine takes it - a File
  *                      or Blob is passed as it is and read by the engine. Rejects with the
  *                      engine's Error (.code); in worker mode a check still running after
@@ -84,6 +84,7 @@ async function mainEngine(pkgUrl, reason) {
     // The engine answers a Blob with a Promise and anything else at once; both are awaited.
     check: async (input, options) => mod.check(input, options),
     normalize: async (input) => mod.normalize(input),
+    blanks: async (result, options) => mod.blanks(result, options),
   };
 }
 
@@ -213,6 +214,7 @@ async function workerEngine(pkgUrl, workerUrl, timeoutMs) {
     labels: first.ready.labels,
     check: (input, options) => ask('check', input, options),
     normalize: (input) => ask('normalize', input, undefined),
+    blanks: (result, options) => ask('blanks', result, options),
   };
 }
 

@@ -11,9 +11,10 @@
  *   <- { type: 'ready', version, labels: { 2019: Labels, 2021: Labels } }
  *   <- { type: 'failed', blocked, message }    the engine cannot start here (blocked: by
  *                                   a Content-Security-Policy)
- *   -> { type: 'check' | 'normalize', id, input, options }
+ *   -> { type: 'check' | 'normalize' | 'blanks', id, input, options }
  *                                   input as the engine takes it: a File or Blob (read by
- *                                   the engine), bytes, a string or a report object
+ *                                   the engine), bytes, a string or a report object; for
+ *                                   'blanks', a result of 'check' (its blank cells grouped)
  *   <- { type: 'result', id, result }
  *   <- { type: 'error', id, error: { code, message }, fatal }    fatal: the engine
  *                                   trapped and this worker must not be used again
@@ -24,6 +25,13 @@ import { isBlocked } from './nianbao-engine.js';
 
 let engine = null;
 let queue = Promise.resolve();
+
+/** What each request asks of the engine. */
+const OPS = Object.assign(Object.create(null), {
+  check: (m) => engine.check(m.input, m.options),
+  normalize: (m) => engine.normalize(m.input),
+  blanks: (m) => engine.blanks(m.input, m.options),
+});
 
 self.onmessage = (ev) => {
   const message = ev.data;
@@ -44,16 +52,15 @@ async function handle(message) {
     }
     return;
   }
-  if (message.type !== 'check' && message.type !== 'normalize') return;
+  const op = OPS[message.type];
+  if (!op) return;
   const { id } = message;
   if (!engine) {
     self.postMessage({ type: 'error', id, error: { code: 'unavailable', message: 'the engine is not started' }, fatal: true });
     return;
   }
   try {
-    const result = message.type === 'check'
-      ? await engine.check(message.input, message.options)
-      : await engine.normalize(message.input);
+    const result = await op(message);
     self.postMessage({ type: 'result', id, result });
   } catch (e) {
     // A trap (RuntimeError) leaves the engine's memory in an unknown state: say so, and

@@ -63,8 +63,10 @@
  *    cannot break it) inserted after the form: an aria-live="polite" summary (the
  *    counts of errors and warnings, or "passed"), then each finding - severity, code,
  *    message, place (line, table, row, column in the template's words, from the
- *    engine's labels()) - errors first. Report text is only ever set with textContent,
- *    never parsed as HTML.
+ *    engine's labels()) - errors first. A table's blank cells (C003, one per cell in
+ *    the result) are one entry per table naming the columns and rows left wholly
+ *    blank and the other cells, in the words of the CLI's human output (the engine's
+ *    blanks()). Report text is only ever set with textContent, never parsed as HTML.
  *  - Without WebAssembly (old browser, or a Content-Security-Policy without
  *    'wasm-unsafe-eval' on the page and no worker) the panel says that the browser
  *    cannot run the checker and the server will check. If the form has
@@ -499,7 +501,7 @@
       const input = source.kind === 'file' ? source.file : source.kind === 'text' ? source.text : source.report;
       let result = await check(input, opts);
       if (source.kind === 'fields') result = restrict(result, source.tables);
-      entry = { source, result, fresh: true };
+      entry = { source, result, blanks: await blanksOf(result, opts), fresh: true };
     } catch (e) {
       const message = e.code === 'timeout' ? TEXT.timeout(Math.round(timeoutMs / 100) / 10) : e.message;
       entry = { source, error: { code: e.code || 'internal', message } };
@@ -508,6 +510,16 @@
       state.memo.set(slot, { content, lang: opts && opts.lang, entry });
     }
     return entry;
+  }
+
+  /** The engine's grouping of a result's blank cells (C003), an entry per table (blanks()
+   *  of the engine, the words of the CLI's human output); none if it cannot say. */
+  async function blanksOf(result, opts) {
+    try {
+      return await engine.blanks(result, opts);
+    } catch (e) {
+      return [];
+    }
   }
 
   /** A fields form's result, keeping only findings about the tables it holds. */
@@ -805,7 +817,7 @@
     if (r.template) meta.push(TEXT.template(r.template));
     if (meta.length) wrap.appendChild(el('p', 'meta', meta.join(' \u00b7 ')));
 
-    const sorted = r.findings
+    const sorted = shownFindings(r.findings, entry.blanks)
       .map((f, i) => ({ f, i }))
       .sort((a, b) => (SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity]) || (a.i - b.i))
       .map((x) => x.f);
@@ -816,10 +828,26 @@
     if (errors.length) wrap.appendChild(list(errors, r.template, withLine));
     if (warnings.length) {
       if (warnings.length <= 10) wrap.appendChild(list(warnings, r.template, withLine));
-      else wrap.appendChild(folded(TEXT.warnings(warnings.length), list(warnings, r.template, withLine)));
+      else wrap.appendChild(folded(TEXT.warnings(r.summary.warnings), list(warnings, r.template, withLine)));
     }
     if (infos.length) wrap.appendChild(folded(TEXT.infos(infos.length), list(infos, r.template, withLine)));
     return wrap;
+  }
+
+  /** The findings as the panel lists them: a table's blank cells (C003) as the one entry
+   *  the engine words for them (entry.blanks), where the first of them stood. */
+  function shownFindings(findings, blanks) {
+    const first = new Map();
+    const grouped = new Set();
+    for (const b of blanks || []) {
+      first.set(b.findings[0], b);
+      for (const i of b.findings) grouped.add(i);
+    }
+    return findings.flatMap((f, i) => {
+      const b = first.get(i);
+      if (b) return [{ ...f, message: b.message, params: {}, location: { table: b.table, line: b.line } }];
+      return grouped.has(i) ? [] : [f];
+    });
   }
 
   function folded(title, content) {

@@ -7,7 +7,9 @@
 use std::fmt::Write as _;
 use std::io;
 
-use nianbao::{CheckResult, Lang};
+use nianbao::blanks::{self, Shown};
+use nianbao::finding::Location;
+use nianbao::{CheckResult, Finding, Lang};
 
 use super::check::Tally;
 use super::human;
@@ -49,24 +51,7 @@ impl Row {
                 warnings: r.summary.warnings,
                 valid: Some(r.valid),
                 unreadable: None,
-                findings: r
-                    .findings
-                    .iter()
-                    .map(|f| {
-                        let keys = human::location_keys(&f.location);
-                        let place = match (f.location.line, f.location.col) {
-                            (Some(l), Some(c)) => format!("{l}:{c} {keys}"),
-                            (Some(l), None) => format!("{l} {keys}"),
-                            _ => keys,
-                        };
-                        FindingRow {
-                            code: f.code.as_str(),
-                            severity: f.severity.as_str(),
-                            message: f.message.clone(),
-                            place: place.trim().to_string(),
-                        }
-                    })
-                    .collect(),
+                findings: finding_rows(r, lang),
             },
             Err(e) => Row {
                 file: file.to_string(),
@@ -81,6 +66,39 @@ impl Row {
             },
         }
     }
+}
+
+/// A report's findings as the page lists them: a table's blank cells (C003) in one row.
+fn finding_rows(r: &CheckResult, lang: Lang) -> Vec<FindingRow> {
+    let row = |f: &Finding, message: &str, location: &Location| {
+        let keys = human::location_keys(location);
+        let place = match (location.line, location.col) {
+            (Some(l), Some(c)) => format!("{l}:{c} {keys}"),
+            (Some(l), None) => format!("{l} {keys}"),
+            _ => keys,
+        };
+        FindingRow {
+            code: f.code.as_str(),
+            severity: f.severity.as_str(),
+            message: message.to_string(),
+            place: place.trim().to_string(),
+        }
+    };
+    let groups = blanks::of_result(r, lang);
+    blanks::shown(&r.findings, &groups)
+        .into_iter()
+        .map(|shown| match shown {
+            Shown::Finding(f) => row(f, &f.message, &f.location),
+            Shown::Blanks(b) => {
+                let location = Location {
+                    table: Some(b.table),
+                    line: b.line,
+                    ..Location::default()
+                };
+                row(&r.findings[b.findings[0]], &b.message, &location)
+            }
+        })
+        .collect()
 }
 
 /// Text made safe for HTML content and attribute values.

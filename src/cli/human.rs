@@ -6,7 +6,8 @@
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
-use nianbao::finding::Location;
+use nianbao::blanks::{self, Shown, TableBlanks};
+use nianbao::finding::{Code, Location};
 use nianbao::{CheckResult, Finding, Lang, Severity};
 use serde_json::Value;
 use unicode_width::UnicodeWidthChar;
@@ -37,10 +38,36 @@ pub fn render_result(
 ) -> io::Result<()> {
     let file = display_name(file);
     let lines: Vec<&str> = source.lines().collect();
-    for f in &result.findings {
-        render_finding(out, file, f, &lines, lang)?;
+    let blanks = blanks::of_result(result, lang);
+    for shown in blanks::shown(&result.findings, &blanks) {
+        match shown {
+            Shown::Finding(f) => render_finding(out, file, f, &lines, lang)?,
+            Shown::Blanks(b) => render_blanks(out, file, b, lang)?,
+        }
     }
     render_counts(out, file, result, lang)
+}
+
+/// A table's blank cells in one block: the line that says them, the first line they are
+/// on, and where each is listed.
+fn render_blanks(out: &mut dyn Write, file: &str, b: &TableBlanks, lang: Lang) -> io::Result<()> {
+    let sev = severity_style(Severity::Warning);
+    writeln!(
+        out,
+        "{sev}warning[{}]{sev:#}{BOLD}: {}{BOLD:#}",
+        Code::C003.as_str(),
+        clean(&b.message)
+    )?;
+    let place = b
+        .line
+        .map_or_else(|| file.to_string(), |l| format!("{file}:{l}"));
+    writeln!(out, " {GUTTER}-->{GUTTER:#} {place}")?;
+    let note = lang.say(
+        "每个空白单元格在 JSON 结果（--format json）中各为一条 C003",
+        "the JSON result (--format json) has a C003 for each blank cell",
+    );
+    writeln!(out, "  {GUTTER}={GUTTER:#} {note}")?;
+    writeln!(out)
 }
 
 fn display_name(file: &str) -> &str {
@@ -300,7 +327,6 @@ pub fn render_tally(out: &mut dyn Write, t: &Tally, lang: Lang) -> io::Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nianbao::finding::Code;
     use nianbao::model::TableId;
 
     #[test]

@@ -13,7 +13,7 @@ use crate::template::{self, ColumnKind};
 
 /// Checks every cell of 表二, 表三 and 表四, in table, row and column order.
 pub(crate) fn run(report: &Report, findings: &mut Vec<Finding>) {
-    for id in [TableId::T2, TableId::T3, TableId::T4] {
+    for id in TableId::ALL {
         let Some(table) = report.table(id) else {
             continue;
         };

@@ -157,7 +157,7 @@ fn title(report: &Report, findings: &mut Vec<Finding>) {
 /// C001 for each table missing, C002 for each template row missing from a table present.
 fn tables(report: &Report, findings: &mut Vec<Finding>) {
     let def = report.reading_version().def();
-    for id in [TableId::T2, TableId::T3, TableId::T4] {
+    for id in TableId::ALL {
         let Some(table) = report.table(id) else {
             findings.push(Finding::new(Code::C001, params! {}, Location::table(id)));
             continue;

@@ -526,7 +526,7 @@ fn finding(
 /// Runs A001–A006 over the tables present, table by table in template order.
 pub(crate) fn run(report: &Report, findings: &mut Vec<Finding>) {
     let rules = rules(report);
-    for table in [TableId::T2, TableId::T3, TableId::T4] {
+    for table in TableId::ALL {
         let evaluated: Vec<(&Rule, Outcome)> = rules
             .iter()
             .filter(|r| r.at.table == table)

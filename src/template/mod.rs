@@ -43,6 +43,14 @@ impl Version {
         }
     }
 
+    /// The version a report's tables are read with: its template, else the one its year
+    /// calls for, else 2021.
+    pub fn reading(template: Option<Version>, year: Option<i32>) -> Version {
+        template
+            .or_else(|| year.and_then(Version::expected_for_year))
+            .unwrap_or(Version::V2021)
+    }
+
     pub fn def(self) -> &'static TemplateDef {
         match self {
             Version::V2019 => &v2019::TEMPLATE,

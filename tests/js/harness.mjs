@@ -25,6 +25,7 @@ import { chromium } from 'playwright-core';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const FIXTURES = {
   minhe: path.resolve(ROOT, 'examples/minhe-2020.txt'),
+  blankColumns: path.resolve(ROOT, 'examples/blank-columns-2021.txt'),
   huaian: path.join(ROOT, 'tests/fixtures/huaian-2024.txt'),
   docx: path.resolve(ROOT, 'tests/fixtures/template-2021.docx'),
   pingtan: path.resolve(ROOT, 'tests/fixtures/pingtan-2023.html'),
@@ -49,8 +50,13 @@ const nativeBinary = ['debug/nianbao', 'release/nianbao']
   .find(existsSync);
 
 export function nativeJson(file) {
+  return nativeCheck(['--format', 'json', file]);
+}
+
+/** What `nianbao check ARGS...` prints (a report read: exit 0 or 1). */
+export function nativeCheck(args) {
   assert.ok(nativeBinary, 'the native binary is built (cargo build)');
-  const out = spawnSync(nativeBinary, ['check', '--format', 'json', file], { encoding: 'utf8' });
+  const out = spawnSync(nativeBinary, ['check', ...args], { encoding: 'utf8' });
   assert.ok(out.status === 0 || out.status === 1, `native exit ${out.status}: ${out.stderr}`);
   return out.stdout;
 }

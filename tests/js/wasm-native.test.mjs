@@ -50,6 +50,24 @@ for (const file of fixtures) {
   }
 }
 
+// blanks() words a result's blank cells as the CLI's human output does: each table's line is
+// a `warning[C003]` header of `nianbao check`, and the C003 findings it leaves ungrouped
+// (a table's lone blank cell) are the only other ones.
+for (const file of [fixtures[0], fixtures[3], path.join(root, 'examples/blank-columns-2021.txt')]) {
+  for (const lang of ['zh', 'en']) {
+    test(`blank cells grouped as the CLI groups them: ${path.basename(file)} (${lang})`, () => {
+      const result = wasm.check(new Uint8Array(readFileSync(file)), { lang });
+      const groups = wasm.blanks(result, { lang });
+      assert.ok(groups.length > 0);
+      const out = spawnSync(native, ['check', '--lang', lang, file], { encoding: 'utf8' }).stdout;
+      const headers = out.split('\n').filter((l) => l.startsWith('warning[C003]: ')).map((l) => l.slice(15));
+      const grouped = new Set(groups.flatMap((g) => g.findings));
+      const lone = result.findings.filter((f, i) => f.code === 'C003' && !grouped.has(i)).map((f) => f.message);
+      assert.deepEqual(headers.sort(), [...groups.map((g) => g.message), ...lone].sort());
+    });
+  }
+}
+
 test('the canonical report of a fixture checks the same from JSON text and from an object', () => {
   const text = readFileSync(fixtures[0], 'utf8');
   const report = wasm.normalize(text);
