@@ -57,7 +57,8 @@ pub struct Definition {
     /// The same summary in Chinese, for summaries and charts shown to offices.
     pub summary_zh: &'static str,
     /// Message templates; `{name}` is replaced by the param of that name, or by the
-    /// location's labels: `{table}`, `{row}`, `{column}`, `{section}`.
+    /// location's labels: `{table}`, `{row}`, `{column}`, `{section}`, `{row_named}` (`“row”行`, or
+    /// nothing without a row) and `{cell_named}` (`“row”行“column”列`, or `“column”列` in 表四).
     pub zh: &'static str,
     pub en: &'static str,
     /// What the rule checks and why it matters, for the rules page.
@@ -134,18 +135,18 @@ codes! {
         doc "Every row of the template's tables must be present, even when all its values are 0.";
     C003: Warning, Some("N9"), "a cell is blank",
         title_zh "单元格为空",
-        zh "{table}“{row}”行“{column}”列为空{expected_note}",
-        en "{table}: row \"{row}\", column \"{column}\" is blank{expected_note_en}",
+        zh "{table}{cell_named}为空{expected_note}",
+        en "{table}: {cell_named} is blank{expected_note_en}",
         doc "The template leaves no cell blank; 0 must be written as 0. A blank cell is never read as 0 silently: a sum counts a blank addend as 0 and its finding lists it in `blank_as_zero`; a blank total is not compared, and this finding gives the value it would have to hold (`params.expected`). The JSON result has one C003 per blank cell; the human output, the drop-in's panel and the HTML summary say a table's blank cells in one line: the columns and rows left wholly blank, then the other cells by row (`申请情况表 125 个单元格为空：“商业企业”“科研机构”“社会公益组织”“法律服务机构”“其他”列全部为空（25 行）`).";
     C004: Error, Some("N19"), "a cell holds something that is not a number",
         title_zh "单元格不是数字",
-        zh "{table}“{row}”行“{column}”列不是数字：“{raw}”",
-        en "{table}: row \"{row}\", column \"{column}\" is not a number: \"{raw}\"",
+        zh "{table}{cell_named}不是数字：“{raw}”",
+        en "{table}: {cell_named} is not a number: \"{raw}\"",
         doc "Placeholders such as `-`, `/`, `—` or `无` are not numbers; the value is unknown, not 0, and the sums that need it are not computed.";
     C005: Error, Some("I4"), "a count is negative or not a whole number",
         title_zh "件数为负数或非整数",
-        zh "{table}“{row}”行“{column}”列应为非负整数，实为 {value}",
-        en "{table}: row \"{row}\", column \"{column}\" must be a whole number ≥ 0, found {value}",
+        zh "{table}{cell_named}应为非负整数，实为 {value}",
+        en "{table}: {cell_named} must be a whole number ≥ 0, found {value}",
         doc "Counts of applications, cases and documents are whole numbers ≥ 0. Only 本年增/减 (2019 表二) may be negative, and only the amounts of 表二 may have decimals.";
     C006: Error, Some("N8"), "a row cannot be read: the number of values does not fit the columns",
         title_zh "行无法读取：数值个数与列不符",
@@ -154,8 +155,8 @@ codes! {
         doc "When the values of a row do not fit its columns (too many, run together, or placed where no column is) the row is not guessed: its cells are unknown, and the sums that need them run only when the values that can be seen decide them (`params.bounds`).";
     C007: Warning, Some("N2"), "an amount has no unit",
         title_zh "金额未写单位",
-        zh "{table}“{row}”行“{column}”列金额 {value} 未写单位，无法换算为万元",
-        en "{table}: row \"{row}\", column \"{column}\": the amount {value} has no unit and cannot be stated in 万元",
+        zh "{table}{cell_named}金额 {value} 未写单位，无法换算为万元",
+        en "{table}: {cell_named}: the amount {value} has no unit and cannot be stated in 万元",
         doc "The 2019 template's 采购总金额 has no unit in its header, so the unit must be written in the cell (`元` or `万元`). Without it the amount is not guessed.";
     C008: Warning, Some("N20"), "a table has a row that is not in the template",
         title_zh "表格有模板之外的行",
@@ -244,18 +245,18 @@ codes! {
         doc "Not checked yet (planned; the cross-year rules need last year's report as a second input). A report copied from last year's does not report this year's work.";
     F001: Info, Some("N1"), "a split decimal was joined",
         title_zh "合并被拆开的小数",
-        zh "{table}“{row}”行“{column}”列“{raw}”读作 {value}（合并被拆开的小数）",
-        en "{table}: row \"{row}\", column \"{column}\": \"{raw}\" read as {value} (split decimal joined)",
+        zh "{table}{cell_named}“{raw}”读作 {value}（合并被拆开的小数）",
+        en "{table}: {cell_named}: \"{raw}\" read as {value} (split decimal joined)",
         doc "Extraction inserts spaces into numbers: `8208. 93` is read as 8208.93.";
     F002: Info, Some("N3"), "a sign word was read as a sign",
         title_zh "增减文字读作正负号",
-        zh "{table}“{row}”行“{column}”列“{raw}”读作 {value}",
-        en "{table}: row \"{row}\", column \"{column}\": \"{raw}\" read as {value}",
+        zh "{table}{cell_named}“{raw}”读作 {value}",
+        en "{table}: {cell_named}: \"{raw}\" read as {value}",
         doc "本年增/减 is written with words: `减 40` is −40 and `增15` is +15.";
     F003: Info, Some("N2"), "a unit in a cell was converted",
         title_zh "单元格中的单位已换算",
-        zh "{table}“{row}”行“{column}”列“{raw}”读作 {value}（单位换算）",
-        en "{table}: row \"{row}\", column \"{column}\": \"{raw}\" read as {value} (unit converted)",
+        zh "{table}{cell_named}“{raw}”读作 {value}（单位换算）",
+        en "{table}: {cell_named}: \"{raw}\" read as {value} (unit converted)",
         doc "Amounts are stated in 万元: `8208. 93 万元` is 8208.93, `251000元` is 25.1. Count units (件, 项) are dropped.";
     F004: Info, Some("N7"), "a damaged label was recognized",
         title_zh "识别出受损的标签",
@@ -269,8 +270,8 @@ codes! {
         doc "Some sites join a row's cells with no separator (`230 000023`, a whole page as one line). A run is split only when exactly one reading survives: in 表三 the row's total (and, to break a tie, the table's column sums), in 表四 the groups' totals, in 表二 (which has no sums) the digits alone. The finding names what decided it and the checks that were spent on it: they hold by the reading, so they cannot accuse the row.";
     F006: Info, None, "a number was written with separators or full-width digits",
         title_zh "去除千分位分隔符或全角数字",
-        zh "{table}“{row}”行“{column}”列“{raw}”读作 {value}",
-        en "{table}: row \"{row}\", column \"{column}\": \"{raw}\" read as {value}",
+        zh "{table}{cell_named}“{raw}”读作 {value}",
+        en "{table}: {cell_named}: \"{raw}\" read as {value}",
         doc "Thousands separators (`3,119`) and full-width digits (`３１１９`) are read as plain numbers.";
     F007: Info, None, "values over several rows with no label between them were read in the one order the row totals allow",
         title_zh "跨行连续的数值按唯一使各行合计成立的顺序读取",
@@ -575,6 +576,17 @@ fn placeholder(
             r if lang == Lang::Zh => format!("“{r}”行"),
             r => format!(": row \"{r}\""),
         },
+        // A cell by its row and column; 表四's cells have no row, only a column.
+        "cell_named" => {
+            let row = placeholder("row", params, loc, lang, version);
+            let column = placeholder("column", params, loc, lang, version);
+            match (lang, row.is_empty()) {
+                (Lang::Zh, true) => format!("“{column}”列"),
+                (Lang::Zh, false) => format!("“{row}”行“{column}”列"),
+                (Lang::En, true) => format!("column \"{column}\""),
+                (Lang::En, false) => format!("row \"{row}\", column \"{column}\""),
+            }
+        }
         "column" => loc
             .column
             .and_then(|c| template::column_label(version, loc.table.unwrap_or(""), loc.block, c))
