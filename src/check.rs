@@ -55,6 +55,20 @@ pub fn check(input: &[u8], options: &Options) -> Result<CheckResult, InputError>
     Ok(check_ingested(ingest::ingest(input)?, options))
 }
 
+/// Checks a report against last year's report of the same agency too (the cross-year rules
+/// X001–X003; `previous` as [`normalize`] reads it).
+pub fn check_with_previous(
+    input: &[u8],
+    previous: &Report,
+    options: &Options,
+) -> Result<CheckResult, InputError> {
+    Ok(check_ingested_with(
+        ingest::ingest(input)?,
+        Some(previous),
+        options,
+    ))
+}
+
 /// Reads a report into its canonical form without checking it.
 pub fn normalize(input: &[u8]) -> Result<Report, InputError> {
     Ok(ingest::ingest(input)?.report)
@@ -62,12 +76,25 @@ pub fn normalize(input: &[u8]) -> Result<Report, InputError> {
 
 /// Runs the rules over an ingested report.
 pub fn check_ingested(ingested: Ingested, options: &Options) -> CheckResult {
+    check_ingested_with(ingested, None, options)
+}
+
+/// Runs the rules over an ingested report, and the cross-year rules when last year's
+/// report is given.
+pub fn check_ingested_with(
+    ingested: Ingested,
+    previous: Option<&Report>,
+    options: &Options,
+) -> CheckResult {
     let Ingested {
         report,
         mut findings,
         ..
     } = ingested;
     rules::run(&report, &mut findings);
+    if let Some(previous) = previous {
+        rules::run_across_years(&report, previous, &mut findings);
+    }
     // Errors first, then in document order; a stable sort keeps the rules' own order.
     findings.sort_by_key(|f| {
         (

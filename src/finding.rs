@@ -207,17 +207,22 @@ codes! {
         title_zh "上年结转与上年报告结转下年度不符（按列）",
         zh "申请表“{column}”列上年结转 {reported} 与上年报告结转下年度 {computed} 不符",
         en "Applications table, column \"{column}\": carried in {reported}, last year's report carried out {computed}",
-        doc "Not checked yet (planned; the cross-year rules need last year's report as a second input). What last year's report carried over is what this year's report carries in.";
+        doc "Checked when last year's report of the agency is given (`--previous`, the `previous` part of the HTTP API): what last year's report carried over is what this year's report carries in, column by column. The columns of 表三 are the same in both template versions, so it runs across the 2020→2021 change. A blank cell on either side is not compared (its C003 says so).";
     X002: Warning, Some("X1"), "2021 表二: 现行有效件数 ≠ last year's + 制发 − 废止",
         title_zh "2021版表二：现行有效件数与上年数推算不符",
         zh "主动公开情况表“{row}”：现行有效件数 {reported}，按上年数推算应为 {computed}",
         en "Proactive disclosure table, \"{row}\": valid {reported}, last year's count implies {computed}",
-        doc "Not checked yet (planned; the cross-year rules need last year's report as a second input). Documents in force this year are last year's plus those made minus those repealed.";
+        doc "Checked when last year's report is given and both are on the 2021 template (a 2019-template report has no 现行有效件数: X004 says so). Documents in force this year are last year's plus those made minus those repealed, for 规章 and 行政规范性文件; a blank 制发 or 废止 counts as 0 and is listed (`params.blank_as_zero`), a blank 现行有效件数 is not compared. A warning: agencies count 修改 unevenly.";
     X003: Warning, Some("X2"), "2019 表二: 上一年项目数量 ≠ last year's 上一年项目数量 + 本年增/减",
         title_zh "2019版表二：上一年项目数量与上年报告推算不符",
         zh "主动公开情况表“{row}”：上一年项目数量 {reported}，按上年报告推算应为 {computed}",
         en "Proactive disclosure table, \"{row}\": previous items {reported}, last year's report implies {computed}",
-        doc "Not checked yet (planned; the cross-year rules need last year's report as a second input). Last year's count of items plus its change is this year's count of the previous year.";
+        doc "Checked when last year's report is given and both are on the 2019 template (reports for 2019 and 2020; otherwise X004 says why not). Last year's count of items plus its change is this year's count of the previous year, for each row of 第二十条第（五）（六）（八）项; a blank 本年增/减 counts as 0 and is listed, a blank 上一年项目数量 is not compared.";
+    X004: Info, None, "a cross-year rule could not run",
+        title_zh "跨年度规则无法执行",
+        zh "{rule}未执行：{reason}",
+        en "{rule} was not checked: {reason_en}",
+        doc "Last year's report was given, but a cross-year rule cannot compare it: the tables it needs are on the other template version (2019 has no 现行有效件数; 2021 has no 上一年项目数量), one of the reports lacks the table, or the report given is not of the year before. Nothing is guessed; this says which rule did not run and why.";
     N001: Warning, Some("I8"), "a figure stated in the text contradicts the table",
         title_zh "正文所述数字与表格不符",
         zh "正文所述“{quote}”与表格 {reported} 不符",

@@ -17,7 +17,10 @@ pub mod rules;
 pub mod schema;
 pub mod template;
 
-pub use check::{check, check_ingested, normalize, CheckResult, Options, Summary};
+pub use check::{
+    check, check_ingested, check_ingested_with, check_with_previous, normalize, CheckResult,
+    Options, Summary,
+};
 pub use finding::{Code, Finding, Lang, Severity};
 pub use ingest::{ingest, Format, Ingested, InputError};
 pub use model::Report;

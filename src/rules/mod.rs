@@ -3,12 +3,13 @@
 //! [`structure`] (sections, version, tables and rows present: S0xx, C001, C002),
 //! [`cells`] (what a single cell holds: C003–C005, C007), [`sums`] (the 勾稽关系 of the
 //! tables: A001–A006, with `suspect`) and [`text`] (the prose and plausibility: N002,
-//! N003, P001).
+//! N003, P001); with last year's report, [`years`] (X001–X003, X004 for what cannot run).
 
 mod cells;
 mod structure;
 mod sums;
 mod text;
+mod years;
 
 use crate::finding::Finding;
 use crate::model::Report;
@@ -20,6 +21,12 @@ pub fn run(report: &Report, findings: &mut Vec<Finding>) {
     cells::run(report, findings);
     sums::run(report, findings);
     text::run(report, findings);
+}
+
+/// Runs the rules that compare the report with last year's report of the agency, after
+/// [`run`].
+pub fn run_across_years(report: &Report, previous: &Report, findings: &mut Vec<Finding>) {
+    years::run(report, previous, findings);
 }
 
 /// Builders of reports for the unit tests of the rule families.
