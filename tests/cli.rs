@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 use nianbao::finding::DEFINITIONS;
 use nianbao::{Lang, Options};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 struct Run {
     code: Option<i32>,
@@ -774,4 +774,74 @@ fn version_names_the_commit() {
     if let Some(head) = head {
         assert_eq!(line, format!("{version} ({head})"));
     }
+}
+
+/// A canonical report of one agency for `year` whose 表三 carries `carried` applications
+/// of 自然人 in (`carry_in`) and out (`carry_out`).
+fn carrying(template: &str, year: i32, carry_in: i64, carry_out: i64) -> Vec<u8> {
+    let row = |np: i64| json!({"np": np, "biz": 0, "research": 0, "ngo": 0, "legal": 0, "org_other": 0, "total": np});
+    serde_json::to_vec(&json!({
+        "template": template, "year": year, "agency": "示例县人民政府",
+        "t3": { "carry_in": row(carry_in), "carry_out": row(carry_out) }
+    }))
+    .unwrap()
+}
+
+#[test]
+fn previous_compares_carry_over_across_the_template_change() {
+    let dir = temp_dir();
+    let last = temp_file(&dir, "2020.json", &carrying("2019", 2020, 0, 12));
+    let agrees = temp_file(&dir, "2021.json", &carrying("2021", 2021, 12, 0));
+    let differs = temp_file(&dir, "2021-bad.json", &carrying("2021", 2021, 9, 0));
+    let codes = |run: &Run| -> Vec<(String, String)> {
+        json(&run.stdout)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"].as_str().is_some_and(|c| c.starts_with('X')))
+            .map(|f| {
+                let code = f["code"].as_str().unwrap().to_string();
+                let rule = f["params"]["rule"].as_str().unwrap_or("").to_string();
+                (code, rule)
+            })
+            .collect()
+    };
+    let run = nianbao(&["check", "--format", "json", "--previous", &last, &agrees]);
+    assert_eq!(
+        codes(&run),
+        vec![("X004".into(), "X002".into())],
+        "{}",
+        run.stdout
+    );
+    let run = nianbao(&["check", "--format", "json", "--previous", &last, &differs]);
+    assert_eq!(
+        codes(&run),
+        vec![
+            ("X001".into(), String::new()),
+            ("X001".into(), String::new()),
+            ("X004".into(), "X002".into())
+        ],
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.code, Some(1));
+    let human = nianbao(&["check", "--previous", &last, &differs]);
+    assert!(
+        human
+            .stdout
+            .contains("申请表“自然人”列上年结转 9 与上年报告结转下年度 12 不符"),
+        "{}",
+        human.stdout
+    );
+    // Without --previous the cross-year rules do not run.
+    let alone = nianbao(&["check", "--format", "json", &differs]);
+    assert!(codes(&alone).is_empty());
+    // Last year's report unreadable, or with several inputs: refused, exit 2.
+    let empty = temp_file(&dir, "empty.txt", b"");
+    let run = nianbao(&["check", "--previous", &empty, &agrees]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("empty.txt"), "{}", run.stderr);
+    let run = nianbao(&["check", "--previous", &last, &agrees, &differs]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("--previous"), "{}", run.stderr);
 }

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use nianbao::{check_ingested, ingest, CheckResult, Code, Lang, Options};
+use nianbao::{check_ingested_with, ingest, CheckResult, Code, Lang, Options};
 use serde::Serialize;
 
 use super::inputs::{self, Input, ReadError};
@@ -48,6 +48,11 @@ pub struct CheckArgs {
     /// no summary on stderr.
     #[arg(long, short)]
     quiet: bool,
+
+    /// Last year's report of the same agency: the cross-year rules (X001–X003) compare the
+    /// report with it. With one FILE only.
+    #[arg(long, value_name = "FILE")]
+    previous: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -180,6 +185,30 @@ impl Queue {
 
 pub fn run(args: &CheckArgs, lang: Lang, status: &mut Status) -> io::Result<()> {
     let (inputs, batch) = inputs::expand(&args.files);
+    let previous = match &args.previous {
+        None => None,
+        Some(_) if batch => {
+            let _ = writeln!(
+                io::stderr(),
+                "nianbao: {}",
+                lang.say(
+                    "--previous 只能与一个报告文件同用",
+                    "--previous goes with a single report file"
+                )
+            );
+            *status = Status::Unreadable;
+            return Ok(());
+        }
+        Some(path) => match read_previous(path) {
+            Ok(report) => Some(report),
+            Err(e) => {
+                inputs::report_unreadable(&path.display().to_string(), &e, lang);
+                *status = Status::Unreadable;
+                return Ok(());
+            }
+        },
+    };
+    let previous = previous.as_ref();
     let total = inputs.len();
     let jobs = args
         .jobs
@@ -214,7 +243,7 @@ pub fn run(args: &CheckArgs, lang: Lang, status: &mut Status) -> io::Result<()> 
             let queue = &queue;
             scope.spawn(move || {
                 while let Some((index, input)) = queue.take() {
-                    if tx.send(work(index, input, render)).is_err() {
+                    if tx.send(work(index, input, previous, render)).is_err() {
                         break;
                     }
                 }
@@ -376,8 +405,15 @@ fn write_all(
     out.flush()
 }
 
-/// A worker's part: reads, checks and renders one input.
-fn work(index: usize, input: Input, render: Render) -> Done {
+/// Last year's report, read as any input is.
+fn read_previous(path: &std::path::Path) -> Result<nianbao::Report, ReadError> {
+    let bytes = Input::single(path).read()?;
+    guarded(|| nianbao::normalize(&bytes))?.map_err(ReadError::from)
+}
+
+/// A worker's part: reads, checks (against last year's report, when given) and renders
+/// one input.
+fn work(index: usize, input: Input, previous: Option<&nianbao::Report>, render: Render) -> Done {
     let name = input.name.clone();
     let options = Options { lang: render.lang };
     let mut source = String::new();
@@ -386,7 +422,7 @@ fn work(index: usize, input: Input, render: Render) -> Done {
         .and_then(|bytes| guarded(|| ingest(&bytes))?.map_err(ReadError::from))
         .and_then(|mut ingested| {
             source = std::mem::take(&mut ingested.source);
-            guarded(|| check_ingested(ingested, &options))
+            guarded(|| check_ingested_with(ingested, previous, &options))
         });
     let text = rendered(&name, &outcome, &source, render).unwrap_or_else(|e| {
         // Rendering into memory fails only on a bug; the entry says so.
