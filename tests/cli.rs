@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 use nianbao::finding::DEFINITIONS;
 use nianbao::{Lang, Options};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 struct Run {
     code: Option<i32>,
@@ -776,23 +776,21 @@ fn version_names_the_commit() {
     }
 }
 
-/// A canonical report of one agency for `year` whose 表三 carries `carried` applications
-/// of 自然人 in (`carry_in`) and out (`carry_out`).
-fn carrying(template: &str, year: i32, carry_in: i64, carry_out: i64) -> Vec<u8> {
-    let row = |np: i64| json!({"np": np, "biz": 0, "research": 0, "ngo": 0, "legal": 0, "org_other": 0, "total": np});
-    serde_json::to_vec(&json!({
-        "template": template, "year": year, "agency": "示例县人民政府",
-        "t3": { "carry_in": row(carry_in), "carry_out": row(carry_out) }
-    }))
-    .unwrap()
-}
-
 #[test]
 fn previous_compares_carry_over_across_the_template_change() {
+    let pair = |name: &str| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/pairs")
+            .join(name)
+            .display()
+            .to_string()
+    };
+    let (last, agrees, differs) = (
+        pair("2020.json"),
+        pair("2021-agrees.json"),
+        pair("2021-differs.json"),
+    );
     let dir = temp_dir();
-    let last = temp_file(&dir, "2020.json", &carrying("2019", 2020, 0, 12));
-    let agrees = temp_file(&dir, "2021.json", &carrying("2021", 2021, 12, 0));
-    let differs = temp_file(&dir, "2021-bad.json", &carrying("2021", 2021, 9, 0));
     let codes = |run: &Run| -> Vec<(String, String)> {
         json(&run.stdout)["findings"]
             .as_array()

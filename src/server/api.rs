@@ -185,9 +185,9 @@ pub struct CheckForm {
     #[schema(value_type = String, format = Binary)]
     #[allow(dead_code)]
     report: Vec<u8>,
-    /// Last year's report of the same agency, for the cross-year rules (X001–X003). It is
-    /// read and refused with 400 when it cannot be read; the cross-year rules do not exist
-    /// yet, so it changes nothing in the result.
+    /// Last year's report of the same agency, in any format: the cross-year rules
+    /// (X001–X003, X004 for what cannot be compared) run against it, as
+    /// `nianbao check --previous`. Refused with 400 when it cannot be read.
     #[schema(value_type = Option<String>, format = Binary)]
     #[allow(dead_code)]
     previous: Option<Vec<u8>>,
@@ -223,8 +223,8 @@ pub struct Health {
 /// 422 `unsupported_format`, scanned PDFs with 422 `no_text_layer`. Or
 /// `multipart/form-data` with the
 /// report in a `report` part and, optionally, last year's report in a `previous` part
-/// (read, refused with 400 when unreadable, otherwise not used yet: the cross-year rules
-/// do not exist yet). The answer is the result of the check, exactly what
+/// (the cross-year rules X001–X003 then run, as `nianbao check --previous`; refused with
+/// 400 when unreadable). The answer is the result of the check, exactly what
 /// `nianbao check --format json` prints for the same bytes — 200 also when the report has
 /// errors (`valid: false`).
 #[utoipa::path(
@@ -262,10 +262,13 @@ pub(super) async fn check(State(app): State<App>, req: Request) -> Result<Respon
     let json = on_engine(permit, lang, move || {
         let ingested = nianbao::ingest(&input.report).map_err(|e| ApiError::input(&e, lang))?;
         input.expect_format(ingested.format, lang)?;
-        if let Some(previous) = &input.previous {
-            nianbao::normalize(previous).map_err(|e| ApiError::previous(&e, lang))?;
-        }
-        let result = nianbao::check_ingested(ingested, &Options { lang });
+        let previous = match &input.previous {
+            Some(bytes) => {
+                Some(nianbao::normalize(bytes).map_err(|e| ApiError::previous(&e, lang))?)
+            }
+            None => None,
+        };
+        let result = nianbao::check_ingested_with(ingested, previous.as_ref(), &Options { lang });
         serde_json::to_vec(&result).map_err(|_| ApiError::internal(lang))
     })
     .await?;

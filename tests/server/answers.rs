@@ -72,8 +72,10 @@ fn every_fixture_gives_the_result_of_the_cli() {
 fn multipart_reads_report_and_previous() {
     let server = Server::start(&[]);
     let minhe = read(MINHE);
-    let expected = cli_check(&fixture(MINHE), "en");
-    // Other fields of a portal form are ignored; `previous` is read, and changes nothing yet.
+    let huaian = fixture(HUAIAN).display().to_string();
+    let expected = cli_check_with(&fixture(MINHE), &["--previous", &huaian], "en");
+    // Other fields of a portal form are ignored; `previous` is last year's report, as the
+    // CLI's --previous (huaian's is not of 2019: X004 says the rules could not run).
     let form = multipart(
         BOUNDARY,
         &[
@@ -85,6 +87,13 @@ fn multipart_reads_report_and_previous() {
     let a = server.post("/v1/check?lang=en", Some(&form_type()), &form);
     assert_eq!(a.status, 200, "{}", a.text());
     assert_eq!(a.json(), expected);
+    let x004 = expected["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "X004")
+        .count();
+    assert_eq!(x004, 2, "{expected}");
 
     let unreadable = multipart(
         BOUNDARY,
@@ -254,5 +263,35 @@ fn requests_are_logged_with_their_id() {
         for part in ["GET", "/healthz", "status=200", "latency_ms="] {
             assert!(line.contains(part), "{line}");
         }
+    }
+}
+
+#[test]
+fn previous_runs_the_cross_year_rules_as_the_cli_does() {
+    let server = Server::start(&[]);
+    let last = "tests/fixtures/pairs/2020.json";
+    for (now, x001) in [
+        ("tests/fixtures/pairs/2021-agrees.json", 0),
+        ("tests/fixtures/pairs/2021-differs.json", 2),
+    ] {
+        let form = multipart(
+            BOUNDARY,
+            &[
+                ("report", "now.json", &read(now)),
+                ("previous", "last.json", &read(last)),
+            ],
+        );
+        let a = server.post("/v1/check", Some(&form_type()), &form);
+        assert_eq!(a.status, 200, "{}", a.text());
+        let last_path = fixture(last).display().to_string();
+        let expected = cli_check_with(&fixture(now), &["--previous", &last_path], "zh");
+        assert_eq!(a.json(), expected);
+        let found = expected["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "X001")
+            .count();
+        assert_eq!(found, x001, "{now}");
     }
 }

@@ -199,8 +199,14 @@ pub const HUAIAN_RAW: &str = "tests/fixtures/huaian-2024.raw.txt";
 
 /// What `nianbao check --format json [--lang en] FILE` prints, parsed.
 pub fn cli_check(file: &Path, lang: &str) -> Value {
+    cli_check_with(file, &[], lang)
+}
+
+/// The CLI's result with more arguments to `check` (`--previous FILE`).
+pub fn cli_check_with(file: &Path, extra: &[&str], lang: &str) -> Value {
     let out = Command::new(BIN)
         .args(["--lang", lang, "check", "--format", "json"])
+        .args(extra)
         .arg(file)
         .output()
         .expect("the CLI runs");
