@@ -25,7 +25,16 @@ pub(crate) struct CellRef {
 }
 
 impl CellRef {
-    fn t3(row: &'static str, column: &'static str) -> Self {
+    pub fn t2(block: &'static str, row: &'static str, column: &'static str) -> Self {
+        CellRef {
+            table: TableId::T2,
+            block: Some(block),
+            row,
+            column,
+        }
+    }
+
+    pub fn t3(row: &'static str, column: &'static str) -> Self {
         CellRef {
             table: TableId::T3,
             block: None,
@@ -302,12 +311,7 @@ fn t2_rules(version: Version, out: &mut Vec<Rule>) {
         return;
     };
     for row in block.rows {
-        let cell = |column| CellRef {
-            table: TableId::T2,
-            block: Some(block.key),
-            row: row.key,
-            column,
-        };
+        let cell = |column| CellRef::t2(block.key, row.key, column);
         out.push(match version {
             Version::V2019 => Rule::checking(
                 Code::A005,

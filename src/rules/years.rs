@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use super::sums::{self, CellRef};
 use crate::finding::{Code, Finding, Location};
-use crate::model::{CellValue, Report, TableId};
+use crate::model::{CellValue, Report};
 use crate::template::{Version, T3_COLUMNS};
 
 /// Runs X001–X003 over `report` with `previous` as last year's report, appending findings.
@@ -43,16 +43,8 @@ fn carried_over(report: &Report, previous: &Report, findings: &mut Vec<Finding>)
         return;
     }
     for column in T3_COLUMNS {
-        let now = CellRef {
-            table: TableId::T3,
-            block: None,
-            row: "carry_in",
-            column: column.key,
-        };
-        let then = CellRef {
-            row: "carry_out",
-            ..now
-        };
+        let now = CellRef::t3("carry_in", column.key);
+        let then = CellRef::t3("carry_out", column.key);
         let (Some(reported), Some(computed)) = (count(report, now), count(previous, then)) else {
             continue;
         };
@@ -75,12 +67,7 @@ fn in_force(report: &Report, previous: &Report, findings: &mut Vec<Finding>) {
         return;
     };
     for row in block.rows {
-        let cell = |column| CellRef {
-            table: TableId::T2,
-            block: Some(block.key),
-            row: row.key,
-            column,
-        };
+        let cell = |column| CellRef::t2(block.key, row.key, column);
         let (valid, made, repealed) = (cell("valid"), cell("made"), cell("repealed"));
         let (Some(reported), Some(before)) = (count(report, valid), count(previous, valid)) else {
             continue;
@@ -123,12 +110,7 @@ fn items(report: &Report, previous: &Report, findings: &mut Vec<Finding>) {
             continue;
         }
         for row in block.rows {
-            let cell = |column| CellRef {
-                table: TableId::T2,
-                block: Some(block.key),
-                row: row.key,
-                column,
-            };
+            let cell = |column| CellRef::t2(block.key, row.key, column);
             let (items, delta) = (cell("prev_items"), cell("delta"));
             let (Some(reported), Some(before)) = (count(report, items), count(previous, items))
             else {
@@ -258,6 +240,7 @@ fn count(report: &Report, cell: CellRef) -> Option<i64> {
 mod tests {
     use super::*;
     use crate::model::CellValue::{Blank, Count};
+    use crate::model::TableId;
     use crate::rules::fixtures::{report, set};
 
     fn run_years(now: &Report, then: &Report) -> Vec<Finding> {
