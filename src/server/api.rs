@@ -25,7 +25,7 @@ use tower_http::request_id::{
 };
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::{self, Token};
+use super::auth::{self, Right, TokenName, Tokens};
 use super::error::{ApiError, ErrorBody};
 use super::openapi;
 
@@ -36,8 +36,8 @@ pub struct Settings {
     pub timeout: Duration,
     pub max_in_flight: usize,
     cors_origins: Vec<HeaderValue>,
-    /// The token the engine's routes require, if any (super::auth).
-    pub token: Option<Arc<Token>>,
+    /// The server's tokens and whether the engine's routes require one (super::auth).
+    pub tokens: Arc<Tokens>,
 }
 
 impl Settings {
@@ -46,7 +46,7 @@ impl Settings {
         timeout: Duration,
         max_in_flight: usize,
         cors_origins: &[String],
-        token: Option<Token>,
+        tokens: Tokens,
     ) -> Result<Self, String> {
         let cors_origins = cors_origins
             .iter()
@@ -70,7 +70,7 @@ impl Settings {
             timeout,
             max_in_flight: max_in_flight.max(1),
             cors_origins,
-            token: token.map(Arc::new),
+            tokens: Arc::new(tokens),
         })
     }
 }
@@ -110,11 +110,13 @@ pub fn router(settings: Settings) -> Router {
     let work = Router::new()
         .route("/v1/check", post(check))
         .route("/v1/normalize", post(normalize))
-        .route_layer(middleware::from_fn_with_state(app.clone(), limit_in_flight))
-        .route_layer(middleware::from_fn_with_state(
-            settings.token.clone(),
-            auth::require_token,
-        ));
+        .route_layer(middleware::from_fn_with_state(app.clone(), limit_in_flight));
+    let work = auth::guard(
+        work,
+        &settings.tokens,
+        Right::Check,
+        settings.tokens.require_for_check,
+    );
     let mut router = Router::new()
         .merge(work)
         .route("/v1/rules", get(rules))
@@ -244,7 +246,8 @@ pub struct Health {
         (status = 200, description = "The result of the check (`GET /v1/schema/result`; RULES.md \"JSON shapes\"), also when `valid` is false.",
             body = ref("#/components/schemas/CheckResult")),
         (status = 400, description = "A bad `lang`, a malformed multipart body, a multipart body without a `report` part, or an unreadable `previous` part.", body = ErrorBody),
-        (status = 401, description = "The server has a token and the request does not present it (`unauthorized`, with `WWW-Authenticate: Bearer`).", body = ErrorBody),
+        (status = 401, description = "The request presents a token that is not the server's, or none to a server started with `--require-token` (`unauthorized`, with `WWW-Authenticate: Bearer`).", body = ErrorBody),
+        (status = 403, description = "The server requires a token (`--require-token`) and the one presented does not have the right `check` (`forbidden`).", body = ErrorBody),
         (status = 404, description = "No such route.", body = ErrorBody),
         (status = 405, description = "Only POST.", body = ErrorBody),
         (status = 408, description = "The request took longer than the server's timeout.", body = ErrorBody),
@@ -296,7 +299,8 @@ pub(super) async fn check(State(app): State<App>, req: Request) -> Result<Respon
         (status = 200, description = "The canonical report (`GET /v1/schema/report`).",
             body = ref("#/components/schemas/Report")),
         (status = 400, description = "A bad `lang`, a malformed multipart body or one without a `report` part.", body = ErrorBody),
-        (status = 401, description = "The server has a token and the request does not present it (`unauthorized`, with `WWW-Authenticate: Bearer`).", body = ErrorBody),
+        (status = 401, description = "The request presents a token that is not the server's, or none to a server started with `--require-token` (`unauthorized`, with `WWW-Authenticate: Bearer`).", body = ErrorBody),
+        (status = 403, description = "The server requires a token (`--require-token`) and the one presented does not have the right `check` (`forbidden`).", body = ErrorBody),
         (status = 404, description = "No such route.", body = ErrorBody),
         (status = 405, description = "Only POST.", body = ErrorBody),
         (status = 408, description = "The request took longer than the server's timeout.", body = ErrorBody),
@@ -757,10 +761,16 @@ async fn log_request(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     let status = res.status().as_u16();
     let latency_ms = (start.elapsed().as_secs_f64() * 1e4).round() / 10.0;
+    // The name of the token presented (super::auth), never its secret.
+    let token = res
+        .extensions()
+        .get::<TokenName>()
+        .map_or("-", |t| &*t.0)
+        .to_owned();
     if status >= 500 {
-        tracing::error!(request_id = %id, %method, %path, status, latency_ms, "request");
+        tracing::error!(request_id = %id, %method, %path, status, latency_ms, token, "request");
     } else {
-        tracing::info!(request_id = %id, %method, %path, status, latency_ms, "request");
+        tracing::info!(request_id = %id, %method, %path, status, latency_ms, token, "request");
     }
     res
 }
@@ -854,7 +864,15 @@ mod tests {
 
     #[test]
     fn origins_are_checked() {
-        let s = |o: &str| Settings::new(1, Duration::from_secs(1), 1, &[o.to_string()], None);
+        let s = |o: &str| {
+            Settings::new(
+                1,
+                Duration::from_secs(1),
+                1,
+                &[o.to_string()],
+                Tokens::default(),
+            )
+        };
         assert!(s("https://portal.example.gov.cn").is_ok());
         assert!(s("http://localhost:8000/").is_ok());
         assert!(s("portal.example.gov.cn").is_err());

@@ -4,7 +4,7 @@
 //!
 //! - [`api`]: the routes, how a request becomes the engine's input, the limits (body size,
 //!   time, requests in flight), request ids and logs;
-//! - [`auth`]: the optional bearer token of the engine's routes;
+//! - [`auth`]: the named bearer tokens and their rights, and the guard of the routes;
 //! - [`error`]: the one error body, `{"error": {"code", "message"}}`;
 //! - [`linger`]: the rest of a body answered early is read before the answer, so that
 //!   every client sees it;
@@ -88,11 +88,17 @@ pub struct ServeArgs {
     )]
     cors_origins: Vec<String>,
 
-    /// A file whose content is the token that `POST /v1/check` and `/v1/normalize` require
-    /// (`Authorization: Bearer <token>`); or give the token in NIANBAO_TOKEN. Without one
-    /// there is no authentication.
+    /// A file of named tokens, one a line: `NAME RIGHTS SECRET`, RIGHTS `check`,
+    /// `reports` or `check,reports` (a secret alone is the token `default` with `check`);
+    /// or give the lines in NIANBAO_TOKENS (a single secret in NIANBAO_TOKEN). `reports`
+    /// reads the intake store; `check` runs the engine when `--require-token` is given.
     #[arg(long, value_name = "FILE")]
     token_file: Option<PathBuf>,
+
+    /// `POST /v1/check` and `/v1/normalize` need a token with the right `check` (401
+    /// without one, 403 with one that lacks it). Without this they are open.
+    #[arg(long, env = "NIANBAO_REQUIRE_TOKEN")]
+    require_token: bool,
 
     /// Log filter (`info`, `nianbao=debug,tower_http=info`, …); RUST_LOG when not given.
     #[arg(long, value_name = "FILTER")]
@@ -135,7 +141,7 @@ fn parse_size(s: &str) -> Result<usize, String> {
 /// Runs the server until SIGTERM or Ctrl-C; 0 after a clean stop, 2 when it cannot start.
 pub fn run(args: &ServeArgs) -> ExitCode {
     init_logs(args);
-    let token = match token(args) {
+    let tokens = match tokens(args) {
         Ok(t) => t,
         Err(why) => return fail(&why),
     };
@@ -144,7 +150,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         Duration::from_secs(args.timeout),
         args.max_in_flight as usize,
         &args.cors_origins,
-        token,
+        tokens,
     ) {
         Ok(s) => s,
         Err(why) => return fail(&why),
@@ -167,19 +173,32 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     }
 }
 
-/// The token of `--token-file`, or of NIANBAO_TOKEN (read here, not by clap, so that
-/// `--help` never shows it).
-fn token(args: &ServeArgs) -> Result<Option<auth::Token>, String> {
-    let secret = match &args.token_file {
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| format!("--token-file {}: {e}", path.display()))?,
-        None => match std::env::var("NIANBAO_TOKEN") {
-            Ok(s) => s,
-            Err(std::env::VarError::NotPresent) => return Ok(None),
-            Err(e) => return Err(format!("NIANBAO_TOKEN: {e}")),
-        },
+/// The tokens of `--token-file`, or of NIANBAO_TOKENS or NIANBAO_TOKEN (read here, not by
+/// clap, so that `--help` never shows them).
+fn tokens(args: &ServeArgs) -> Result<auth::Tokens, String> {
+    let env = |name: &str| match std::env::var(name) {
+        Ok(s) => Ok(Some(s)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(e) => Err(format!("{name}: {e}")),
     };
-    auth::Token::new(&secret).map(Some)
+    let mut tokens = if let Some(path) = &args.token_file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("--token-file {}: {e}", path.display()))?;
+        auth::Tokens::parse(&text, &format!("--token-file {}", path.display()))?
+    } else if let Some(text) = env("NIANBAO_TOKENS")? {
+        auth::Tokens::parse(&text.replace(';', "\n"), "NIANBAO_TOKENS")?
+    } else if let Some(secret) = env("NIANBAO_TOKEN")? {
+        auth::Tokens::parse(secret.trim(), "NIANBAO_TOKEN")?
+    } else {
+        auth::Tokens::default()
+    };
+    if args.require_token && tokens.is_empty() {
+        return Err(
+            "--require-token: the server has no token (give --token-file or NIANBAO_TOKENS)".into(),
+        );
+    }
+    tokens.require_for_check = args.require_token;
+    Ok(tokens)
 }
 
 async fn serve(addr: &str, settings: Settings, head_timeout: Duration) -> Result<(), String> {
@@ -194,7 +213,7 @@ async fn serve(addr: &str, settings: Settings, head_timeout: Duration) -> Result
     let _ = writeln!(out, "listening on http://{local}");
     let _ = out.flush();
     drop(out);
-    tracing::info!(addr = %local, token = settings.token.is_some(), max_body = settings.max_body, timeout_s = settings.timeout.as_secs(),
+    tracing::info!(addr = %local, tokens = %settings.tokens.summary(), require_token = settings.tokens.require_for_check, max_body = settings.max_body, timeout_s = settings.timeout.as_secs(),
         max_in_flight = settings.max_in_flight, "listening");
     // After the signal, the requests in flight have their timeout (then they are answered
     // 408 anyway) and a second more; a connection that never completes its request

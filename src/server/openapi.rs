@@ -43,8 +43,7 @@ use super::error::{ErrorBody, ErrorDetail};
 )]
 struct ApiDoc;
 
-/// The `bearer` scheme of the engine's routes (super::auth), in force only on a server
-/// started with a token.
+/// The `bearer` scheme (super::auth): named tokens with rights.
 struct BearerToken;
 
 impl Modify for BearerToken {
@@ -52,10 +51,13 @@ impl Modify for BearerToken {
         let scheme = HttpBuilder::new()
             .scheme(HttpAuthScheme::Bearer)
             .description(Some(
-                "The token of a server started with NIANBAO_TOKEN or --token-file, as \
-                 `Authorization: Bearer <token>`; required then by `POST /v1/check` and \
-                 `POST /v1/normalize` (401 without it). A server started without one has no \
-                 authentication.",
+                "A token of the server's (`--token-file` or NIANBAO_TOKENS: named tokens, \
+                 each with the rights `check` and/or `reports`), as \
+                 `Authorization: Bearer <token>`. `POST /v1/check` and `POST /v1/normalize` \
+                 are open unless the server was started with `--require-token` (then a token \
+                 with `check`: 401 without one, 403 without the right); reading the intake \
+                 store needs a token with `reports`. A token that is not the server's is \
+                 401 on every route that takes one.",
             ))
             .build();
         doc.components

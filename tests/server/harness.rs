@@ -22,6 +22,11 @@ pub struct Server {
 
 impl Server {
     pub fn start(extra: &[&str]) -> Server {
+        Server::start_with_env(extra, &[])
+    }
+
+    /// Started with `extra` arguments and `env` variables (the others of nianbao removed).
+    pub fn start_with_env(extra: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(BIN)
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(extra)
@@ -33,6 +38,10 @@ impl Server {
             .env_remove("NIANBAO_MAX_IN_FLIGHT")
             .env_remove("NIANBAO_CORS_ORIGINS")
             .env_remove("NIANBAO_LOG_FORMAT")
+            .env_remove("NIANBAO_TOKEN")
+            .env_remove("NIANBAO_TOKENS")
+            .env_remove("NIANBAO_REQUIRE_TOKEN")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -8,3 +8,4 @@ mod answers;
 mod harness;
 mod limits;
 mod reference;
+mod tokens;
