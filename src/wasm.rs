@@ -32,7 +32,12 @@ export function checkJson(input: ReportInput, options?: CheckOptions): string;
 /** Reads a report into its canonical form without checking it. */
 export function normalize(input: Blob): Promise<Report>;
 export function normalize(input: ReportInput): Report;
-export interface CheckOptions { lang?: "zh" | "en" }
+/**
+ * `lang`: the messages' language. `previous`: last year's report of the same agency (text,
+ * bytes, a Blob or File, or a canonical report object); the cross-year rules X001–X003 then
+ * run, as `nianbao check --previous` — an unreadable one throws code `previous_unreadable`.
+ */
+export interface CheckOptions { lang?: "zh" | "en"; previous?: ReportInput | Blob }
 export type Severity = "error" | "warning" | "info";
 export type Cell = number | string | null;
 export interface Section { heading: string; text: string }
@@ -91,17 +96,40 @@ export interface NianbaoInputError extends Error { code: string }
 "#;
 
 #[derive(Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 struct JsOptions {
     lang: Option<String>,
+    /// Last year's report, as any input is given (`undefined` when not).
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    previous: JsValue,
 }
 
 fn read_options(value: &JsValue) -> Result<Options, JsValue> {
+    read_check_options(value).map(|(opts, _)| opts)
+}
+
+/// The options of `check` and `checkJson`: the engine's, and last year's report if given.
+fn read_check_options(value: &JsValue) -> Result<(Options, Option<JsValue>), JsValue> {
     if value.is_undefined() || value.is_null() {
-        return Ok(Options::default());
+        return Ok((Options::default(), None));
+    }
+    // serde-wasm-bindgen reads a struct's fields by name, so it cannot see the others.
+    if let Some(object) = value.dyn_ref::<js_sys::Object>() {
+        for key in js_sys::Object::keys(object)
+            .iter()
+            .filter_map(|k| k.as_string())
+        {
+            if !["lang", "previous"].contains(&key.as_str()) {
+                return Err(error(
+                    "options",
+                    &format!("invalid options: unknown option {key:?} (lang, previous)"),
+                ));
+            }
+        }
     }
     let o: JsOptions = serde_wasm_bindgen::from_value(value.clone())
         .map_err(|e| error("options", &format!("invalid options: {e}")))?;
+    let previous = Some(o.previous).filter(|p| !p.is_undefined() && !p.is_null());
     let lang = match o.lang.as_deref() {
         None | Some("zh") => Lang::Zh,
         Some("en") => Lang::En,
@@ -112,7 +140,7 @@ fn read_options(value: &JsValue) -> Result<Options, JsValue> {
             ))
         }
     };
-    Ok(Options { lang })
+    Ok((Options { lang }, previous))
 }
 
 /// What a call was given: the bytes of its input now, or a Blob to read first.
@@ -128,24 +156,75 @@ fn given(input: &JsValue) -> Result<Given, JsValue> {
     input_bytes(input).map(Given::Bytes)
 }
 
-/// `answer(bytes)` now, or for a Blob a Promise of it once the Blob is read. A Blob over
-/// the input limit is refused (the promise rejects) without being read.
+/// Which of a call's inputs a Blob was: its errors are worded and coded for it.
+#[derive(Clone, Copy)]
+enum Whose {
+    Report,
+    Previous,
+}
+
+impl Whose {
+    /// An error of this input (`previous_unreadable` for last year's report, with the
+    /// server's wording).
+    fn error(self, code: &str, message: &str, lang: Lang) -> JsValue {
+        match self {
+            Whose::Report => error(code, message),
+            Whose::Previous => error(
+                "previous_unreadable",
+                &format!(
+                    "{}{message}",
+                    lang.say(
+                        "上一年度报告（previous）无法读取：",
+                        "last year's report (`previous`) cannot be read: "
+                    )
+                ),
+            ),
+        }
+    }
+
+    fn input_error(self, e: InputError, lang: Lang) -> JsValue {
+        let message = match lang {
+            Lang::Zh => e.message_zh(),
+            Lang::En => e.to_string(),
+        };
+        self.error(e.code(), &message, lang)
+    }
+}
+
+/// `answer(bytes, previous)` now, or, when either is a Blob, a Promise of it once both are
+/// read. A Blob over the input limit is refused (the promise rejects) without being read.
 fn answer(
     input: &JsValue,
+    previous: Option<&JsValue>,
     lang: Lang,
-    answer: impl FnOnce(Vec<u8>) -> Result<JsValue, JsValue> + 'static,
+    answer: impl FnOnce(Vec<u8>, Option<Vec<u8>>) -> Result<JsValue, JsValue> + 'static,
 ) -> Result<JsValue, JsValue> {
-    let blob = match given(input)? {
-        Given::Bytes(bytes) => return answer(bytes),
-        Given::Blob(blob) => blob,
-    };
-    let size = blob.size();
-    if size > MAX_INPUT_BYTES as f64 {
-        let too_large = InputError::TooLarge {
-            bytes: size as usize,
-            limit: MAX_INPUT_BYTES,
+    let input = given(input)?;
+    let previous = previous
+        .map(|p| given(p).map_err(|e| Whose::Previous.error("input", &message_of(&e), lang)))
+        .transpose()?;
+    let blobs = [(&input, Whose::Report)]
+        .into_iter()
+        .chain(previous.as_ref().map(|p| (p, Whose::Previous)));
+    let mut any_blob = false;
+    for (given, whose) in blobs {
+        let Given::Blob(blob) = given else { continue };
+        any_blob = true;
+        let size = blob.size();
+        if size > MAX_INPUT_BYTES as f64 {
+            let too_large = InputError::TooLarge {
+                bytes: size as usize,
+                limit: MAX_INPUT_BYTES,
+            };
+            return Ok(Promise::reject(&whose.input_error(too_large, lang)).into());
+        }
+    }
+    if !any_blob {
+        let bytes = |g: Given| match g {
+            Given::Bytes(b) => b,
+            Given::Blob(_) => unreachable!("no Blob among the inputs"),
         };
-        return Ok(Promise::reject(&input_error(too_large, lang)).into());
+        return answer(bytes(input), previous.map(bytes));
     }
     // gloo-file reads through FileReader: in a page and a worker, not in Node.
     if !Reflect::has(&js_sys::global(), &"FileReader".into()).unwrap_or(false) {
@@ -155,19 +234,36 @@ fn answer(
         );
         return Ok(Promise::reject(&error("input", message)).into());
     }
-    let blob = gloo_file::Blob::from(blob);
     let read = async move {
-        let bytes = gloo_file::futures::read_as_bytes(&blob)
-            .await
-            .map_err(|e| {
-                // The file went away or changed on disk since it was picked, or the browser
-                // refused to read it.
-                let why = lang.say("无法读取文件：", "the file cannot be read: ");
-                error("unreadable_file", &format!("{why}{e}"))
-            })?;
-        answer(bytes)
+        let bytes = read_given(input, Whose::Report, lang).await?;
+        let previous = match previous {
+            Some(p) => Some(read_given(p, Whose::Previous, lang).await?),
+            None => None,
+        };
+        answer(bytes, previous)
     };
     Ok(wasm_bindgen_futures::future_to_promise(read).into())
+}
+
+/// The bytes of a given input, a Blob read first.
+async fn read_given(given: Given, whose: Whose, lang: Lang) -> Result<Vec<u8>, JsValue> {
+    let blob = match given {
+        Given::Bytes(bytes) => return Ok(bytes),
+        Given::Blob(blob) => gloo_file::Blob::from(blob),
+    };
+    gloo_file::futures::read_as_bytes(&blob).await.map_err(|e| {
+        // The file went away or changed on disk since it was picked, or the browser refused
+        // to read it.
+        let why = lang.say("无法读取文件：", "the file cannot be read: ");
+        whose.error("unreadable_file", &format!("{why}{e}"), lang)
+    })
+}
+
+/// The message of an `Error` made by [`error`].
+fn message_of(e: &JsValue) -> String {
+    e.dyn_ref::<Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_default()
 }
 
 /// The bytes of an input: a string as UTF-8, bytes as they are, a report object as its JSON.
@@ -200,11 +296,7 @@ fn error(code: &str, message: &str) -> JsValue {
 }
 
 fn input_error(e: InputError, lang: Lang) -> JsValue {
-    let message = match lang {
-        Lang::Zh => e.message_zh(),
-        Lang::En => e.to_string(),
-    };
-    error(e.code(), &message)
+    Whose::Report.input_error(e, lang)
 }
 
 fn parse(json: &str) -> Result<JsValue, JsValue> {
@@ -219,33 +311,55 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
 /// Promise of it).
 #[wasm_bindgen(js_name = check, skip_typescript)]
 pub fn check(input: JsValue, options: Option<JsValue>) -> Result<JsValue, JsValue> {
-    let opts = read_options(&options.unwrap_or(JsValue::UNDEFINED))?;
-    answer(&input, opts.lang, move |bytes| {
-        parse(&to_json(&run_check(&bytes, &opts)?)?)
-    })
+    let (opts, previous) = read_check_options(&options.unwrap_or(JsValue::UNDEFINED))?;
+    answer(
+        &input,
+        previous.as_ref(),
+        opts.lang,
+        move |bytes, previous| parse(&to_json(&run_check(&bytes, previous, &opts)?)?),
+    )
 }
 
 /// The result as the CLI prints it with `--format json` (pretty JSON text), byte for byte
 /// (for a Blob, a Promise of it).
 #[wasm_bindgen(js_name = checkJson, skip_typescript)]
 pub fn check_json(input: JsValue, options: Option<JsValue>) -> Result<JsValue, JsValue> {
-    let opts = read_options(&options.unwrap_or(JsValue::UNDEFINED))?;
-    answer(&input, opts.lang, move |bytes| {
-        let result = run_check(&bytes, &opts)?;
-        serde_json::to_string_pretty(&result)
-            .map(JsValue::from)
-            .map_err(|e| error("internal", &e.to_string()))
-    })
+    let (opts, previous) = read_check_options(&options.unwrap_or(JsValue::UNDEFINED))?;
+    answer(
+        &input,
+        previous.as_ref(),
+        opts.lang,
+        move |bytes, previous| {
+            let result = run_check(&bytes, previous, &opts)?;
+            serde_json::to_string_pretty(&result)
+                .map(JsValue::from)
+                .map_err(|e| error("internal", &e.to_string()))
+        },
+    )
 }
 
-fn run_check(bytes: &[u8], opts: &Options) -> Result<CheckResult, JsValue> {
-    crate::check(bytes, opts).map_err(|e| input_error(e, opts.lang))
+/// Checks `bytes`, against last year's report when given (read after the report, as the
+/// server reads it).
+fn run_check(
+    bytes: &[u8],
+    previous: Option<Vec<u8>>,
+    opts: &Options,
+) -> Result<CheckResult, JsValue> {
+    let ingested = crate::ingest::ingest(bytes).map_err(|e| input_error(e, opts.lang))?;
+    let previous = previous
+        .map(|p| crate::normalize(&p).map_err(|e| Whose::Previous.input_error(e, opts.lang)))
+        .transpose()?;
+    Ok(crate::check_ingested_with(
+        ingested,
+        previous.as_ref(),
+        opts,
+    ))
 }
 
 /// Reads a report into its canonical form without checking it (for a Blob, a Promise of it).
 #[wasm_bindgen(js_name = normalize, skip_typescript)]
 pub fn normalize(input: JsValue) -> Result<JsValue, JsValue> {
-    answer(&input, Lang::Zh, |bytes| {
+    answer(&input, None, Lang::Zh, |bytes, _| {
         let report = crate::normalize(&bytes).map_err(|e| input_error(e, Lang::Zh))?;
         parse(&to_json(&report)?)
     })

@@ -108,6 +108,8 @@
  *    Nianbao.mode                  'loading', then 'worker' or 'main', or 'unavailable'
  *    Nianbao.check(input, opts)    Promise<result>; input: string | Uint8Array |
  *                                  ArrayBuffer | Blob/File | canonical report object;
+ *                                  opts { lang, previous }: previous, last year's report
+ *                                  in any of those forms, runs the cross-year rules;
  *                                  rejects with the engine's Error (.code) when the
  *                                  input cannot be read, code "timeout" when the check
  *                                  ran past the time bound

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { start, poll, summaryOf, nativeJson, FIXTURES } from './harness.mjs';
+import { start, poll, summaryOf, nativeJson, nativeCheck, FIXTURES } from './harness.mjs';
 import { boundsPdf } from './pdfs.mjs';
 
 const TIMEOUT_MS = 200;
@@ -221,6 +221,20 @@ test('the API takes a File or Blob: Nianbao.check in the worker, and the package
   assert.equal(viaPackage.json + '\n', expected);
   assert.equal(viaPackage.agency, JSON.parse(expected).agency);
   assert.equal(viaPackage.big, 'too_large');
+
+  // Last year's report as a File too (options.previous): read in the worker, the result the
+  // CLI's with --previous.
+  const pairs = path.join(path.dirname(FIXTURES.pingtan), 'pairs');
+  const [last, differs] = ['2020.json', '2021-differs.json'].map((n) => path.join(pairs, n));
+  const withPrevious = nativeCheck(['--format', 'json', '--previous', last, differs]);
+  assert.match(withPrevious, /"X001"/);
+  const files = [
+    await fileHandle(p, await readFile(differs), '2021.json', 'application/json'),
+    await fileHandle(p, await readFile(last), '2020.json', 'application/json'),
+  ];
+  const paired = await p.evaluate(async ([f, previous]) =>
+    JSON.stringify(await window.Nianbao.check(f, { previous }), null, 2) + '\n', files);
+  assert.equal(paired, withPrevious);
 
   // A picked file that is gone from the disk when it is read: refused, saying so.
   const dir = await mkdtemp(path.join(tmpdir(), 'nianbao-'));

@@ -172,3 +172,53 @@ test('inputs that cannot be read are refused the same way as natively', async ()
     assert.equal(out.stderr.trim(), `nianbao: ${file}: ${message}`);
   }
 });
+
+// Last year's report as `options.previous` runs the cross-year rules as
+// `nianbao check --previous` does: the constructed pairs of tests/fixtures/pairs, last year's
+// given as bytes, as text and as a report object, the result byte-identical to the CLI's.
+const pairs = path.join(root, 'tests/fixtures/pairs');
+for (const [name, x001] of [['2021-agrees.json', 0], ['2021-differs.json', 2]]) {
+  test(`previous: ${name} against 2020.json as the CLI checks it`, () => {
+    const last = path.join(pairs, '2020.json');
+    const file = path.join(pairs, name);
+    const out = spawnSync(native, ['check', '--format', 'json', '--previous', last, file], { encoding: 'utf8' });
+    assert.ok(out.status === 0 || out.status === 1, out.stderr);
+    const bytes = new Uint8Array(readFileSync(file));
+    const text = readFileSync(last, 'utf8');
+    for (const previous of [new Uint8Array(readFileSync(last)), text, JSON.parse(text)]) {
+      assert.equal(wasm.checkJson(bytes, { previous }) + '\n', out.stdout);
+    }
+    const result = wasm.check(bytes, { previous: text, lang: 'en' });
+    const codes = result.findings.map((f) => f.code);
+    assert.equal(codes.filter((c) => c === 'X001').length, x001);
+    assert.equal(codes.filter((c) => c === 'X004').length, 1, 'X002 cannot run on a 2019-template last year');
+    if (x001) {
+      const f = result.findings.find((f) => f.code === 'X001');
+      assert.equal(f.params.previous.year, 2020);
+      assert.match(f.message, /12/);
+    }
+    // Without previous the cross-year rules do not run.
+    assert.ok(!wasm.check(bytes).findings.some((f) => /^X00/.test(f.code)));
+  });
+}
+
+test('an unreadable previous is refused with previous_unreadable', () => {
+  const bytes = new Uint8Array(readFileSync(path.join(pairs, '2021-agrees.json')));
+  for (const [previous, lang, words] of [
+    ['', 'en', "last year's report (`previous`) cannot be read"],
+    [new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), 'zh', '上一年度报告（previous）无法读取'],
+    [[1, 2], 'en', "last year's report (`previous`) cannot be read"],
+  ]) {
+    let caught = null;
+    try {
+      wasm.check(bytes, { previous, lang });
+    } catch (e) {
+      caught = e;
+    }
+    assert.ok(caught, 'refused');
+    assert.equal(caught.code, 'previous_unreadable');
+    assert.ok(caught.message.includes(words), caught.message);
+  }
+  // Unknown options are still refused.
+  assert.throws(() => wasm.check(bytes, { previus: '' }), (e) => e.code === 'options');
+});
