@@ -857,6 +857,11 @@ fn pair_variant(name: &str, agency: &str, year: i32) -> Vec<u8> {
     serde_json::to_vec_pretty(&v).expect("json")
 }
 
+/// Writes a constructed pair's JSON, its agency and year set, into the temp dir.
+fn write_pair(dir: &tempfile::TempDir, file: &str, pair: &str, agency: &str, year: i32) {
+    temp_file(dir, file, &pair_variant(pair, agency, year));
+}
+
 /// A batch's JSON entries by file name (the last path component).
 fn entries(run: &Run) -> std::collections::BTreeMap<String, Value> {
     json(&run.stdout)
@@ -895,33 +900,24 @@ fn previous_file(entry: &Value) -> Option<String> {
 fn a_directory_pairs_consecutive_years_of_one_agency() {
     let dir = temp_dir();
     // One agency under three spellings of its name, 2020 to 2022.
-    temp_file(
+    write_pair(&dir, "a/2020.json", "2020.json", "示例县人民政府", 2020);
+    write_pair(&dir, "b/2021.json", "2021-differs.json", "示例县政府", 2021);
+    write_pair(
         &dir,
-        "a/2020.json",
-        &pair_variant("2020.json", "示例县人民政府", 2020),
+        "2022.json",
+        "2021-agrees.json",
+        "　示例县人民政府（2022年度）",
+        2022,
     );
-    temp_file(
-        &dir,
-        "b/2021.json",
-        &pair_variant("2021-differs.json", "示例县政府", 2021),
-    );
-    let spaced = pair_variant("2021-agrees.json", "　示例县人民政府（2022年度）", 2022);
-    temp_file(&dir, "2022.json", &spaced);
     // Two reports of another agency and year: neither paired, nor the year after.
-    temp_file(
-        &dir,
-        "dup-1.json",
-        &pair_variant("2020.json", "别县人民政府", 2020),
-    );
-    temp_file(
-        &dir,
-        "dup-2.json",
-        &pair_variant("2020.json", "别县政府", 2020),
-    );
-    temp_file(
+    write_pair(&dir, "dup-1.json", "2020.json", "别县人民政府", 2020);
+    write_pair(&dir, "dup-2.json", "2020.json", "别县政府", 2020);
+    write_pair(
         &dir,
         "dup-next.json",
-        &pair_variant("2021-agrees.json", "别县人民政府", 2021),
+        "2021-agrees.json",
+        "别县人民政府",
+        2021,
     );
     let root = dir.path().display().to_string();
 
@@ -981,15 +977,13 @@ fn a_directory_pairs_consecutive_years_of_one_agency() {
 #[test]
 fn a_county_renamed_a_district_is_paired_only_when_clear() {
     let dir = temp_dir();
-    temp_file(
-        &dir,
-        "2020.json",
-        &pair_variant("2020.json", "示例县人民政府", 2020),
-    );
-    temp_file(
+    write_pair(&dir, "2020.json", "2020.json", "示例县人民政府", 2020);
+    write_pair(
         &dir,
         "2021.json",
-        &pair_variant("2021-differs.json", "示例区人民政府", 2021),
+        "2021-differs.json",
+        "示例区人民政府",
+        2021,
     );
     let root = dir.path().display().to_string();
     let run = nianbao(&["check", "--format", "json", &root]);
@@ -1001,10 +995,12 @@ fn a_county_renamed_a_district_is_paired_only_when_clear() {
     assert!(human.stdout.contains("按撤县设区配对"), "{}", human.stdout);
 
     // The county reports in 2021 too: the district is not taken for it.
-    temp_file(
+    write_pair(
         &dir,
         "2021-county.json",
-        &pair_variant("2021-agrees.json", "示例县政府", 2021),
+        "2021-agrees.json",
+        "示例县政府",
+        2021,
     );
     let run = nianbao(&["check", "--lang", "en", "--format", "json", &root]);
     let e = entries(&run);
@@ -1020,16 +1016,8 @@ fn a_county_renamed_a_district_is_paired_only_when_clear() {
     );
     // Another agency with a one-character stem is never renamed into it.
     let dir = temp_dir();
-    temp_file(
-        &dir,
-        "2020.json",
-        &pair_variant("2020.json", "某县人民政府", 2020),
-    );
-    temp_file(
-        &dir,
-        "2021.json",
-        &pair_variant("2021-agrees.json", "某区人民政府", 2021),
-    );
+    write_pair(&dir, "2020.json", "2020.json", "某县人民政府", 2020);
+    write_pair(&dir, "2021.json", "2021-agrees.json", "某区人民政府", 2021);
     let run = nianbao(&[
         "check",
         "--format",
