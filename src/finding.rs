@@ -245,9 +245,9 @@ codes! {
         doc "规章 are made by State Council departments and by the governments of provinces, 设区的市 and 自治州; a county or a department of one reports 0.";
     P002: Warning, Some("P4"), "the text repeats last year's report almost word for word",
         title_zh "正文与上年报告几乎相同",
-        zh "正文与上年报告相似度 {similarity}",
-        en "The text is {similarity} similar to last year's report",
-        doc "Not checked yet (planned; the cross-year rules need last year's report as a second input). A report copied from last year's does not report this year's work.";
+        zh "第{numerals}部分与上年报告几乎逐字相同（相似度 {similarity}），未反映本年度工作",
+        en "Section {numerals} repeats last year's report almost word for word (similarity {similarity})",
+        doc "Checked when last year's report is given (`--previous`, or paired in a run of several files; the `previous` part of the HTTP API). Each section 一 … 六 is compared with last year's after neutralizing what must change — digits and Chinese numerals (so the year and every figure), spaces, line breaks and punctuation — by the Dice coefficient of their character bigrams. A section is a copy from 0.85: measured on the fixtures, different agencies' sections score 0.05–0.30, one report through different extractors 0.97–1.00, a copy with its year and figures changed 1.00 (table in src/rules/copied.rs). Sections under 60 characters (六 “无”, a three-line 五) are not evidence and are not compared. One finding per report: `params.sections` names the sections that repeat, `params.similarity` their ratios (floored to two decimals), `params.previous` last year's year, agency and sections. A report copied from last year's does not report this year's work.";
     F001: Info, Some("N1"), "a split decimal was joined",
         title_zh "合并被拆开的小数",
         zh "{table}{cell_named}“{raw}”读作 {value}（合并被拆开的小数）",

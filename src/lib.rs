@@ -6,6 +6,7 @@
 //! `rules` → `model`, `normalize`, `template`, `finding`. Beside them, for hosts: `blanks` (a
 //! result's blank cells told a table at a time) and `labels`.
 
+pub mod agency;
 pub mod blanks;
 pub mod check;
 pub mod finding;

@@ -843,3 +843,226 @@ fn previous_compares_carry_over_across_the_template_change() {
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("--previous"), "{}", run.stderr);
 }
+
+// ---- check DIR: reports paired with last year's ------------------------------------------
+
+/// A constructed pair's JSON with its agency and year set.
+fn pair_variant(name: &str, agency: &str, year: i32) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/pairs")
+        .join(name);
+    let mut v: Value = serde_json::from_slice(&std::fs::read(path).expect("pair")).expect("json");
+    v["agency"] = agency.into();
+    v["year"] = year.into();
+    serde_json::to_vec_pretty(&v).expect("json")
+}
+
+/// Writes a constructed pair's JSON, its agency and year set, into the temp dir.
+fn write_pair(dir: &tempfile::TempDir, file: &str, pair: &str, agency: &str, year: i32) {
+    temp_file(dir, file, &pair_variant(pair, agency, year));
+}
+
+/// A batch's JSON entries by file name (the last path component).
+fn entries(run: &Run) -> std::collections::BTreeMap<String, Value> {
+    json(&run.stdout)
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|e| {
+            let file = e["file"].as_str().unwrap();
+            let name = Path::new(file).file_name().unwrap().to_string_lossy();
+            (name.into_owned(), e.clone())
+        })
+        .collect()
+}
+
+fn codes_of(entry: &Value) -> Vec<String> {
+    entry["result"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .filter(|c| c.starts_with('X') || c == "P002")
+        .collect()
+}
+
+fn previous_file(entry: &Value) -> Option<String> {
+    entry["previous"]["file"].as_str().map(|f| {
+        Path::new(f)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
+    })
+}
+
+#[test]
+fn a_directory_pairs_consecutive_years_of_one_agency() {
+    let dir = temp_dir();
+    // One agency under three spellings of its name, 2020 to 2022.
+    write_pair(&dir, "a/2020.json", "2020.json", "示例县人民政府", 2020);
+    write_pair(&dir, "b/2021.json", "2021-differs.json", "示例县政府", 2021);
+    write_pair(
+        &dir,
+        "2022.json",
+        "2021-agrees.json",
+        "　示例县人民政府（2022年度）",
+        2022,
+    );
+    // Two reports of another agency and year: neither paired, nor the year after.
+    write_pair(&dir, "dup-1.json", "2020.json", "别县人民政府", 2020);
+    write_pair(&dir, "dup-2.json", "2020.json", "别县政府", 2020);
+    write_pair(
+        &dir,
+        "dup-next.json",
+        "2021-agrees.json",
+        "别县人民政府",
+        2021,
+    );
+    let root = dir.path().display().to_string();
+
+    let run = nianbao(&["check", "--lang", "en", "--format", "json", &root]);
+    let e = entries(&run);
+    assert_eq!(previous_file(&e["2021.json"]).as_deref(), Some("2020.json"));
+    assert_eq!(e["2021.json"]["previous"]["renamed"], false);
+    assert_eq!(previous_file(&e["2022.json"]).as_deref(), Some("2021.json"));
+    // 2021 carries in 9 where 2020 carried out 12; 2022 carries in 12 where 2021 carried 0.
+    assert_eq!(codes_of(&e["2021.json"]), ["X001", "X001", "X004"]);
+    let x001 = &e["2021.json"]["result"]["findings"][0];
+    assert_eq!(x001["params"]["previous"]["year"], 2020);
+    assert_eq!(x001["params"]["previous"]["agency"], "示例县人民政府");
+    assert_eq!(codes_of(&e["2022.json"]), ["X001", "X001", "X004"]);
+    for unpaired in ["2020.json", "dup-1.json", "dup-2.json", "dup-next.json"] {
+        assert!(e[unpaired].get("previous").is_none(), "{unpaired}");
+        assert!(codes_of(&e[unpaired]).is_empty(), "{unpaired}");
+    }
+    // Said once, in the summary (on stderr beside JSON), not as findings.
+    let err = &run.stderr;
+    assert!(err.contains("2 reports paired"), "{err}");
+    assert!(err.contains("1 report without last year's: "), "{err}");
+    assert!(err.contains("a/2020.json"), "{err}");
+    assert!(
+        err.contains("one agency's reports of one year, none paired: "),
+        "{err}"
+    );
+    assert!(
+        err.contains("dup-next.json not paired: the agency has several reports of last year"),
+        "{err}"
+    );
+
+    // The human output says which file was paired with which; the HTML too.
+    let html = dir.path().join("out.html").display().to_string();
+    let human = nianbao(&["check", "--html", &html, &root]);
+    assert!(
+        human.stdout.contains(&format!(
+            "{root}/b/2021.json：上年报告为 {root}/a/2020.json"
+        )),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("2 份报告与同一机关的上年报告配对"),
+        "{}",
+        human.stdout
+    );
+    let page = std::fs::read_to_string(&html).expect("html");
+    assert!(
+        page.contains(&format!("上年报告： {root}/a/2020.json")),
+        "{page}"
+    );
+    assert!(page.contains("1 份报告没有上年报告"), "{page}");
+    assert_eq!(human.code, Some(1));
+}
+
+#[test]
+fn a_county_renamed_a_district_is_paired_only_when_clear() {
+    let dir = temp_dir();
+    write_pair(&dir, "2020.json", "2020.json", "示例县人民政府", 2020);
+    write_pair(
+        &dir,
+        "2021.json",
+        "2021-differs.json",
+        "示例区人民政府",
+        2021,
+    );
+    let root = dir.path().display().to_string();
+    let run = nianbao(&["check", "--format", "json", &root]);
+    let e = entries(&run);
+    assert_eq!(previous_file(&e["2021.json"]).as_deref(), Some("2020.json"));
+    assert_eq!(e["2021.json"]["previous"]["renamed"], true);
+    assert_eq!(codes_of(&e["2021.json"]), ["X001", "X001", "X004"]);
+    let human = nianbao(&["check", &root]);
+    assert!(human.stdout.contains("按撤县设区配对"), "{}", human.stdout);
+
+    // The county reports in 2021 too: the district is not taken for it.
+    write_pair(
+        &dir,
+        "2021-county.json",
+        "2021-agrees.json",
+        "示例县政府",
+        2021,
+    );
+    let run = nianbao(&["check", "--lang", "en", "--format", "json", &root]);
+    let e = entries(&run);
+    assert_eq!(
+        previous_file(&e["2021-county.json"]).as_deref(),
+        Some("2020.json")
+    );
+    assert!(e["2021.json"].get("previous").is_none());
+    assert!(
+        run.stderr.contains("2021.json not paired: last year's"),
+        "{}",
+        run.stderr
+    );
+    // Another agency with a one-character stem is never renamed into it.
+    let dir = temp_dir();
+    write_pair(&dir, "2020.json", "2020.json", "某县人民政府", 2020);
+    write_pair(&dir, "2021.json", "2021-agrees.json", "某区人民政府", 2021);
+    let run = nianbao(&[
+        "check",
+        "--format",
+        "json",
+        &dir.path().display().to_string(),
+    ]);
+    assert!(entries(&run)["2021.json"].get("previous").is_none());
+}
+
+#[test]
+fn a_directory_holding_last_years_text_copied_shows_p002() {
+    let dir = temp_dir();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/huaian-2024.txt"),
+    )
+    .expect("fixture");
+    temp_file(&dir, "huaian-2024.txt", text.as_bytes());
+    temp_file(
+        &dir,
+        "huaian-2025.txt",
+        text.replace("2024", "2025").as_bytes(),
+    );
+    let root = dir.path().display().to_string();
+    let run = nianbao(&["check", "--format", "json", &root]);
+    let e = entries(&run);
+    assert_eq!(
+        previous_file(&e["huaian-2025.txt"]).as_deref(),
+        Some("huaian-2024.txt")
+    );
+    let p002: Vec<&Value> = e["huaian-2025.txt"]["result"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "P002")
+        .collect();
+    assert_eq!(p002.len(), 1, "{}", run.stdout);
+    let sections = p002[0]["params"]["sections"].as_array().unwrap();
+    assert!(sections.contains(&"s1".into()), "{sections:?}");
+    assert_eq!(p002[0]["params"]["similarity"][0], 1.0);
+    assert_eq!(p002[0]["params"]["previous"]["year"], 2024);
+    assert!(codes_of(&e["huaian-2024.txt"]).is_empty());
+    let human = nianbao(&["check", &root]);
+    assert!(
+        human.stdout.contains("warning[P002]: 第一、"),
+        "{}",
+        human.stdout
+    );
+}

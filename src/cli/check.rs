@@ -22,6 +22,7 @@ use nianbao::{check_ingested_with, ingest, CheckResult, Code, Lang, Options};
 use serde::Serialize;
 
 use super::inputs::{self, Input, ReadError};
+use super::pairing::{self, Paired};
 use super::{html, human, Status};
 
 #[derive(Debug, clap::Args)]
@@ -49,8 +50,9 @@ pub struct CheckArgs {
     #[arg(long, short)]
     quiet: bool,
 
-    /// Last year's report of the same agency: the cross-year rules (X001–X003) compare the
-    /// report with it. With one FILE only.
+    /// Last year's report of the same agency: the cross-year rules (X001–X003, P002)
+    /// compare the report with it. With one FILE only; with several files or a directory,
+    /// each report is paired with last year's of its agency among them.
     #[arg(long, value_name = "FILE")]
     previous: Option<PathBuf>,
 }
@@ -75,6 +77,16 @@ struct Entry<'a> {
     result: Option<&'a CheckResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ErrorEntry>,
+    /// The file paired with it as last year's report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous: Option<PreviousEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct PreviousEntry<'a> {
+    file: &'a str,
+    /// Paired across a 县 → 区 rename: the agency's names differ.
+    renamed: bool,
 }
 
 #[derive(Serialize)]
@@ -91,6 +103,8 @@ pub struct Tally {
     pub with_errors: usize,
     pub unreadable: usize,
     pub by_code: BTreeMap<Code, usize>,
+    /// How the reports were paired with last year's (a batch without `--previous`).
+    pub pairing: Option<pairing::Summary>,
 }
 
 impl Tally {
@@ -145,7 +159,7 @@ struct Queue {
 }
 
 struct QueueState {
-    inputs: VecDeque<Input>,
+    inputs: VecDeque<(Input, Option<Paired>)>,
     next: usize,
     /// Inputs from this index on wait (`usize::MAX`: no limit).
     limit: usize,
@@ -153,16 +167,16 @@ struct QueueState {
 }
 
 impl Queue {
-    fn take(&self) -> Option<(usize, Input)> {
+    fn take(&self) -> Option<(usize, Input, Option<Paired>)> {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             if s.stopped {
                 return None;
             }
             if s.next < s.limit {
-                let input = s.inputs.pop_front()?;
+                let (input, paired) = s.inputs.pop_front()?;
                 s.next += 1;
-                return Some((s.next - 1, input));
+                return Some((s.next - 1, input, paired));
             }
             s = self.ready.wait(s).unwrap_or_else(|e| e.into_inner());
         }
@@ -215,6 +229,19 @@ pub fn run(args: &CheckArgs, lang: Lang, status: &mut Status) -> io::Result<()> 
         .map(|n| n as usize)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, total.max(1));
+    let mut tally = Tally::default();
+    let partners = if batch {
+        let (partners, summary) = pairing::plan(&inputs, jobs);
+        tally.pairing = Some(summary);
+        partners
+    } else {
+        Vec::new()
+    };
+    let mut partners = partners.into_iter();
+    let inputs: VecDeque<_> = inputs
+        .into_iter()
+        .map(|input| (input, partners.next().flatten()))
+        .collect();
     let render = Render {
         format: args.format,
         batch,
@@ -225,7 +252,7 @@ pub fn run(args: &CheckArgs, lang: Lang, status: &mut Status) -> io::Result<()> 
     let window = jobs * 8;
     let queue = Queue {
         state: Mutex::new(QueueState {
-            inputs: inputs.into(),
+            inputs,
             next: 0,
             limit: if ordered { window } else { usize::MAX },
             stopped: false,
@@ -234,7 +261,6 @@ pub fn run(args: &CheckArgs, lang: Lang, status: &mut Status) -> io::Result<()> 
     };
     let progress = progress_bar(batch && !args.quiet, total);
     let mut html_rows = Vec::new();
-    let mut tally = Tally::default();
 
     let written = std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Done>(jobs * 2);
@@ -242,8 +268,9 @@ pub fn run(args: &CheckArgs, lang: Lang, status: &mut Status) -> io::Result<()> 
             let tx = tx.clone();
             let queue = &queue;
             scope.spawn(move || {
-                while let Some((index, input)) = queue.take() {
-                    if tx.send(work(index, input, previous, render)).is_err() {
+                while let Some((index, input, paired)) = queue.take() {
+                    let done = work(index, input, previous, paired.as_ref(), render);
+                    if tx.send(done).is_err() {
                         break;
                     }
                 }
@@ -407,15 +434,33 @@ fn write_all(
 
 /// Last year's report, read as any input is.
 fn read_previous(path: &std::path::Path) -> Result<nianbao::Report, ReadError> {
-    let bytes = Input::single(path).read()?;
+    read_report(Input::single(path))
+}
+
+/// An input read into its canonical report.
+pub fn read_report(input: Input) -> Result<nianbao::Report, ReadError> {
+    let bytes = input.read()?;
     guarded(|| nianbao::normalize(&bytes))?.map_err(ReadError::from)
 }
 
-/// A worker's part: reads, checks (against last year's report, when given) and renders
-/// one input.
-fn work(index: usize, input: Input, previous: Option<&nianbao::Report>, render: Render) -> Done {
+/// A worker's part: reads, checks (against last year's report: given, or the file it is
+/// paired with) and renders one input.
+fn work(
+    index: usize,
+    input: Input,
+    given: Option<&nianbao::Report>,
+    paired: Option<&Paired>,
+    render: Render,
+) -> Done {
     let name = input.name.clone();
     let options = Options { lang: render.lang };
+    // The paired file was read in the first pass; one that cannot be read now is not
+    // compared (its own entry says why).
+    let last_year = paired
+        .and_then(|p| p.input.reopen())
+        .and_then(|i| read_report(i).ok());
+    let previous = given.or(last_year.as_ref());
+    let paired = paired.filter(|_| previous.is_some());
     let mut source = String::new();
     let outcome = input
         .read()
@@ -424,13 +469,15 @@ fn work(index: usize, input: Input, previous: Option<&nianbao::Report>, render: 
             source = std::mem::take(&mut ingested.source);
             guarded(|| check_ingested_with(ingested, previous, &options))
         });
-    let text = rendered(&name, &outcome, &source, render).unwrap_or_else(|e| {
+    let text = rendered(&name, &outcome, &source, paired, render).unwrap_or_else(|e| {
         // Rendering into memory fails only on a bug; the entry says so.
         format!("nianbao: {name}: {e}\n")
     });
-    let html = render
-        .html
-        .then(|| html::Row::new(&name, &outcome, render.lang));
+    let html = render.html.then(|| {
+        let mut row = html::Row::new(&name, &outcome, render.lang);
+        row.previous = paired.map(|p| p.name.clone());
+        row
+    });
     let codes = outcome
         .iter()
         .flat_map(|r| &r.findings)
@@ -451,12 +498,17 @@ fn rendered(
     name: &str,
     outcome: &Result<CheckResult, ReadError>,
     source: &str,
+    paired: Option<&Paired>,
     render: Render,
 ) -> io::Result<String> {
     let lang = render.lang;
+    let entry = |name, outcome| entry(name, outcome, paired, lang);
     Ok(match (render.format, outcome) {
         (OutputFormat::Human, Ok(result)) => {
             let mut buf = Vec::new();
+            if let Some(p) = paired {
+                human::render_pairing(&mut buf, name, &p.name, p.renamed, lang)?;
+            }
             human::render_result(&mut buf, name, result, source, lang)?;
             String::from_utf8(buf).map_err(io::Error::other)?
         }
@@ -468,10 +520,8 @@ fn rendered(
         (OutputFormat::Json, Err(_)) if !render.batch => String::new(),
         // The array written element by element, laid out as `to_string_pretty` lays out
         // the whole array (JSON strings hold no raw line breaks).
-        (OutputFormat::Json, _) => {
-            to_json(&entry(name, outcome, lang), true)?.replace('\n', "\n  ")
-        }
-        (OutputFormat::Ndjson, _) => format!("{}\n", to_json(&entry(name, outcome, lang), false)?),
+        (OutputFormat::Json, _) => to_json(&entry(name, outcome), true)?.replace('\n', "\n  "),
+        (OutputFormat::Ndjson, _) => format!("{}\n", to_json(&entry(name, outcome), false)?),
     })
 }
 
@@ -487,8 +537,17 @@ pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, ReadError> {
     })
 }
 
-fn entry<'a>(name: &'a str, outcome: &'a Result<CheckResult, ReadError>, lang: Lang) -> Entry<'a> {
+fn entry<'a>(
+    name: &'a str,
+    outcome: &'a Result<CheckResult, ReadError>,
+    paired: Option<&'a Paired>,
+    lang: Lang,
+) -> Entry<'a> {
     Entry {
+        previous: paired.map(|p| PreviousEntry {
+            file: &p.name,
+            renamed: p.renamed,
+        }),
         file: name,
         result: outcome.as_ref().ok(),
         error: outcome.as_ref().err().map(|e| ErrorEntry {

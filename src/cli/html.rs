@@ -20,6 +20,8 @@ use super::inputs::ReadError;
 #[derive(Debug)]
 pub struct Row {
     pub file: String,
+    /// The file paired with it as last year's report.
+    pub previous: Option<String>,
     agency: Option<String>,
     year: Option<i32>,
     template: Option<&'static str>,
@@ -44,6 +46,7 @@ impl Row {
         match outcome {
             Ok(r) => Row {
                 file: file.to_string(),
+                previous: None,
                 agency: r.agency.clone(),
                 year: r.year,
                 template: r.template.map(|t| t.as_str()),
@@ -55,6 +58,7 @@ impl Row {
             },
             Err(e) => Row {
                 file: file.to_string(),
+                previous: None,
                 agency: None,
                 year: None,
                 template: None,
@@ -211,6 +215,19 @@ pub fn write_page(
 
     chart(&mut h, tally, lang);
 
+    // How the reports were paired with last year's.
+    if let Some(pairing) = &tally.pairing {
+        let _ = writeln!(
+            h,
+            "<h2>{}</h2>\n<ul class=\"pairing\">",
+            s("与上年报告配对", "Paired with last year's")
+        );
+        for line in pairing.lines(lang) {
+            let _ = writeln!(h, "<li>{}</li>", escape(&line));
+        }
+        h.push_str("</ul>\n");
+    }
+
     // The reports.
     let _ = writeln!(h, "<h2>{}</h2>", s("各报告", "Reports"));
     h.push_str("<table id=\"reports\">\n<thead><tr>");
@@ -283,7 +300,16 @@ fn report_row(h: &mut String, row: &Row, lang: Lang) {
             h.push_str("</tbody></table>");
         }
     }
-    h.push_str("</details></td>");
+    h.push_str("</details>");
+    if let Some(previous) = &row.previous {
+        let _ = write!(
+            h,
+            "<p class=\"muted\">{} {}</p>",
+            s("上年报告：", "Last year's report:"),
+            escape(previous)
+        );
+    }
+    h.push_str("</td>");
     let agency = row.agency.as_deref().map(escape).unwrap_or_default();
     let _ = write!(h, "<td data-v=\"{agency}\">{agency}</td>");
     let year = row.year.map(|y| y.to_string()).unwrap_or_default();

@@ -283,6 +283,28 @@ fn render_counts(
     )
 }
 
+/// The line that says which file a report was paired with as last year's.
+pub fn render_pairing(
+    out: &mut dyn Write,
+    file: &str,
+    previous: &str,
+    renamed: bool,
+    lang: Lang,
+) -> io::Result<()> {
+    let renamed = match (renamed, lang) {
+        (false, _) => "",
+        (true, Lang::Zh) => "（机关名称县改区，按撤县设区配对）",
+        (true, Lang::En) => " (the agency's name changed 县 to 区: paired as a county renamed)",
+    };
+    match lang {
+        Lang::Zh => writeln!(out, "{BOLD}{file}{BOLD:#}：上年报告为 {previous}{renamed}"),
+        Lang::En => writeln!(
+            out,
+            "{BOLD}{file}{BOLD:#}: last year's report is {previous}{renamed}"
+        ),
+    }
+}
+
 /// After a batch: files read, valid, with errors, unreadable; then each code found, the
 /// most frequent first.
 pub fn render_tally(out: &mut dyn Write, t: &Tally, lang: Lang) -> io::Result<()> {
@@ -320,6 +342,9 @@ pub fn render_tally(out: &mut dyn Write, t: &Tally, lang: Lang) -> io::Result<()
             def.severity.as_str(),
             def.summary_in(lang)
         )?;
+    }
+    for line in t.pairing.iter().flat_map(|p| p.lines(lang)) {
+        writeln!(out, "{line}")?;
     }
     Ok(())
 }

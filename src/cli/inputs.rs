@@ -97,6 +97,14 @@ impl Input {
         Input::file(arg.to_path_buf())
     }
 
+    /// The same file to read again (standard input and inputs that failed cannot be).
+    pub fn reopen(&self) -> Option<Input> {
+        match &self.source {
+            Source::File(path) => Some(Input::file(path.clone())),
+            Source::Stdin | Source::Failed(_) => None,
+        }
+    }
+
     fn file(path: PathBuf) -> Input {
         Input {
             name: path.display().to_string(),

@@ -6,6 +6,7 @@ mod check;
 mod html;
 mod human;
 mod inputs;
+mod pairing;
 mod rules;
 
 use std::io::{self, Write};
@@ -78,7 +79,12 @@ enum Command {
         files or a directory (searched recursively, in sorted order, hidden files and \
         directories skipped), prints the result of each file, then a summary: files read, \
         valid, with errors, unreadable, and the count of each finding code. An unreadable \
-        file is reported on stderr and the run goes on.",
+        file is reported on stderr and the run goes on.\n\n\
+        In a batch, each report of year N is paired with the report of year N−1 of the same \
+        agency (names compared as src/agency.rs says: 人民政府 = 政府, punctuation and spaces \
+        aside, a county renamed a district when that is clear) and the cross-year rules \
+        (X001–X003, P002) run; the summary says which reports have no last year's, and \
+        duplicates (one agency, one year, two files), which are not paired.",
         after_help = format!("{}\n\n{EXIT_CODES}", formats_read()))]
     Check(check::CheckArgs),
 

@@ -3,9 +3,11 @@
 //! [`structure`] (sections, version, tables and rows present: S0xx, C001, C002),
 //! [`cells`] (what a single cell holds: C003–C005, C007), [`sums`] (the 勾稽关系 of the
 //! tables: A001–A006, with `suspect`) and [`text`] (the prose and plausibility: N002,
-//! N003, P001); with last year's report, [`years`] (X001–X003, X004 for what cannot run).
+//! N003, P001); with last year's report, [`years`] (X001–X003, X004 for what cannot run) and
+//! [`copied`] (P002, the prose repeated).
 
 mod cells;
+mod copied;
 mod structure;
 mod sums;
 mod text;
@@ -27,6 +29,7 @@ pub fn run(report: &Report, findings: &mut Vec<Finding>) {
 /// [`run`].
 pub fn run_across_years(report: &Report, previous: &Report, findings: &mut Vec<Finding>) {
     years::run(report, previous, findings);
+    copied::run(report, previous, findings);
 }
 
 /// Builders of reports for the unit tests of the rule families.
