@@ -2,10 +2,12 @@
 //! lives in its own module; each rule reports through a code of [`crate::finding`]:
 //! [`structure`] (sections, version, tables and rows present: S0xx, C001, C002),
 //! [`cells`] (what a single cell holds: C003–C005, C007), [`sums`] (the 勾稽关系 of the
-//! tables: A001–A006, with `suspect`) and [`text`] (the prose and plausibility: N002,
-//! N003, P001); with last year's report, [`years`] (X001–X003, X004 for what cannot run).
+//! tables: A001–A006, with `suspect`), [`text`] (the prose and plausibility: N002,
+//! N003, P001) and [`figures`] (figures stated in the prose against the tables: N001);
+//! with last year's report, [`years`] (X001–X003, X004 for what cannot run).
 
 mod cells;
+mod figures;
 mod structure;
 mod sums;
 mod text;
@@ -15,12 +17,13 @@ use crate::finding::Finding;
 use crate::model::Report;
 
 /// Runs every rule over the report, appending findings. The order is fixed: structure,
-/// cells, sums, text, each in template order.
+/// cells, sums, text, figures, each in template order.
 pub fn run(report: &Report, findings: &mut Vec<Finding>) {
     structure::run(report, findings);
     cells::run(report, findings);
     sums::run(report, findings);
     text::run(report, findings);
+    figures::run(report, findings);
 }
 
 /// Runs the rules that compare the report with last year's report of the agency, after
@@ -121,6 +124,7 @@ pub(crate) mod fixtures {
                 .into(),
             text: text.into(),
             place: None,
+            lines: Vec::new(),
         }
     }
 
