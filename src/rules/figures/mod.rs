@@ -1,8 +1,8 @@
 //! N001: figures stated in the prose compared with the tables (FORMAT.md I8).
 //!
 //! **Sentences and clauses.** Each section's text (template sections and extra ones) is
-//! split into sentences at `。！？；;` and line ends, and each sentence into clauses at
-//! `，,、：:（）()` (a `,` between digits followed by three digits is a thousands
+//! split into sentences at `。！？` and line ends, and each sentence into clauses at
+//! `，,、：:；;（）()` (a `,` between digits followed by three digits is a thousands
 //! separator, not a clause end). Whitespace is dropped inside a sentence (line-wrapping
 //! breaks words: `答\n复 3050 件`), except between two digits, which it keeps apart.
 //!
@@ -22,9 +22,9 @@
 //!
 //! **What is not this year's.** A clause that speaks of another time or of a change
 //! (`上年`, `同比`, `增长` … — but `上年结转` is this year's table) stops the comparing
-//! for the rest of its sentence; a sentence that names a year other than the report's
+//! for the rest of its sentence, up to a `；`; a sentence that names a year other than the report's
 //! (`2019年`) is not read at all. 表三's phrases are read in section 三 or in a sentence
-//! that says 申请; 表四's in section 四 or in a sentence that says 信息公开 (a city's
+//! that says 申请, unless it speaks of another subject (`12345 热线`, `信访`); 表四's in section 四 or in a sentence that says 信息公开 (a city's
 //! 行政复议 are not all about disclosure). A figure after `A、` with no figure of `A`
 //! (`予以公开、部分公开 1816 件`) is a sum of both and is not compared.
 //!
@@ -287,7 +287,8 @@ fn read_sentence(
         return;
     }
     let text: String = chars.iter().collect();
-    let t3_context = key == Some("s3") || text.contains("申请");
+    let other_subject = patterns::OTHER_SUBJECTS.iter().any(|w| text.contains(w));
+    let t3_context = (key == Some("s3") || text.contains("申请")) && !other_subject;
     let t4_context = key == Some("s4") || text.contains("信息公开");
     let (line, col) = match sec.source_of(offset) {
         Some((l, c)) => (Some(l), c),
@@ -348,7 +349,13 @@ fn read_sentence(
                 Target::Documents { .. } | Target::Fees => true,
             };
             let money = matches!(fig.amount, Amount::Money { .. });
-            if !context || money != (target == Target::Fees) {
+            // Applications and cases are counted in 件 (or 个, 起, 宗, 项); 条 and 次 count
+            // items of information and visits.
+            let unit_fits = match target {
+                Target::Documents { .. } | Target::Fees => true,
+                _ => matches!(fig.unit, None | Some("件" | "个" | "起" | "宗" | "项")),
+            };
+            if !context || !unit_fits || money != (target == Target::Fees) {
                 continue;
             }
             if let Target::Cases(g) = target {

@@ -63,13 +63,17 @@ pub(crate) struct Figure {
     /// Index past the number and its unit.
     pub end: usize,
     pub approx: bool,
+    /// The count unit written, if any.
+    pub unit: Option<&'static str>,
 }
 
 const CHINESE_DIGITS: &str = "〇零一二两三四五六七八九";
 const CHINESE_UNITS: &str = "十百千万亿";
 
 /// Units of counts, longest first.
-const COUNT_UNITS: &[&str] = &["人次", "件", "个", "起", "宗", "条", "项", "次", "例", "份", "家"];
+const COUNT_UNITS: &[&str] = &[
+    "人次", "件", "个", "起", "宗", "条", "项", "次", "例", "份", "家", "部", "篇",
+];
 
 /// What may follow a number that is not a figure of a count: a date, an age, a
 /// multiple, a rank.
@@ -133,8 +137,9 @@ pub(crate) fn figures(chars: &[char]) -> Vec<Figure> {
         let Some(amount) = amount else {
             continue;
         };
-        // A number glued to letters or digits before it is part of a code (`A12`).
-        if start > 0 && (chars[start - 1].is_ascii_alphanumeric() || chars[start - 1] == '.') {
+        // A number glued to letters or digits before it is part of a code (`A12`), or the
+        // last of a row of values (`21 1362`).
+        if start > 0 && (chars[start - 1].is_ascii_alphanumeric() || matches!(chars[start - 1], '.' | ' ')) {
             continue;
         }
         // An ordinal (`第三`) or a sub-heading number is no figure.
@@ -154,6 +159,11 @@ pub(crate) fn figures(chars: &[char]) -> Vec<Figure> {
             0
         };
         let rest = &chars[end + skip..];
+        // `2、`: a list number. `1288 21 0 0 50`: a row of a table's values, not prose.
+        if rest.first() == Some(&'、') || (rest.first() == Some(&' ') && rest.get(1).is_some_and(char::is_ascii_digit)) {
+            continue;
+        }
+        let mut unit = None;
         let amount = match amount {
             Amount::Count(_) | Amount::Percent { .. } if rest.first().is_some_and(|c| *c == '%') => {
                 end += skip + 1;
@@ -176,6 +186,7 @@ pub(crate) fn figures(chars: &[char]) -> Vec<Figure> {
                     continue;
                 } else if let Some(u) = COUNT_UNITS.iter().find(|u| starts_with(rest, u)) {
                     end += skip + u.chars().count();
+                    unit = Some(*u);
                     match amount {
                         Amount::Count(_) => amount,
                         _ => continue,
@@ -200,6 +211,7 @@ pub(crate) fn figures(chars: &[char]) -> Vec<Figure> {
             start,
             end,
             approx: approx_before || approx_after,
+            unit,
         });
         i = end;
     }
@@ -474,5 +486,8 @@ mod tests {
         assert_eq!(read("253.6亿元"), [(m("253.6", MoneyUnit::Yi), false)]);
         // A decimal that is neither a percentage nor money is no count.
         assert_eq!(read("26.5个工作日"), []);
+        // A list number, a row of values.
+        assert_eq!(read("其他处理2、申请人逾期未缴费"), []);
+        assert_eq!(read("予以公开1288 21 0 0 50 3 1362"), []);
     }
 }

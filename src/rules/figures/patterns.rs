@@ -191,6 +191,12 @@ pub(crate) const OTHER_TIME: &[&str] = &[
     "上年", "去年", "上一年", "前年", "同比", "环比", "增长", "下降", "增幅", "降幅", "增加了",
     "减少了", "提高了", "持平",
 ];
+/// Words of a sentence about something else than applications for disclosure: the
+/// words of 表三 (受理, 办结) there count other things.
+/// 主动公开 is what the agency published of its own motion: no count of 表三.
+pub(crate) const OTHER_SUBJECTS: &[&str] = &[
+    "热线", "12345", "信访", "留言", "来电", "咨询", "投诉", "提案", "主动公开",
+];
 /// 上年结转 is this year's table (二、上年结转): not another time.
 pub(crate) const CARRIED_IN_WORDS: &[&str] = &["上年度结转", "上一年度结转", "上年结转"];
 
