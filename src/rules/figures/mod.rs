@@ -233,6 +233,8 @@ struct Clause {
     chars: Vec<char>,
     after_enumeration: bool,
     new_part: bool,
+    /// `、` follows: a number ending the clause is a list number (`其他处理 2、申请人…`).
+    before_enumeration: bool,
 }
 
 fn clauses(chars: &[char]) -> Vec<Clause> {
@@ -252,6 +254,7 @@ fn clauses(chars: &[char]) -> Vec<Clause> {
                 chars: std::mem::take(&mut cur),
                 after_enumeration: sep_before == Some('、'),
                 new_part: matches!(sep_before, Some('；' | ';')),
+                before_enumeration: c == '、',
             });
             sep_before = Some(c);
             continue;
@@ -262,6 +265,7 @@ fn clauses(chars: &[char]) -> Vec<Clause> {
         chars: cur,
         after_enumeration: sep_before == Some('、'),
         new_part: matches!(sep_before, Some('；' | ';')),
+        before_enumeration: false,
     });
     out
 }
@@ -335,6 +339,12 @@ fn read_sentence(
                 continue;
             }
             last = None;
+            let list_number = clause.before_enumeration
+                && fig.unit.is_none()
+                && fig.end == clause.chars.len();
+            if list_number {
+                continue;
+            }
             let Some(target) = match_figure(&clause.chars, fig, report) else {
                 continue;
             };

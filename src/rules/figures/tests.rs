@@ -163,6 +163,8 @@ fn what_is_not_this_years_figure_is_not_compared() {
         // Two results added.
         "予以公开、部分公开 100 件。",
         "予以公开及部分公开 100 件。",
+        // A list number.
+        "（六）其他处理 2、申请人逾期未按收费通知要求缴纳费用。",
     ] {
         for key in ["s1", "s3"] {
             let cs = one(V2021, key, t);
