@@ -21,20 +21,76 @@ struct Fact {
 }
 
 const FACTS: &[Fact] = &[
-    Fact { phrase: "全年新收政府信息公开申请{}", cells: &["t3.new.total"], section: "s3" },
-    Fact { phrase: "本年度新收申请数量为{}", cells: &["t3.new.total"], section: "s3" },
-    Fact { phrase: "办结{}", cells: &["t3.r7.total"], section: "s3" },
-    Fact { phrase: "共答复政府信息公开申请{}", cells: &["t3.r7.total"], section: "s3" },
-    Fact { phrase: "其中予以公开{}", cells: &["t3.r1.total"], section: "s3" },
-    Fact { phrase: "部分公开{}", cells: &["t3.r2.total"], section: "s3" },
-    Fact { phrase: "上年结转{}", cells: &["t3.carry_in.total"], section: "s3" },
-    Fact { phrase: "结转下年度继续办理{}", cells: &["t3.carry_out.total"], section: "s3" },
-    Fact { phrase: "本年度发生政府信息公开行政复议{}", cells: &["t4.rv_total"], section: "s4" },
-    Fact { phrase: "其中结果维持{}", cells: &["t4.rv_keep"], section: "s4" },
-    Fact { phrase: "尚未审结{}", cells: &["t4.rv_pending"], section: "s4" },
-    Fact { phrase: "被提起行政诉讼{}", cells: &["t4.ld_total", "t4.lr_total"], section: "s4" },
-    Fact { phrase: "其中未经复议直接起诉{}", cells: &["t4.ld_total"], section: "s4" },
-    Fact { phrase: "复议后起诉{}", cells: &["t4.lr_total"], section: "s4" },
+    Fact {
+        phrase: "全年新收政府信息公开申请{}",
+        cells: &["t3.new.total"],
+        section: "s3",
+    },
+    Fact {
+        phrase: "本年度新收申请数量为{}",
+        cells: &["t3.new.total"],
+        section: "s3",
+    },
+    Fact {
+        phrase: "办结{}",
+        cells: &["t3.r7.total"],
+        section: "s3",
+    },
+    Fact {
+        phrase: "共答复政府信息公开申请{}",
+        cells: &["t3.r7.total"],
+        section: "s3",
+    },
+    Fact {
+        phrase: "其中予以公开{}",
+        cells: &["t3.r1.total"],
+        section: "s3",
+    },
+    Fact {
+        phrase: "部分公开{}",
+        cells: &["t3.r2.total"],
+        section: "s3",
+    },
+    Fact {
+        phrase: "上年结转{}",
+        cells: &["t3.carry_in.total"],
+        section: "s3",
+    },
+    Fact {
+        phrase: "结转下年度继续办理{}",
+        cells: &["t3.carry_out.total"],
+        section: "s3",
+    },
+    Fact {
+        phrase: "本年度发生政府信息公开行政复议{}",
+        cells: &["t4.rv_total"],
+        section: "s4",
+    },
+    Fact {
+        phrase: "其中结果维持{}",
+        cells: &["t4.rv_keep"],
+        section: "s4",
+    },
+    Fact {
+        phrase: "尚未审结{}",
+        cells: &["t4.rv_pending"],
+        section: "s4",
+    },
+    Fact {
+        phrase: "被提起行政诉讼{}",
+        cells: &["t4.ld_total", "t4.lr_total"],
+        section: "s4",
+    },
+    Fact {
+        phrase: "其中未经复议直接起诉{}",
+        cells: &["t4.ld_total"],
+        section: "s4",
+    },
+    Fact {
+        phrase: "复议后起诉{}",
+        cells: &["t4.lr_total"],
+        section: "s4",
+    },
 ];
 
 /// How params name a cell (`r7.total`, `rv_keep`).

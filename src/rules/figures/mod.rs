@@ -246,10 +246,12 @@ fn clauses(chars: &[char]) -> Vec<Clause> {
             && i > 0
             && chars[i - 1].is_ascii_digit()
             && numbers::thousands_group(&chars[i + 1..]);
-        if !thousands && matches!(
+        if !thousands
+            && matches!(
                 c,
                 '，' | ',' | '、' | '：' | ':' | '（' | '）' | '(' | ')' | '；' | ';'
-            ) {
+            )
+        {
             out.push(Clause {
                 chars: std::mem::take(&mut cur),
                 after_enumeration: sep_before == Some('、'),
@@ -339,9 +341,8 @@ fn read_sentence(
                 continue;
             }
             last = None;
-            let list_number = clause.before_enumeration
-                && fig.unit.is_none()
-                && fig.end == clause.chars.len();
+            let list_number =
+                clause.before_enumeration && fig.unit.is_none() && fig.end == clause.chars.len();
             if list_number {
                 continue;
             }
@@ -393,7 +394,11 @@ fn names_other_year(chars: &[char], year: Option<i32>) -> bool {
         if chars[i].is_ascii_digit() {
             let end = i + chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
             if end - i == 4 && chars.get(end) == Some(&'年') {
-                let y: i32 = chars[i..end].iter().collect::<String>().parse().unwrap_or(0);
+                let y: i32 = chars[i..end]
+                    .iter()
+                    .collect::<String>()
+                    .parse()
+                    .unwrap_or(0);
                 if Some(y) != year {
                     return true;
                 }
@@ -475,12 +480,22 @@ fn match_figure(chars: &[char], fig: &Figure, report: &Report) -> Option<Target>
             Side::Before(slots) => phrase_starts(prefix, slots)
                 .into_iter()
                 .filter(|&s| s < prefix.len())
-                .map(|s| (prefix.len() - s, only_lead(&prefix[..s], p.target.is_part(), report.year)))
+                .map(|s| {
+                    (
+                        prefix.len() - s,
+                        only_lead(&prefix[..s], p.target.is_part(), report.year),
+                    )
+                })
                 .max_by_key(|(len, ok)| (*ok, *len)),
             Side::After(words) => words
                 .iter()
                 .filter(|w| numbers::starts_with(suffix, w))
-                .map(|w| (w.chars().count(), only_lead(prefix, p.target.is_part(), report.year)))
+                .map(|w| {
+                    (
+                        w.chars().count(),
+                        only_lead(prefix, p.target.is_part(), report.year),
+                    )
+                })
                 .max(),
         };
         if let Some((len, ok)) = found {
@@ -525,12 +540,7 @@ fn readings(report: &Report, target: Target, group: Option<&'static str>) -> Vec
 /// as the table holds them (2021's （六） is three rows, or 2019's one row standing in).
 fn result_rows(report: &Report, group: &str) -> Vec<&'static str> {
     let def = report.reading_version().def();
-    let has = |k: &str| {
-        report
-            .t3
-            .as_ref()
-            .is_some_and(|t| t.row(None, k).is_some())
-    };
+    let has = |k: &str| report.t3.as_ref().is_some_and(|t| t.row(None, k).is_some());
     def.t3_results_given(&has)
         .into_iter()
         .map(|r| r.key)
@@ -602,9 +612,14 @@ fn judge(stated: Amount, readings: &[Vec<CellRef>], report: &Report) -> Option<J
     let (first, first_value) = values.first()?;
     let agrees = |v: &Sum| match (stated, v) {
         (Amount::Count(n), Sum::Count(t)) => n == *t,
-        (Amount::Money { value, decimals, unit }, Sum::Money(t)) => {
-            close(value, *t * unit.per_wan(), decimals)
-        }
+        (
+            Amount::Money {
+                value,
+                decimals,
+                unit,
+            },
+            Sum::Money(t),
+        ) => close(value, *t * unit.per_wan(), decimals),
         _ => false,
     };
     let verdict = if values.iter().any(|(_, v)| agrees(v)) {
@@ -617,7 +632,11 @@ fn judge(stated: Amount, readings: &[Vec<CellRef>], report: &Report) -> Option<J
     let value = match (first_value, stated) {
         (Sum::Count(n), _) => json!(n),
         (Sum::Money(m), Amount::Money { unit, .. }) => {
-            json!(format!("{}{}", (*m * unit.per_wan()).normalize(), unit.word()))
+            json!(format!(
+                "{}{}",
+                (*m * unit.per_wan()).normalize(),
+                unit.word()
+            ))
         }
         (Sum::Money(m), _) => json!(format!("{}万元", m.normalize())),
     };
@@ -671,7 +690,9 @@ fn share(
     };
     let (num, bases): (Vec<CellRef>, Vec<Vec<CellRef>>) = match numerator.target {
         Target::Result(_) => {
-            let num = readings(report, numerator.target, None).into_iter().next()?;
+            let num = readings(report, numerator.target, None)
+                .into_iter()
+                .next()?;
             let r7 = vec![CellRef::t3("r7", "total")];
             let bases = if decided_base {
                 vec![r7]
@@ -679,14 +700,19 @@ fn share(
                 vec![
                     r7,
                     vec![CellRef::t3("new", "total")],
-                    vec![CellRef::t3("new", "total"), CellRef::t3("carry_in", "total")],
+                    vec![
+                        CellRef::t3("new", "total"),
+                        CellRef::t3("carry_in", "total"),
+                    ],
                 ]
             };
             (num, bases)
         }
         Target::Outcome(_) if !decided_base => {
             let g = numerator.group?;
-            let num = readings(report, numerator.target, Some(g)).into_iter().next()?;
+            let num = readings(report, numerator.target, Some(g))
+                .into_iter()
+                .next()?;
             (num, vec![t4_cells(g, "total")])
         }
         _ => return None,

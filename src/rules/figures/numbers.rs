@@ -77,12 +77,14 @@ const COUNT_UNITS: &[&str] = &[
 
 /// What may follow a number that is not a figure of a count: a date, an age, a
 /// multiple, a rank.
-const NOT_A_COUNT: &[char] = &['年', '月', '日', '号', '时', '岁', '天', '周', '倍', '名', '期', '届'];
+const NOT_A_COUNT: &[char] = &[
+    '年', '月', '日', '号', '时', '岁', '天', '周', '倍', '名', '期', '届',
+];
 
 /// Words before a figure that make it approximate (a bound or a round number).
 const APPROX_BEFORE: &[&str] = &[
-    "大约", "约为", "约", "将近", "接近", "近", "逾", "超过", "超", "多达", "不足", "不到",
-    "少于", "多于", "高于", "低于", "上千", "上百", "上万",
+    "大约", "约为", "约", "将近", "接近", "近", "逾", "超过", "超", "多达", "不足", "不到", "少于",
+    "多于", "高于", "低于", "上千", "上百", "上万",
 ];
 /// The same, for Chinese numerals only (`数十件`, `几百件`, `上百件`): before an Arabic
 /// figure these characters end ordinary words (`件数`).
@@ -93,14 +95,8 @@ const APPROX_AFTER: &[&str] = &[
 ];
 
 pub(crate) fn starts_with(chars: &[char], word: &str) -> bool {
-    let mut i = 0;
-    for w in word.chars() {
-        if chars.get(i) != Some(&w) {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    let n = word.chars().count();
+    n <= chars.len() && chars.iter().zip(word.chars()).all(|(c, w)| *c == w)
 }
 
 pub(crate) fn ends_with(chars: &[char], word: &str) -> bool {
@@ -139,7 +135,9 @@ pub(crate) fn figures(chars: &[char]) -> Vec<Figure> {
         };
         // A number glued to letters or digits before it is part of a code (`A12`), or the
         // last of a row of values (`21 1362`).
-        if start > 0 && (chars[start - 1].is_ascii_alphanumeric() || matches!(chars[start - 1], '.' | ' ')) {
+        if start > 0
+            && (chars[start - 1].is_ascii_alphanumeric() || matches!(chars[start - 1], '.' | ' '))
+        {
             continue;
         }
         // An ordinal (`第三`) or a sub-heading number is no figure.
@@ -160,12 +158,16 @@ pub(crate) fn figures(chars: &[char]) -> Vec<Figure> {
         };
         let rest = &chars[end + skip..];
         // `2、`: a list number. `1288 21 0 0 50`: a row of a table's values, not prose.
-        if rest.first() == Some(&'、') || (rest.first() == Some(&' ') && rest.get(1).is_some_and(char::is_ascii_digit)) {
+        if rest.first() == Some(&'、')
+            || (rest.first() == Some(&' ') && rest.get(1).is_some_and(char::is_ascii_digit))
+        {
             continue;
         }
         let mut unit = None;
         let amount = match amount {
-            Amount::Count(_) | Amount::Percent { .. } if rest.first().is_some_and(|c| *c == '%') => {
+            Amount::Count(_) | Amount::Percent { .. }
+                if rest.first().is_some_and(|c| *c == '%') =>
+            {
                 end += skip + 1;
                 match percent(&chars[start..end - 1 - skip]) {
                     Some(p) => p,
@@ -175,11 +177,17 @@ pub(crate) fn figures(chars: &[char]) -> Vec<Figure> {
             _ => {
                 if let Some(unit) = money_unit(rest) {
                     end += skip + unit.word().chars().count();
-                    match money(&chars[start..end - skip - unit.word().chars().count()], unit) {
+                    match money(
+                        &chars[start..end - skip - unit.word().chars().count()],
+                        unit,
+                    ) {
                         Some(m) => m,
                         None => continue,
                     }
-                } else if rest.first().is_some_and(|c| NOT_A_COUNT.contains(c) || *c == '.') {
+                } else if rest
+                    .first()
+                    .is_some_and(|c| NOT_A_COUNT.contains(c) || *c == '.')
+                {
                     continue;
                 } else if arabic && rest.first().is_some_and(|c| CHINESE_UNITS.contains(*c)) {
                     // `1万2千`, `1.2万件`: refused, not guessed.
@@ -225,9 +233,8 @@ fn arabic_end(chars: &[char], i: usize) -> usize {
     let mut seen_point = false;
     while j < chars.len() {
         let c = chars[j];
-        if c.is_ascii_digit() {
-            j += 1;
-        } else if c == ',' && !seen_point && j > i && thousands_group(&chars[j + 1..]) {
+        let separator = c == ',' && !seen_point && j > i && thousands_group(&chars[j + 1..]);
+        if c.is_ascii_digit() || separator {
             j += 1;
         } else if c == '.' && !seen_point && chars.get(j + 1).is_some_and(char::is_ascii_digit) {
             seen_point = true;
@@ -325,7 +332,11 @@ pub(crate) fn chinese(s: &str) -> Option<i64> {
     }
     if chars.iter().all(|c| digit(*c).is_some()) {
         // A lone digit; a string of digits is a year or a code, not a count.
-        return if chars.len() == 1 { digit(chars[0]) } else { None };
+        return if chars.len() == 1 {
+            digit(chars[0])
+        } else {
+            None
+        };
     }
     let mut total: i64 = 0;
     let mut section: i64 = 0;
@@ -438,7 +449,10 @@ mod tests {
 
     fn read(s: &str) -> Vec<(Amount, bool)> {
         let chars: Vec<char> = s.chars().collect();
-        figures(&chars).into_iter().map(|f| (f.amount, f.approx)).collect()
+        figures(&chars)
+            .into_iter()
+            .map(|f| (f.amount, f.approx))
+            .collect()
     }
 
     #[test]

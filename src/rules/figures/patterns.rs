@@ -70,7 +70,14 @@ pub(crate) struct Pattern {
 // ---- words ------------------------------------------------------------------------------
 
 /// What may qualify 申请 (`政府信息公开申请`).
-const Q_APPLY: &[&str] = &["", "政府信息公开", "信息公开", "各类政府信息公开", "依申请公开", "各类"];
+const Q_APPLY: &[&str] = &[
+    "",
+    "政府信息公开",
+    "信息公开",
+    "各类政府信息公开",
+    "依申请公开",
+    "各类",
+];
 const APPLY: &[&str] = &["申请", "申请件"];
 const APPLY_OPT: &[&str] = &["", "申请", "申请件"];
 /// The table's own word for new applications.
@@ -79,17 +86,47 @@ const V_NEW: &[&str] = &["新收", "本年新收", "新收到", "新接收"];
 const V_RECEIVED: &[&str] = &["收到", "受理", "接收", "接到", "收悉"];
 /// Words for deciding (（七）总计 is what was decided this year, whatever the result).
 const V_DECIDED: &[&str] = &[
-    "办结", "已办结", "答复", "已答复", "作出答复", "予以答复", "完成答复", "办理完毕", "办复",
+    "办结",
+    "已办结",
+    "答复",
+    "已答复",
+    "作出答复",
+    "予以答复",
+    "完成答复",
+    "办理完毕",
+    "办复",
 ];
-const V_CARRY_IN: &[&str] = &["上年结转", "上年度结转", "上一年度结转", "上年度结转的", "上年结转的"];
+const V_CARRY_IN: &[&str] = &[
+    "上年结转",
+    "上年度结转",
+    "上一年度结转",
+    "上年度结转的",
+    "上年结转的",
+];
 const V_CARRY_OUT: &[&str] = &[
-    "结转下年度继续办理", "结转下年度", "结转下一年度", "结转下一年", "结转下年",
-    "结转至下年度", "结转到下年度", "转入下年度", "顺延至下年度", "顺延到下年度",
+    "结转下年度继续办理",
+    "结转下年度",
+    "结转下一年度",
+    "结转下一年",
+    "结转下年",
+    "结转至下年度",
+    "结转到下年度",
+    "转入下年度",
+    "顺延至下年度",
+    "顺延到下年度",
 ];
 /// What may qualify 行政复议 and 行政诉讼 (`政府信息公开行政复议`).
 const Q_CASES: &[&str] = &[
-    "", "政府信息公开", "因政府信息公开", "涉及政府信息公开", "信息公开", "政府信息公开类",
-    "因政府信息公开引起的", "因政府信息公开引发的", "涉及政府信息公开的", "政府信息公开引起的",
+    "",
+    "政府信息公开",
+    "因政府信息公开",
+    "涉及政府信息公开",
+    "信息公开",
+    "政府信息公开类",
+    "因政府信息公开引起的",
+    "因政府信息公开引发的",
+    "涉及政府信息公开的",
+    "政府信息公开引起的",
 ];
 const V_CASES: &[&str] = &["", "发生", "办理", "涉及"];
 const REVIEW: &[&str] = &["行政复议", "被申请行政复议", "申请行政复议", "提起行政复议"];
@@ -98,7 +135,16 @@ const Q_DOCS: &[&str] = &["", "的", "市政府", "县政府", "区政府", "本
 const REGULATIONS: &[&str] = &["规章", "政府规章"];
 const NORMATIVE: &[&str] = &["行政规范性文件", "规范性文件"];
 /// 本年制发件数 (2021) and 本年新制作数量 (2019): what the agency made this year.
-const V_MADE: &[&str] = &["制发", "新制发", "制定", "新制定", "出台", "印发", "制作", "新制作"];
+const V_MADE: &[&str] = &[
+    "制发",
+    "新制发",
+    "制定",
+    "新制定",
+    "出台",
+    "印发",
+    "制作",
+    "新制作",
+];
 /// 2021 has no column of what was published this year but 制发: 新增公开 is what was made.
 /// 2019 has 本年新公开数量 apart from 本年新制作数量.
 const V_PUBLISHED: &[&str] = &["新增公开", "新公开"];
@@ -115,7 +161,11 @@ const fn before(slots: &'static [&'static [&'static str]], target: Target) -> Pa
 }
 
 /// A cell of 表二 第二十条第（一）项: the row, and the column in each version.
-const fn docs(row: &'static str, v2021: Option<&'static str>, v2019: Option<&'static str>) -> Target {
+const fn docs(
+    row: &'static str,
+    v2021: Option<&'static str>,
+    v2019: Option<&'static str>,
+) -> Target {
     Target::Documents { row, v2021, v2019 }
 }
 
@@ -137,7 +187,10 @@ pub(crate) const PATTERNS: &[Pattern] = &[
         target: Target::CarryOut,
     },
     // The results (三、本年度办理结果), by the words of their rows.
-    before(&[&["予以公开", "全部公开", "同意公开"]], Target::Result("r1")),
+    before(
+        &[&["予以公开", "全部公开", "同意公开"]],
+        Target::Result("r1"),
+    ),
     before(&[&["部分公开"]], Target::Result("r2")),
     before(&[&["不予公开"]], Target::Result("r3")),
     before(&[&["无法提供"]], Target::Result("r4")),
@@ -146,22 +199,58 @@ pub(crate) const PATTERNS: &[Pattern] = &[
     // 表四. `行政诉讼` alone is both groups of lawsuits.
     before(&[V_CASES, Q_CASES, REVIEW], Target::Cases("rv")),
     before(&[V_CASES, Q_CASES, LAWSUIT], Target::Cases("l")),
-    before(&[&["未经复议直接起诉", "直接起诉", "直接提起行政诉讼"]], Target::Cases("ld")),
-    before(&[&["复议后起诉", "经复议后起诉", "复议后提起行政诉讼"]], Target::Cases("lr")),
+    before(
+        &[&["未经复议直接起诉", "直接起诉", "直接提起行政诉讼"]],
+        Target::Cases("ld"),
+    ),
+    before(
+        &[&["复议后起诉", "经复议后起诉", "复议后提起行政诉讼"]],
+        Target::Cases("lr"),
+    ),
     // The outcomes, of the group the sentence speaks of (`其中结果维持 72 件`).
     before(&[&["结果维持", "维持"]], Target::Outcome("keep")),
-    before(&[&["结果纠正", "纠正", "被纠错", "纠错"]], Target::Outcome("fix")),
+    before(
+        &[&["结果纠正", "纠正", "被纠错", "纠错"]],
+        Target::Outcome("fix"),
+    ),
     before(&[&["其他结果"]], Target::Outcome("other")),
-    before(&[&["尚未审结", "未审结", "正在审理中"]], Target::Outcome("pending")),
+    before(
+        &[&["尚未审结", "未审结", "正在审理中"]],
+        Target::Outcome("pending"),
+    ),
     // 表二 第二十条第（一）项.
-    before(&[V_MADE, Q_DOCS, REGULATIONS], docs("regulations", Some("made"), Some("made"))),
-    before(&[V_MADE, Q_DOCS, NORMATIVE], docs("normative", Some("made"), Some("made"))),
-    before(&[V_PUBLISHED, Q_DOCS, REGULATIONS], docs("regulations", Some("made"), Some("published"))),
-    before(&[V_PUBLISHED, Q_DOCS, NORMATIVE], docs("normative", Some("made"), Some("published"))),
-    before(&[V_REPEALED, Q_DOCS, REGULATIONS], docs("regulations", Some("repealed"), None)),
-    before(&[V_REPEALED, Q_DOCS, NORMATIVE], docs("normative", Some("repealed"), None)),
-    before(&[V_VALID, Q_DOCS, REGULATIONS], docs("regulations", Some("valid"), None)),
-    before(&[V_VALID, Q_DOCS, NORMATIVE], docs("normative", Some("valid"), None)),
+    before(
+        &[V_MADE, Q_DOCS, REGULATIONS],
+        docs("regulations", Some("made"), Some("made")),
+    ),
+    before(
+        &[V_MADE, Q_DOCS, NORMATIVE],
+        docs("normative", Some("made"), Some("made")),
+    ),
+    before(
+        &[V_PUBLISHED, Q_DOCS, REGULATIONS],
+        docs("regulations", Some("made"), Some("published")),
+    ),
+    before(
+        &[V_PUBLISHED, Q_DOCS, NORMATIVE],
+        docs("normative", Some("made"), Some("published")),
+    ),
+    before(
+        &[V_REPEALED, Q_DOCS, REGULATIONS],
+        docs("regulations", Some("repealed"), None),
+    ),
+    before(
+        &[V_REPEALED, Q_DOCS, NORMATIVE],
+        docs("normative", Some("repealed"), None),
+    ),
+    before(
+        &[V_VALID, Q_DOCS, REGULATIONS],
+        docs("regulations", Some("valid"), None),
+    ),
+    before(
+        &[V_VALID, Q_DOCS, NORMATIVE],
+        docs("normative", Some("valid"), None),
+    ),
     // 2021 表二 第二十条第（八）项, in money.
     before(&[&["", "收取", "征收"], &["行政事业性收费"]], Target::Fees),
 ];
@@ -170,32 +259,96 @@ pub(crate) const PATTERNS: &[Pattern] = &[
 /// adverbs. Anything else (a channel, a sub-unit, another year) keeps the figure from
 /// being compared. `其中` is allowed only before a part ([`Target::is_part`]).
 pub(crate) const LEAD: &[&str] = &[
-    "全年", "本年", "本年度", "年度内", "今年", "当年", "年内", "期间", "全市", "全县", "全区",
-    "全省", "全州", "全镇", "全旗", "本机关", "本单位", "我市", "我县", "我区", "我局", "我委",
-    "我办", "我镇", "我省", "各级行政机关", "各级机关", "市政府", "县政府", "区政府", "共",
-    "累计", "合计", "总计", "共计", "依法", "另有", "另", "尚有", "还有", "仍有", "含", "包括",
-    "均", "已", "全部", "都", "此外", "同时",
+    "全年",
+    "本年",
+    "本年度",
+    "年度内",
+    "今年",
+    "当年",
+    "年内",
+    "期间",
+    "全市",
+    "全县",
+    "全区",
+    "全省",
+    "全州",
+    "全镇",
+    "全旗",
+    "本机关",
+    "本单位",
+    "我市",
+    "我县",
+    "我区",
+    "我局",
+    "我委",
+    "我办",
+    "我镇",
+    "我省",
+    "各级行政机关",
+    "各级机关",
+    "市政府",
+    "县政府",
+    "区政府",
+    "共",
+    "累计",
+    "合计",
+    "总计",
+    "共计",
+    "依法",
+    "另有",
+    "另",
+    "尚有",
+    "还有",
+    "仍有",
+    "含",
+    "包括",
+    "均",
+    "已",
+    "全部",
+    "都",
+    "此外",
+    "同时",
 ];
 pub(crate) const PART_LEAD: &str = "其中";
 
 /// Words between a phrase and its figure that change nothing (`申请数量为`), longest
 /// first.
 pub(crate) const FILLERS: &[&str] = &[
-    "共计", "总计", "合计", "累计", "总数", "数量", "件数", "案件", "共", "计", "为", "达到",
-    "达", "是", "有", "了", "的", ":",
+    "共计", "总计", "合计", "累计", "总数", "数量", "件数", "案件", "共", "计", "为", "达到", "达",
+    "是", "有", "了", "的", ":",
 ];
 
 /// Words of a clause that speak of another time or of a change: the figures of the
 /// clause, and of the rest of the sentence, are not this year's counts.
 pub(crate) const OTHER_TIME: &[&str] = &[
-    "上年", "去年", "上一年", "前年", "同比", "环比", "增长", "下降", "增幅", "降幅", "增加了",
-    "减少了", "提高了", "持平",
+    "上年",
+    "去年",
+    "上一年",
+    "前年",
+    "同比",
+    "环比",
+    "增长",
+    "下降",
+    "增幅",
+    "降幅",
+    "增加了",
+    "减少了",
+    "提高了",
+    "持平",
 ];
 /// Words of a sentence about something else than applications for disclosure: the
 /// words of 表三 (受理, 办结) there count other things.
 /// 主动公开 is what the agency published of its own motion: no count of 表三.
 pub(crate) const OTHER_SUBJECTS: &[&str] = &[
-    "热线", "12345", "信访", "留言", "来电", "咨询", "投诉", "提案", "主动公开",
+    "热线",
+    "12345",
+    "信访",
+    "留言",
+    "来电",
+    "咨询",
+    "投诉",
+    "提案",
+    "主动公开",
 ];
 /// 上年结转 is this year's table (二、上年结转): not another time.
 pub(crate) const CARRIED_IN_WORDS: &[&str] = &["上年度结转", "上一年度结转", "上年结转"];
@@ -205,6 +358,16 @@ pub(crate) const CARRIED_IN_WORDS: &[&str] = &["上年度结转", "上一年度�
 /// （七）总计 or as the applications received — two readings.
 pub(crate) const SHARE: &[&str] = &["占比", "占"];
 pub(crate) const BASE_DECIDED: &[&str] = &[
-    "办结总数", "答复总数", "办结总量", "办理总数", "全部办结", "已办结", "办结", "答复",
-    "全部答复", "办结申请总数", "办结申请", "答复申请总数",
+    "办结总数",
+    "答复总数",
+    "办结总量",
+    "办理总数",
+    "全部办结",
+    "已办结",
+    "办结",
+    "答复",
+    "全部答复",
+    "办结申请总数",
+    "办结申请",
+    "答复申请总数",
 ];

@@ -76,7 +76,11 @@ fn wordings_of_the_same_figures_agree() {
     for t in texts {
         let cs = one(V2021, "s3", t);
         assert!(!cs.is_empty(), "{t}");
-        assert!(cs.iter().all(|c| c.verdict == Verdict::Agrees), "{t}\n{}", show(&cs));
+        assert!(
+            cs.iter().all(|c| c.verdict == Verdict::Agrees),
+            "{t}\n{}",
+            show(&cs)
+        );
         assert!(n001(&with_text(V2021, "s3", t)).is_empty());
     }
     // 表四, in section 四 or with 信息公开 said.
@@ -84,7 +88,14 @@ fn wordings_of_the_same_figures_agree() {
     let cs = one(V2021, "s1", t);
     assert_eq!(
         verdicts(&cs),
-        [(8, Verdict::Agrees), (5, Verdict::Agrees), (3, Verdict::Agrees), (29, Verdict::Agrees), (28, Verdict::Agrees), (1, Verdict::Agrees)],
+        [
+            (8, Verdict::Agrees),
+            (5, Verdict::Agrees),
+            (3, Verdict::Agrees),
+            (29, Verdict::Agrees),
+            (28, Verdict::Agrees),
+            (1, Verdict::Agrees)
+        ],
         "{}",
         show(&cs)
     );
@@ -92,7 +103,11 @@ fn wordings_of_the_same_figures_agree() {
 
 #[test]
 fn a_wrong_figure_names_its_cell() {
-    let r = with_text(V2021, "s3", "本年度共新收政府信息公开申请126件，办结125件，其中予以公开6件。");
+    let r = with_text(
+        V2021,
+        "s3",
+        "本年度共新收政府信息公开申请126件，办结125件，其中予以公开6件。",
+    );
     let f = n001(&r);
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].params["cells"], json!(["r7.total"]));
@@ -185,7 +200,14 @@ fn received_is_new_or_new_and_carried_in() {
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].params["cells"], json!(["new.total"]));
     let mut r = with_text(V2021, "s3", "共受理政府信息公开申请 130 件。");
-    fixtures::set(&mut r, TableId::T3, None, "carry_in", "total", CellValue::Count(4));
+    fixtures::set(
+        &mut r,
+        TableId::T3,
+        None,
+        "carry_in",
+        "total",
+        CellValue::Count(4),
+    );
     // 126 or 130: agrees with the second.
     assert_eq!(verdicts(&compare(&r)), [(130, Verdict::Agrees)]);
     // 125 is neither, but which one is meant is not known: not reported.
@@ -199,12 +221,27 @@ fn received_is_new_or_new_and_carried_in() {
 fn percentages_of_a_stated_base() {
     // 6 of 126 decided: 4.7619…%.
     for (t, v) in [
-        ("办结126件，其中予以公开6件，占办结总数的4.76%。", Verdict::Agrees),
-        ("办结126件，其中予以公开6件，占办结总数的4.8%。", Verdict::Agrees),
-        ("办结126件，其中予以公开6件，占办结总数的5%。", Verdict::Agrees),
-        ("办结126件，其中予以公开6件，占办结总数的4.77%。", Verdict::Agrees),
+        (
+            "办结126件，其中予以公开6件，占办结总数的4.76%。",
+            Verdict::Agrees,
+        ),
+        (
+            "办结126件，其中予以公开6件，占办结总数的4.8%。",
+            Verdict::Agrees,
+        ),
+        (
+            "办结126件，其中予以公开6件，占办结总数的5%。",
+            Verdict::Agrees,
+        ),
+        (
+            "办结126件，其中予以公开6件，占办结总数的4.77%。",
+            Verdict::Agrees,
+        ),
         ("办结126件，其中予以公开占4.76%。", Verdict::Agrees),
-        ("办结126件，其中予以公开6件，占办结总数的6.5%。", Verdict::Differs),
+        (
+            "办结126件，其中予以公开6件，占办结总数的6.5%。",
+            Verdict::Differs,
+        ),
         ("办结126件，其中予以公开6件，占比6.5%。", Verdict::Differs),
     ] {
         let cs: Vec<_> = one(V2021, "s3", t)
@@ -214,7 +251,11 @@ fn percentages_of_a_stated_base() {
         assert_eq!(cs.len(), 1, "{t}\n{}", show(&cs));
         assert_eq!(cs[0].verdict, v, "{t}");
     }
-    let f = n001(&with_text(V2021, "s3", "其中予以公开6件，占办结总数的6.5%。"));
+    let f = n001(&with_text(
+        V2021,
+        "s3",
+        "其中予以公开6件，占办结总数的6.5%。",
+    ));
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].params["reported"], json!("4.76%"));
     assert_eq!(f[0].params["stated"], json!("6.5%"));
@@ -242,11 +283,39 @@ fn documents_and_fees() {
         "全年制发规章2件，废止行政规范性文件1件，现行有效规范性文件40件。本年行政事业性收费 12.5 万元。",
     );
     let b = Some("art20_1");
-    fixtures::set(&mut r, TableId::T2, b, "regulations", "made", CellValue::Count(2));
-    fixtures::set(&mut r, TableId::T2, b, "normative", "repealed", CellValue::Count(1));
-    fixtures::set(&mut r, TableId::T2, b, "normative", "valid", CellValue::Count(41));
+    fixtures::set(
+        &mut r,
+        TableId::T2,
+        b,
+        "regulations",
+        "made",
+        CellValue::Count(2),
+    );
+    fixtures::set(
+        &mut r,
+        TableId::T2,
+        b,
+        "normative",
+        "repealed",
+        CellValue::Count(1),
+    );
+    fixtures::set(
+        &mut r,
+        TableId::T2,
+        b,
+        "normative",
+        "valid",
+        CellValue::Count(41),
+    );
     let money = CellValue::Money("12.46".parse().unwrap());
-    fixtures::set(&mut r, TableId::T2, Some("art20_8"), "fees", "amount_wan", money);
+    fixtures::set(
+        &mut r,
+        TableId::T2,
+        Some("art20_8"),
+        "fees",
+        "amount_wan",
+        money,
+    );
     let cs = compare(&r);
     assert_eq!(cs.len(), 4, "{}", show(&cs));
     let f = n001(&r);
@@ -255,7 +324,14 @@ fn documents_and_fees() {
     assert_eq!(f[0].location.block, Some("art20_1"));
     // 2019: 新公开 is its own column; 废止 has none.
     let mut r = with_text(V2019, "s2", "新公开规范性文件3件，废止规章1件。");
-    fixtures::set(&mut r, TableId::T2, b, "normative", "published", CellValue::Count(3));
+    fixtures::set(
+        &mut r,
+        TableId::T2,
+        b,
+        "normative",
+        "published",
+        CellValue::Count(3),
+    );
     let cs = compare(&r);
     assert_eq!(cs.len(), 1, "{}", show(&cs));
     assert_eq!(cs[0].cells[0].name(), "art20_1.normative.published");
@@ -268,7 +344,14 @@ fn documents_and_fees() {
 fn blank_cells_are_not_compared() {
     let mut r = with_text(V2021, "s3", "办结申请 100 件，其中不予公开 3 件。");
     fixtures::set(&mut r, TableId::T3, None, "r7", "total", CellValue::Blank);
-    fixtures::set(&mut r, TableId::T3, None, "r3_2", "total", CellValue::NotNumber);
+    fixtures::set(
+        &mut r,
+        TableId::T3,
+        None,
+        "r3_2",
+        "total",
+        CellValue::NotNumber,
+    );
     assert!(compare(&r).is_empty());
     let mut r = Report::default();
     r.sections.known[2] = Some(fixtures::section("s3", "办结申请 100 件。"));
@@ -285,7 +368,12 @@ fn the_sentence_is_placed_in_the_source() {
         .map(|(o, _)| sec.source_of(o))
         .collect();
     // The first sentence starts on line 5, column 3; the second on line 6 after `100 件。`.
-    assert_eq!(places, [Some((5, Some(3))), Some((6, Some(7)))], "{:?}", sec);
+    assert_eq!(
+        places,
+        [Some((5, Some(3))), Some((6, Some(7)))],
+        "{:?}",
+        sec
+    );
     // JSON input has no lines.
     let r = with_text(V2021, "s3", "办结 3 件。");
     assert_eq!((compare(&r)[0].line, compare(&r)[0].col), (None, None));
@@ -306,14 +394,44 @@ fn figures_found(r: &Report) -> usize {
 
 #[test]
 fn huaian_prose_agrees_with_its_tables() {
-    for p in ["tests/fixtures/huaian-2024.txt", "tests/fixtures/huaian-2024.pdf"] {
+    for p in [
+        "tests/fixtures/huaian-2024.txt",
+        "tests/fixtures/huaian-2024.pdf",
+    ] {
         let r = fixture(p);
         let cs = compare(&r);
-        eprintln!("{p}: {} figures compared of {} found\n{}", cs.len(), figures_found(&r), show(&cs));
-        assert!(cs.iter().all(|c| c.verdict == Verdict::Agrees), "{p}\n{}", show(&cs));
-        let names: Vec<String> = cs.iter().flat_map(|c| &c.cells).map(CellRef::name).collect();
-        for cell in ["new.total", "r7.total", "carry_in.total", "carry_out.total", "rv_total", "rv_keep", "ld_total", "lr_pending", "art20_1.regulations.made"] {
-            assert!(names.iter().any(|n| n == cell), "{p}: {cell} not compared\n{}", show(&cs));
+        eprintln!(
+            "{p}: {} figures compared of {} found\n{}",
+            cs.len(),
+            figures_found(&r),
+            show(&cs)
+        );
+        assert!(
+            cs.iter().all(|c| c.verdict == Verdict::Agrees),
+            "{p}\n{}",
+            show(&cs)
+        );
+        let names: Vec<String> = cs
+            .iter()
+            .flat_map(|c| &c.cells)
+            .map(CellRef::name)
+            .collect();
+        for cell in [
+            "new.total",
+            "r7.total",
+            "carry_in.total",
+            "carry_out.total",
+            "rv_total",
+            "rv_keep",
+            "ld_total",
+            "lr_pending",
+            "art20_1.regulations.made",
+        ] {
+            assert!(
+                names.iter().any(|n| n == cell),
+                "{p}: {cell} not compared\n{}",
+                show(&cs)
+            );
         }
         assert_eq!(cs.len(), 15, "{p}\n{}", show(&cs));
         assert!(n001(&r).is_empty());
@@ -330,20 +448,35 @@ fn extractions_of_a_report_compare_alike() {
         .collect();
     files.sort();
     for p in files {
-        let r = crate::ingest::ingest(&std::fs::read(&p).unwrap()).unwrap().report;
+        let r = crate::ingest::ingest(&std::fs::read(&p).unwrap())
+            .unwrap()
+            .report;
         let cs = compare(&r);
         let name = p.file_name().unwrap().to_string_lossy().to_string();
-        eprintln!("{name}: {} compared of {} found", cs.len(), figures_found(&r));
+        eprintln!(
+            "{name}: {} compared of {} found",
+            cs.len(),
+            figures_found(&r)
+        );
         assert!(n001(&r).is_empty(), "{name}\n{}", show(&cs));
     }
 }
 
 #[test]
 fn other_fixtures() {
-    for p in ["examples/minhe-2020.txt", "tests/fixtures/pingtan-2023.html", "examples/blank-columns-2021.txt"] {
+    for p in [
+        "examples/minhe-2020.txt",
+        "tests/fixtures/pingtan-2023.html",
+        "examples/blank-columns-2021.txt",
+    ] {
         let r = fixture(p);
         let cs = compare(&r);
-        eprintln!("{p}: {} compared of {} found\n{}", cs.len(), figures_found(&r), show(&cs));
+        eprintln!(
+            "{p}: {} compared of {} found\n{}",
+            cs.len(),
+            figures_found(&r),
+            show(&cs)
+        );
         assert!(n001(&r).is_empty(), "{p}\n{}", show(&cs));
     }
 }
