@@ -392,20 +392,27 @@ fn figures_found(r: &Report) -> usize {
         .sum()
 }
 
+/// A fixture's report and its comparisons, printed (`--nocapture`) with the count of
+/// figures its prose holds.
+fn compared(path: &str) -> (Report, Vec<Comparison>) {
+    let r = fixture(path);
+    let cs = compare(&r);
+    let found = figures_found(&r);
+    eprintln!(
+        "{path}: {} compared of {found} found\n{}",
+        cs.len(),
+        show(&cs)
+    );
+    (r, cs)
+}
+
 #[test]
 fn huaian_prose_agrees_with_its_tables() {
     for p in [
         "tests/fixtures/huaian-2024.txt",
         "tests/fixtures/huaian-2024.pdf",
     ] {
-        let r = fixture(p);
-        let cs = compare(&r);
-        eprintln!(
-            "{p}: {} figures compared of {} found\n{}",
-            cs.len(),
-            figures_found(&r),
-            show(&cs)
-        );
+        let (r, cs) = compared(p);
         assert!(
             cs.iter().all(|c| c.verdict == Verdict::Agrees),
             "{p}\n{}",
@@ -469,14 +476,7 @@ fn other_fixtures() {
         "tests/fixtures/pingtan-2023.html",
         "examples/blank-columns-2021.txt",
     ] {
-        let r = fixture(p);
-        let cs = compare(&r);
-        eprintln!(
-            "{p}: {} compared of {} found\n{}",
-            cs.len(),
-            figures_found(&r),
-            show(&cs)
-        );
+        let (r, cs) = compared(p);
         assert!(n001(&r).is_empty(), "{p}\n{}", show(&cs));
     }
 }
