@@ -225,9 +225,9 @@ codes! {
         doc "Last year's report was given, but a cross-year rule cannot compare it: the tables it needs are on the other template version (2019 has no 现行有效件数; 2021 has no 上一年项目数量), one of the reports lacks the table, or the report given is not of the year before. Nothing is guessed; this says which rule did not run and why.";
     N001: Warning, Some("I8"), "a figure stated in the text contradicts the table",
         title_zh "正文所述数字与表格不符",
-        zh "正文所述“{quote}”与表格 {reported} 不符",
-        en "The text says \"{quote}\", the table says {reported}",
-        doc "Not checked yet (planned). Figures quoted in the prose (applications received, answered, carried over; review and lawsuit cases) must match the tables.";
+        zh "正文“{quote}”所述 {stated} 与{what} {reported} 不符",
+        en "The text says \"{quote}\" ({stated}); {what_en} holds {reported}",
+        doc "Figures the prose states are compared with the tables through a closed list of phrases, each naming its cells: applications 新收 (本年新收), 收到/受理 (本年新收, or 本年新收 + 上年结转: reported only when both are the same), 办结/答复 (（七）总计), 上年结转, 结转下年度 (also `N 件顺延到下年度`), the results 予以公开, 部分公开, 不予公开, 无法提供, 不予处理, 其他处理 (the rows of each group added) and their shares (`占办结总数的 X%`: the result over （七）总计; `占 X%` with no base also over the applications received, two readings); 行政复议, 行政诉讼 (both groups added), 未经复议直接起诉, 复议后起诉 and the outcomes 维持, 纠正, 其他结果, 尚未审结 of the group just named (and their shares of its 总计); 表二's 规章 and (行政)规范性文件 制发/废止/现行有效 (2021) or 新制作/新公开 (2019); 2021's 行政事业性收费 in 元, 万元 or 亿元. Numbers are read in Arabic (`1,234`) or Chinese numerals (`一百零二`); a figure marked approximate (约, 近, 超过, 余, 多, 以上, 左右) is never compared, nor one about another year or a change (2019年, 较上年, 同比, 增长), a channel or a sub-unit (其中通过网络申请, 市政府办公室), or 主动公开; a percentage is compared only as a share, allowing the rounding its decimals show. A cell that holds no count is not compared. `params`: `quote` (the sentence), `words` (its clause), `stated`, `reported` (the table's value), `cells`; the location names the sentence's section, its line and column when the text keeps them, and the cell when the figure is one cell.";
     N002: Warning, None, "section 五 is empty or says nothing",
         title_zh "“存在的主要问题及改进情况”为空或过于简略",
         zh "“存在的主要问题及改进情况”内容为空或过于简略（{chars} 字）",

@@ -178,6 +178,35 @@ pub struct Section {
     pub text: String,
     /// Where the heading stands.
     pub place: Option<Place>,
+    /// Where the lines of `text` stand in the source, when it was read from lines (text,
+    /// PDF, HTML, Word): empty otherwise (JSON input).
+    pub lines: Vec<TextLine>,
+}
+
+/// A stretch of [`Section::text`] that is one source line: from byte `offset` of the text
+/// to the next stretch. `place` is where its first character stands; `exact` says that
+/// the stretch's characters stand in the source one for one (no spaces between cells or
+/// between ideographs dropped), so that a column past the first can be counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextLine {
+    pub offset: usize,
+    pub place: Place,
+    pub exact: bool,
+}
+
+impl Section {
+    /// Where byte `offset` of the text stands in the source: the line always when the text
+    /// was read from lines, the column only when it can be counted exactly.
+    pub fn source_of(&self, offset: usize) -> Option<(u32, Option<u32>)> {
+        let i = self.lines.partition_point(|l| l.offset <= offset);
+        let l = self.lines.get(i.checked_sub(1)?)?;
+        let before = self.text.get(l.offset..offset)?;
+        let col = l.exact.then(|| {
+            let n = u32::try_from(before.chars().count()).unwrap_or(u32::MAX);
+            l.place.col.saturating_add(n)
+        });
+        Some((l.place.line, col))
+    }
 }
 
 /// The report's sections: the six of the template, by key, and any others it has.

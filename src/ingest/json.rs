@@ -89,6 +89,7 @@ pub fn read(source: &str, findings: &mut Vec<Finding>) -> Result<Report, InputEr
                         .unwrap_or_else(|| SECTIONS[pos].heading.to_string()),
                     text: sec.text.unwrap_or_default(),
                     place: None,
+                    lines: Vec::new(),
                 };
                 report.sections.known[pos] = Some(section);
             }
@@ -104,6 +105,7 @@ pub fn read(source: &str, findings: &mut Vec<Finding>) -> Result<Report, InputEr
             heading: sec.heading.unwrap_or_default(),
             text: sec.text.unwrap_or_default(),
             place: None,
+            lines: Vec::new(),
         };
         report.sections.extra.push(section.clone());
         report.sections.order.push((None, section));

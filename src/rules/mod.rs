@@ -2,12 +2,14 @@
 //! lives in its own module; each rule reports through a code of [`crate::finding`]:
 //! [`structure`] (sections, version, tables and rows present: S0xx, C001, C002),
 //! [`cells`] (what a single cell holds: C003–C005, C007), [`sums`] (the 勾稽关系 of the
-//! tables: A001–A006, with `suspect`) and [`text`] (the prose and plausibility: N002,
-//! N003, P001); with last year's report, [`years`] (X001–X003, X004 for what cannot run) and
+//! tables: A001–A006, with `suspect`), [`text`] (the prose and plausibility: N002,
+//! N003, P001) and [`figures`] (figures stated in the prose against the tables: N001);
+//! with last year's report, [`years`] (X001–X003, X004 for what cannot run) and
 //! [`copied`] (P002, the prose repeated).
 
 mod cells;
 mod copied;
+mod figures;
 mod structure;
 mod sums;
 mod text;
@@ -17,12 +19,13 @@ use crate::finding::Finding;
 use crate::model::Report;
 
 /// Runs every rule over the report, appending findings. The order is fixed: structure,
-/// cells, sums, text, each in template order.
+/// cells, sums, text, figures, each in template order.
 pub fn run(report: &Report, findings: &mut Vec<Finding>) {
     structure::run(report, findings);
     cells::run(report, findings);
     sums::run(report, findings);
     text::run(report, findings);
+    figures::run(report, findings);
 }
 
 /// Runs the rules that compare the report with last year's report of the agency, after
@@ -124,6 +127,7 @@ pub(crate) mod fixtures {
                 .into(),
             text: text.into(),
             place: None,
+            lines: Vec::new(),
         }
     }
 

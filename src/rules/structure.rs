@@ -217,6 +217,7 @@ mod tests {
             heading: heading.into(),
             text: String::new(),
             place: Some(Place::new(line, 1)),
+            lines: Vec::new(),
         }
     }
 

@@ -313,6 +313,7 @@ mod tests {
             heading: "七、收费情况".into(),
             text: "全年收取信息处理费200元。".into(),
             place: None,
+            lines: Vec::new(),
         });
         let f = run_text(&r);
         assert_eq!(f.len(), 1);

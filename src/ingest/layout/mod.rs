@@ -15,7 +15,7 @@ use std::ops::Range;
 
 use crate::finding::{Code, Finding, Location};
 use crate::model::{
-    Cell, CellValue, Markers, Place, Report, Row, Section, Sections, Table, TableId,
+    Cell, CellValue, Markers, Place, Report, Row, Section, Sections, Table, TableId, TextLine,
 };
 use crate::normalize::{self, collapse_cjk_spaces, coverage, fold, label_key};
 use crate::params;

@@ -140,10 +140,12 @@ pub(super) fn build_sections(
             .filter(|j| !spans.iter().any(|s| s.contains(j)))
             .map(|j| &lines[j])
             .collect();
+        let (text, placed) = join_paragraphs_placed(&body);
         let section = Section {
             heading: h.text.clone(),
-            text: join_paragraphs(&body),
+            text,
             place: Some(lines[h.index].place()),
+            lines: placed,
         };
         match h.key.and_then(|k| SECTIONS.iter().position(|s| s.key == k)) {
             Some(pos) => sections.known[pos] = Some(section.clone()),
@@ -157,13 +159,22 @@ pub(super) fn build_sections(
 /// Joins wrapped lines into paragraphs: a paragraph ends at sentence-final punctuation or
 /// before an indented line; page numbers are dropped.
 pub(super) fn join_paragraphs(lines: &[&Line]) -> String {
+    join_paragraphs_placed(lines).0
+}
+
+/// [`join_paragraphs`], with where each line's text starts in the joined text and in the
+/// source ([`TextLine`]): a line is `exact` when it is one cell whose text the joining left
+/// as it was, so that the column of any character in it can be counted.
+pub(super) fn join_paragraphs_placed(lines: &[&Line]) -> (String, Vec<TextLine>) {
     let mut out = String::new();
+    let mut placed = Vec::new();
     let mut open = false;
     for l in lines {
         if l.page_number || l.is_blank() {
             continue;
         }
-        let text = collapse_cjk_spaces(l.text.trim());
+        let trimmed = l.text.trim();
+        let text = collapse_cjk_spaces(trimmed);
         if open && l.indent >= 2 {
             out.push('\n');
         } else if open {
@@ -173,13 +184,22 @@ pub(super) fn join_paragraphs(lines: &[&Line]) -> String {
                 out.push(' ');
             }
         }
+        if let Some((_, _, col)) = l.cells.first() {
+            placed.push(TextLine {
+                offset: out.len(),
+                place: Place::new(l.no, *col),
+                exact: l.cells.len() == 1 && text == trimmed,
+            });
+        }
         out.push_str(&text);
         open = !text.ends_with(['。', '！', '？', '；', '：']);
         if !open {
             out.push('\n');
         }
     }
-    out.trim_end().to_string()
+    let end = out.trim_end().len();
+    out.truncate(end);
+    (out, placed)
 }
 
 /// The title (`<agency><year>年（度）政府信息公开工作年度报告`), its year and the agency.
