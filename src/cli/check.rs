@@ -53,6 +53,12 @@ pub struct CheckArgs {
     /// report with it. With one FILE only.
     #[arg(long, value_name = "FILE")]
     previous: Option<PathBuf>,
+
+    /// Keep each checked report in a store, as `serve --store` does: `sqlite:PATH` or
+    /// `postgres://…`; a report is then checked against the stored report of the year
+    /// before of its agency, unless --previous is given.
+    #[arg(long, value_name = "URL")]
+    store: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -209,6 +215,20 @@ pub fn run(args: &CheckArgs, lang: Lang, status: &mut Status) -> io::Result<()> 
         },
     };
     let previous = previous.as_ref();
+    let store = match args
+        .store
+        .as_deref()
+        .map(|url| super::store::Batch::open(url, lang))
+    {
+        None => None,
+        Some(Ok(batch)) => Some(batch),
+        Some(Err(why)) => {
+            let _ = writeln!(io::stderr(), "nianbao: {why}");
+            *status = Status::Unreadable;
+            return Ok(());
+        }
+    };
+    let store = store.as_ref();
     let total = inputs.len();
     let jobs = args
         .jobs
@@ -243,7 +263,10 @@ pub fn run(args: &CheckArgs, lang: Lang, status: &mut Status) -> io::Result<()> 
             let queue = &queue;
             scope.spawn(move || {
                 while let Some((index, input)) = queue.take() {
-                    if tx.send(work(index, input, previous, render)).is_err() {
+                    if tx
+                        .send(work(index, input, previous, store, render))
+                        .is_err()
+                    {
                         break;
                     }
                 }
@@ -269,6 +292,9 @@ pub fn run(args: &CheckArgs, lang: Lang, status: &mut Status) -> io::Result<()> 
     });
     progress.finish_and_clear();
     written?;
+    if store.is_some_and(|s| s.failed()) {
+        *status = Status::Unreadable;
+    }
 
     if batch {
         match args.format {
@@ -413,16 +439,31 @@ fn read_previous(path: &std::path::Path) -> Result<nianbao::Report, ReadError> {
 
 /// A worker's part: reads, checks (against last year's report, when given) and renders
 /// one input.
-fn work(index: usize, input: Input, previous: Option<&nianbao::Report>, render: Render) -> Done {
+fn work(
+    index: usize,
+    input: Input,
+    previous: Option<&nianbao::Report>,
+    store: Option<&super::store::Batch>,
+    render: Render,
+) -> Done {
     let name = input.name.clone();
     let options = Options { lang: render.lang };
     let mut source = String::new();
+    let mut sha256 = String::new();
     let outcome = input
         .read()
-        .and_then(|bytes| guarded(|| ingest(&bytes))?.map_err(ReadError::from))
+        .and_then(|bytes| {
+            if store.is_some() {
+                sha256 = crate::store::sha256_hex(&bytes);
+            }
+            guarded(|| ingest(&bytes))?.map_err(ReadError::from)
+        })
         .and_then(|mut ingested| {
             source = std::mem::take(&mut ingested.source);
-            guarded(|| check_ingested_with(ingested, previous, &options))
+            match store {
+                Some(store) => store.check(&name, sha256, ingested, previous, &options),
+                None => guarded(|| check_ingested_with(ingested, previous, &options)),
+            }
         });
     let text = rendered(&name, &outcome, &source, render).unwrap_or_else(|e| {
         // Rendering into memory fails only on a bug; the entry says so.

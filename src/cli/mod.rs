@@ -7,6 +7,7 @@ mod html;
 mod human;
 mod inputs;
 mod rules;
+mod store;
 
 use std::io::{self, Write};
 use std::path::PathBuf;

@@ -41,12 +41,10 @@ pub(super) async fn check_and_keep(
         Ok((ingested, sent))
     })
     .await?;
-    let agency = ingested.report.agency.clone();
-    let year = ingested.report.year;
     // A `previous` sent wins; otherwise the stored report of the year before.
     let (previous, paired) = match sent {
         Some(report) => (Some(report), Previous::Sent),
-        None => match stored_previous(store, agency.as_deref(), year).await {
+        None => match store.previous_of(&ingested.report).await {
             Ok(Some((report, at))) => (Some(report), Previous::Stored(at)),
             Ok(None) => (None, Previous::None),
             Err(e) => return Err(unavailable(&e, lang)),
@@ -54,21 +52,9 @@ pub(super) async fn check_and_keep(
     };
     let (result_json, submission) = on_engine(permit, lang, move || {
         let result = nianbao::check_ingested_with(ingested, previous.as_ref(), &Options { lang });
-        let result_json = serde_json::to_vec(&result).map_err(|_| ApiError::internal(lang))?;
-        let report_json =
-            serde_json::to_string(&result.report).map_err(|_| ApiError::internal(lang))?;
-        let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
-        let submission = Submission {
-            sha256,
-            agency,
-            year,
-            errors: count(result.summary.errors),
-            warnings: count(result.summary.warnings),
-            infos: count(result.summary.infos),
-            previous: paired,
-            report_json,
-            result_json: String::from_utf8_lossy(&result_json).into_owned(),
-        };
+        let result_json = serde_json::to_string(&result).map_err(|_| ApiError::internal(lang))?;
+        let submission = Submission::of(sha256, &result, result_json.clone(), paired)
+            .map_err(|_| ApiError::internal(lang))?;
         Ok((result_json, submission))
     })
     .await?;
@@ -88,30 +74,6 @@ pub(super) async fn check_and_keep(
     let mut res = json_response(Bytes::from(result_json));
     located(&mut res, at, paired);
     Ok(res)
-}
-
-/// The stored report of the year before `year` of `agency`, read back as `--previous`
-/// reads a file. One that does not read back (there must be none) is logged and not used.
-async fn stored_previous(
-    store: &Store,
-    agency: Option<&str>,
-    year: Option<i32>,
-) -> Result<Option<(nianbao::Report, VersionRef)>, StoreError> {
-    let key = agency.map(store::agency_key).filter(|k| !k.is_empty());
-    let (Some(key), Some(last_year)) = (key, year.and_then(|y| y.checked_sub(1))) else {
-        return Ok(None);
-    };
-    let Some(stored) = store.latest(&key, last_year).await? else {
-        return Ok(None);
-    };
-    match nianbao::normalize(stored.report_json.as_bytes()) {
-        Ok(report) => Ok(Some((report, stored.at))),
-        Err(e) => {
-            tracing::error!(report_id = stored.at.id, version = stored.at.version, error = %e,
-                "BUG: a stored report does not read back; checked without it");
-            Ok(None)
-        }
-    }
 }
 
 fn previous_header(paired: Previous) -> String {

@@ -99,6 +99,29 @@ pub struct Submission {
     pub result_json: String,
 }
 
+impl Submission {
+    /// What is kept of a check: `result_json` is the result as answered (or printed).
+    pub fn of(
+        sha256: String,
+        result: &nianbao::CheckResult,
+        result_json: String,
+        previous: Previous,
+    ) -> Result<Submission, serde_json::Error> {
+        let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+        Ok(Submission {
+            sha256,
+            agency: result.agency.clone(),
+            year: result.year,
+            errors: count(result.summary.errors),
+            warnings: count(result.summary.warnings),
+            infos: count(result.summary.infos),
+            previous,
+            report_json: serde_json::to_string(&result.report)?,
+            result_json,
+        })
+    }
+}
+
 /// Which last year's report a check ran against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Previous {
@@ -290,6 +313,35 @@ impl Store {
             }).transpose())
         });
         row.map_err(failed("cannot be read"))
+    }
+
+    /// The stored report of the year before `report`'s, of its agency (latest version),
+    /// read back as `--previous` reads a file: what a report sent without last year's is
+    /// checked against. None when the report has no agency or year, or nothing is stored.
+    /// One that does not read back (there must be none) is logged and not used.
+    pub async fn previous_of(
+        &self,
+        report: &nianbao::Report,
+    ) -> Result<Option<(nianbao::Report, VersionRef)>, StoreError> {
+        let key = report
+            .agency
+            .as_deref()
+            .map(agency_key)
+            .filter(|k| !k.is_empty());
+        let (Some(key), Some(last_year)) = (key, report.year.and_then(|y| y.checked_sub(1))) else {
+            return Ok(None);
+        };
+        let Some(stored) = self.latest(&key, last_year).await? else {
+            return Ok(None);
+        };
+        match nianbao::normalize(stored.report_json.as_bytes()) {
+            Ok(report) => Ok(Some((report, stored.at))),
+            Err(e) => {
+                tracing::error!(report_id = stored.at.id, version = stored.at.version, error = %e,
+                    "BUG: a stored report does not read back; checked without it");
+                Ok(None)
+            }
+        }
     }
 
     /// Keeps a checked report as a new version of its report; returns once committed.

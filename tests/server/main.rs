@@ -7,4 +7,6 @@
 mod answers;
 mod harness;
 mod limits;
+mod pg;
 mod reference;
+mod store;
