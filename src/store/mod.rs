@@ -54,7 +54,13 @@ pub struct Store {
 
 #[derive(Clone, Debug)]
 enum Pool {
-    Sqlite(SqlitePool),
+    /// Readers, and the one connection that writes: SQLite has one writer at a time, and
+    /// writers queued in the pool wait their turn in order, where several connections
+    /// would wait in SQLite's busy handler (sleeps of up to 100 ms: a long tail).
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -62,7 +68,7 @@ enum Pool {
 macro_rules! with_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match &$store.pool {
-            Pool::Sqlite($pool) => $body,
+            Pool::Sqlite { read: $pool, .. } => $body,
             Pool::Postgres($pool) => $body,
         }
     };
@@ -217,13 +223,21 @@ impl Store {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(SQLITE_BUSY_TIMEOUT);
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(options)
+            let cannot = |e| StoreError(format!("cannot open the SQLite store {path}: {e}"));
+            // The writer first: it creates the file and sets WAL.
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(20))
+                .connect_with(options.clone())
                 .await
-                .map_err(|e| StoreError(format!("cannot open the SQLite store {path}: {e}")))?;
-            Pool::Sqlite(pool)
+                .map_err(cannot)?;
+            let read = SqlitePoolOptions::new()
+                .max_connections(4)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options.read_only(true))
+                .await
+                .map_err(cannot)?;
+            Pool::Sqlite { read, write }
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)
                 .map_err(|e| StoreError(format!("--store: not a PostgreSQL URL: {e}")))?;
@@ -247,7 +261,7 @@ impl Store {
     /// The backend, for logs: `sqlite` or `postgres`.
     pub fn backend(&self) -> &'static str {
         match self.pool {
-            Pool::Sqlite(_) => "sqlite",
+            Pool::Sqlite { .. } => "sqlite",
             Pool::Postgres(_) => "postgres",
         }
     }
@@ -255,7 +269,7 @@ impl Store {
     async fn migrate(&self) -> Result<(), StoreError> {
         let tables: Vec<String> = with_pool!(self, pool => {
             let sql = match self.pool {
-                Pool::Sqlite(_) => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                Pool::Sqlite { .. } => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
                 Pool::Postgres(_) => "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name",
             };
             sqlx::query_scalar(sql).fetch_all(pool).await
@@ -283,10 +297,14 @@ impl Store {
             )));
         }
         let migrator = match self.pool {
-            Pool::Sqlite(_) => migrations::migrator(migrations::Backend::Sqlite).await,
+            Pool::Sqlite { .. } => migrations::migrator(migrations::Backend::Sqlite).await,
             Pool::Postgres(_) => migrations::migrator(migrations::Backend::Postgres).await,
         }?;
-        with_pool!(self, pool => migrator.run(pool).await).map_err(|e| {
+        let migrated = match &self.pool {
+            Pool::Sqlite { write, .. } => migrator.run(write).await,
+            Pool::Postgres(pool) => migrator.run(pool).await,
+        };
+        migrated.map_err(|e| {
             StoreError(format!(
                 "the store's schema is not one this nianbao knows, or cannot be migrated: {e}"
             ))
@@ -355,12 +373,13 @@ impl Store {
         loop {
             attempt += 1;
             let kept = match &self.pool {
-                Pool::Sqlite(pool) => match pool.begin_with("BEGIN IMMEDIATE").await {
-                    Ok(mut tx) => keep_in!(tx, s, key.as_deref()).await,
+                Pool::Sqlite { write, .. } => match write.begin_with("BEGIN IMMEDIATE").await {
+                    Ok(mut tx) => keep_in!(tx, s, key.as_deref(), "").await,
                     Err(e) => Err(e),
                 },
                 Pool::Postgres(pool) => match pool.begin().await {
-                    Ok(mut tx) => keep_in!(tx, s, key.as_deref()).await,
+                    // The report's row locked: its versions are made one at a time.
+                    Ok(mut tx) => keep_in!(tx, s, key.as_deref(), " FOR UPDATE").await,
                     Err(e) => Err(e),
                 },
             };
@@ -436,7 +455,7 @@ fn lost_a_race(e: &sqlx::Error) -> bool {
 /// (a macro rather than a function generic over the backend: sqlx's bounds for that would
 /// outgrow the body).
 macro_rules! keep_in {
-    ($tx:ident, $s:expr, $key:expr) => {
+    ($tx:ident, $s:expr, $key:expr, $lock:literal) => {
         async {
             let s: &Submission = $s;
             let key: Option<&str> = $key;
@@ -452,7 +471,10 @@ macro_rules! keep_in {
                     .bind(now.as_str())
                     .execute(&mut *$tx)
                     .await?;
-                    sqlx::query("SELECT id FROM reports WHERE agency = $1 AND year = $2")
+                    sqlx::query(concat!(
+                        "SELECT id FROM reports WHERE agency = $1 AND year = $2",
+                        $lock
+                    ))
                         .bind(key)
                         .bind(year)
                         .fetch_one(&mut *$tx)
