@@ -776,15 +776,17 @@ fn version_names_the_commit() {
     }
 }
 
+/// A constructed report of tests/fixtures/pairs.
+fn pair(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/pairs")
+        .join(name)
+        .display()
+        .to_string()
+}
+
 #[test]
 fn previous_compares_carry_over_across_the_template_change() {
-    let pair = |name: &str| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/pairs")
-            .join(name)
-            .display()
-            .to_string()
-    };
     let (last, agrees, differs) = (
         pair("2020.json"),
         pair("2021-agrees.json"),
@@ -848,13 +850,6 @@ fn previous_compares_carry_over_across_the_template_change() {
 /// stored report of the year before — the same output as with `--previous` that file.
 #[test]
 fn store_keeps_reports_and_pairs_with_the_year_before() {
-    let pair = |name: &str| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/pairs")
-            .join(name)
-            .display()
-            .to_string()
-    };
     let (last, agrees, differs) = (
         pair("2020.json"),
         pair("2021-agrees.json"),

@@ -276,14 +276,7 @@ pub(super) async fn check(State(app): State<App>, req: Request) -> Result<Respon
         return super::intake::check_and_keep(store, permit, input, lang).await;
     }
     let json = on_engine(permit, lang, move || {
-        let ingested = nianbao::ingest(&input.report).map_err(|e| ApiError::input(&e, lang))?;
-        input.expect_format(ingested.format, lang)?;
-        let previous = match &input.previous {
-            Some(bytes) => {
-                Some(nianbao::normalize(bytes).map_err(|e| ApiError::previous(&e, lang))?)
-            }
-            None => None,
-        };
+        let (ingested, previous) = input.read(lang)?;
         let result = nianbao::check_ingested_with(ingested, previous.as_ref(), &Options { lang });
         serde_json::to_vec(&result).map_err(|_| ApiError::internal(lang))
     })
@@ -443,8 +436,24 @@ pub(super) struct Received {
 }
 
 impl Received {
+    /// The report, and last year's when sent (the engine's work: on the blocking pool).
+    pub(super) fn read(
+        &self,
+        lang: Lang,
+    ) -> Result<(nianbao::Ingested, Option<nianbao::Report>), ApiError> {
+        let ingested = nianbao::ingest(&self.report).map_err(|e| ApiError::input(&e, lang))?;
+        self.expect_format(ingested.format, lang)?;
+        let previous = match &self.previous {
+            Some(bytes) => {
+                Some(nianbao::normalize(bytes).map_err(|e| ApiError::previous(&e, lang))?)
+            }
+            None => None,
+        };
+        Ok((ingested, previous))
+    }
+
     /// A body declared JSON that the engine reads as text is refused, not checked as text.
-    pub(super) fn expect_format(&self, format: Format, lang: Lang) -> Result<(), ApiError> {
+    fn expect_format(&self, format: Format, lang: Lang) -> Result<(), ApiError> {
         if self.declared_json && format != Format::Json {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -649,7 +658,7 @@ pub(super) fn lang_or_zh(uri: &Uri) -> Lang {
 
 impl ApiError {
     /// Last year's report could not be read.
-    pub(super) fn previous(e: &nianbao::InputError, lang: Lang) -> Self {
+    fn previous(e: &nianbao::InputError, lang: Lang) -> Self {
         ApiError::bad_request(
             "previous_unreadable",
             format!(

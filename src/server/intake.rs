@@ -29,18 +29,7 @@ pub(super) async fn check_and_keep(
 ) -> Result<Response, ApiError> {
     let sha256 = store::sha256_hex(&input.report);
     let engine_permit = permit.clone();
-    let (ingested, sent) = on_engine(engine_permit, lang, move || {
-        let ingested = nianbao::ingest(&input.report).map_err(|e| ApiError::input(&e, lang))?;
-        input.expect_format(ingested.format, lang)?;
-        let sent = match &input.previous {
-            Some(bytes) => {
-                Some(nianbao::normalize(bytes).map_err(|e| ApiError::previous(&e, lang))?)
-            }
-            None => None,
-        };
-        Ok((ingested, sent))
-    })
-    .await?;
+    let (ingested, sent) = on_engine(engine_permit, lang, move || input.read(lang)).await?;
     // A `previous` sent wins; otherwise the stored report of the year before.
     let (previous, paired) = match sent {
         Some(report) => (Some(report), Previous::Sent),

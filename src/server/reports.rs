@@ -128,6 +128,21 @@ pub struct VersionSummary {
     infos: i32,
 }
 
+impl VersionSummary {
+    fn new(version: i32, received_at: String, sha256: String, counts: [i32; 3]) -> Self {
+        let [errors, warnings, infos] = counts;
+        VersionSummary {
+            version,
+            received_at,
+            sha256,
+            valid: errors == 0,
+            errors,
+            warnings,
+            infos,
+        }
+    }
+}
+
 /// A stored report with every version.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StoredReport {
@@ -241,15 +256,12 @@ pub(super) async fn list(
             agency: r.agency,
             year: r.year,
             versions: r.versions,
-            latest: VersionSummary {
-                version: r.versions,
-                received_at: r.received_at,
-                sha256: r.sha256,
-                valid: r.errors == 0,
-                errors: r.errors,
-                warnings: r.warnings,
-                infos: r.infos,
-            },
+            latest: VersionSummary::new(
+                r.versions,
+                r.received_at,
+                r.sha256,
+                [r.errors, r.warnings, r.infos],
+            ),
         })
         .collect();
     Ok(Json(ReportList {
@@ -296,15 +308,12 @@ pub(super) async fn one(
     for v in kept.versions {
         let raw = |text: String| RawValue::from_string(text).map_err(|_| ApiError::internal(lang));
         versions.push(StoredVersion {
-            summary: VersionSummary {
-                version: v.version,
-                received_at: v.received_at,
-                sha256: v.sha256,
-                valid: v.errors == 0,
-                errors: v.errors,
-                warnings: v.warnings,
-                infos: v.infos,
-            },
+            summary: VersionSummary::new(
+                v.version,
+                v.received_at,
+                v.sha256,
+                [v.errors, v.warnings, v.infos],
+            ),
             agency_as_written: v.agency_as_written,
             previous: match v.previous {
                 Previous::None => PreviousUsed {
