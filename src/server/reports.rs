@@ -307,15 +307,16 @@ pub(super) async fn one(
     let mut versions = Vec::with_capacity(kept.versions.len());
     for v in kept.versions {
         let raw = |text: String| RawValue::from_string(text).map_err(|_| ApiError::internal(lang));
+        let k = v.kept;
         versions.push(StoredVersion {
             summary: VersionSummary::new(
                 v.version,
                 v.received_at,
-                v.sha256,
-                [v.errors, v.warnings, v.infos],
+                k.sha256,
+                [k.errors, k.warnings, k.infos],
             ),
-            agency_as_written: v.agency_as_written,
-            previous: match v.previous {
+            agency_as_written: k.agency,
+            previous: match k.previous {
                 Previous::None => PreviousUsed {
                     source: "none",
                     report: None,
@@ -329,8 +330,8 @@ pub(super) async fn one(
                     report: Some(at),
                 },
             },
-            report: raw(v.report_json)?,
-            result: raw(v.result_json)?,
+            report: raw(k.report_json)?,
+            result: raw(k.result_json)?,
         });
     }
     Ok(Json(StoredReport {

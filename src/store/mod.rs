@@ -178,18 +178,13 @@ pub struct Kept {
     pub versions: Vec<KeptVersion>,
 }
 
+/// A version as kept: what was submitted, its number and when.
 #[derive(Debug, Clone)]
 pub struct KeptVersion {
     pub version: i32,
     pub received_at: String,
-    pub sha256: String,
-    pub agency_as_written: Option<String>,
-    pub errors: i32,
-    pub warnings: i32,
-    pub infos: i32,
-    pub previous: Previous,
-    pub report_json: String,
-    pub result_json: String,
+    /// Its `agency` is the agency as the report writes it.
+    pub kept: Submission,
 }
 
 /// Which reports a list asks for.
@@ -572,17 +567,21 @@ macro_rules! get_in {
                     (Some(_), _, _) => Previous::Sent,
                     (None, _, _) => Previous::None,
                 };
-                kept.versions.push(KeptVersion {
-                    version: row.try_get(0)?,
-                    received_at: row.try_get(1)?,
+                let kept_version = Submission {
                     sha256: row.try_get(2)?,
-                    agency_as_written: row.try_get(3)?,
+                    agency: row.try_get(3)?,
+                    year: kept.year,
                     errors: row.try_get(4)?,
                     warnings: row.try_get(5)?,
                     infos: row.try_get(6)?,
                     previous,
                     report_json: row.try_get(10)?,
                     result_json: row.try_get(11)?,
+                };
+                kept.versions.push(KeptVersion {
+                    version: row.try_get(0)?,
+                    received_at: row.try_get(1)?,
+                    kept: kept_version,
                 });
             }
             Ok(Some(kept))
