@@ -4,6 +4,7 @@
 
 mod cli;
 mod server;
+mod store;
 
 fn main() -> std::process::ExitCode {
     cli::main()

@@ -776,15 +776,17 @@ fn version_names_the_commit() {
     }
 }
 
+/// A constructed report of tests/fixtures/pairs.
+fn pair(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/pairs")
+        .join(name)
+        .display()
+        .to_string()
+}
+
 #[test]
 fn previous_compares_carry_over_across_the_template_change() {
-    let pair = |name: &str| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/pairs")
-            .join(name)
-            .display()
-            .to_string()
-    };
     let (last, agrees, differs) = (
         pair("2020.json"),
         pair("2021-agrees.json"),
@@ -842,6 +844,102 @@ fn previous_compares_carry_over_across_the_template_change() {
     let run = nianbao(&["check", "--previous", &last, &agrees, &differs]);
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("--previous"), "{}", run.stderr);
+}
+
+/// `check --store`: each report kept as `serve --store` keeps it, and checked against the
+/// stored report of the year before — the same output as with `--previous` that file.
+#[test]
+fn store_keeps_reports_and_pairs_with_the_year_before() {
+    let (last, agrees, differs) = (
+        pair("2020.json"),
+        pair("2021-agrees.json"),
+        pair("2021-differs.json"),
+    );
+    let has_x001 = |stdout: &str| {
+        stdout.lines().filter(|l| !l.trim().is_empty()).any(|line| {
+            let v = json(line.trim());
+            let result = if v["result"].is_object() {
+                &v["result"]
+            } else {
+                &v
+            };
+            result["findings"]
+                .as_array()
+                .is_some_and(|f| f.iter().any(|f| f["code"] == "X001"))
+        })
+    };
+    let dir = temp_dir();
+    let db = dir.path().join("store.db");
+    let store = format!("sqlite:{}", db.display());
+    // Nothing stored yet: no cross-year rule.
+    let run = nianbao(&["check", "--format", "json", "--store", &store, &differs]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(!has_x001(&run.stdout.replace('\n', "")));
+    let run = nianbao(&["check", "--format", "json", "--store", &store, &last]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    // 2021 is paired with the stored 2020: X001, exactly as `--previous 2020.json`.
+    let stored = nianbao(&["check", "--format", "json", "--store", &store, &differs]);
+    let explicit = nianbao(&["check", "--format", "json", "--previous", &last, &differs]);
+    assert_eq!(stored.stdout, explicit.stdout);
+    assert!(
+        has_x001(&stored.stdout.replace('\n', "")),
+        "{}",
+        stored.stdout
+    );
+    // --previous wins over the stored report.
+    let run = nianbao(&[
+        "check",
+        "--format",
+        "json",
+        "--store",
+        &store,
+        "--previous",
+        &agrees,
+        &differs,
+    ]);
+    assert!(!has_x001(&run.stdout.replace('\n', "")), "{}", run.stdout);
+    // A directory: each file kept and paired.
+    let batch = temp_dir();
+    temp_file(&batch, "a/2021.json", &std::fs::read(&differs).unwrap());
+    let run = nianbao(&[
+        "check",
+        "--format",
+        "ndjson",
+        "--store",
+        &store,
+        &batch.path().display().to_string(),
+    ]);
+    assert!(has_x001(&run.stdout), "{}", run.stdout);
+    // What the store holds: 2021 in four versions, 2020 in one.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let versions: Vec<(i64, i32, String)> = rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&store).await.unwrap();
+        sqlx::query_as(
+            "SELECT r.year, v.version, COALESCE(v.previous_source, 'none') FROM versions v \
+             JOIN reports r ON r.id = v.report_id ORDER BY r.year, v.version",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+    });
+    let want: Vec<(i64, i32, String)> = [
+        (2020, 1, "none"),
+        (2021, 1, "none"),
+        (2021, 2, "stored"),
+        (2021, 3, "sent"),
+        (2021, 4, "stored"),
+    ]
+    .into_iter()
+    .map(|(y, v, s)| (y, v, s.to_string()))
+    .collect();
+    assert_eq!(versions, want);
+    // A store that cannot be opened: exit 2, nothing checked.
+    let run = nianbao(&["check", "--store", "mysql://x", &last]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("sqlite:PATH"), "{}", run.stderr);
 }
 
 // ---- check DIR: reports paired with last year's ------------------------------------------

@@ -55,6 +55,12 @@ pub struct CheckArgs {
     /// each report is paired with last year's of its agency among them.
     #[arg(long, value_name = "FILE")]
     previous: Option<PathBuf>,
+
+    /// Keep each checked report in a store, as `serve --store` does: `sqlite:PATH` or
+    /// `postgres://…`; a report is then checked against the stored report of the year
+    /// before of its agency, unless --previous is given.
+    #[arg(long, value_name = "URL")]
+    store: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -223,6 +229,20 @@ pub fn run(args: &CheckArgs, lang: Lang, status: &mut Status) -> io::Result<()> 
         },
     };
     let previous = previous.as_ref();
+    let store = match args
+        .store
+        .as_deref()
+        .map(|url| super::store::Batch::open(url, lang))
+    {
+        None => None,
+        Some(Ok(batch)) => Some(batch),
+        Some(Err(why)) => {
+            let _ = writeln!(io::stderr(), "nianbao: {why}");
+            *status = Status::Unreadable;
+            return Ok(());
+        }
+    };
+    let store = store.as_ref();
     let total = inputs.len();
     let jobs = args
         .jobs
@@ -269,7 +289,7 @@ pub fn run(args: &CheckArgs, lang: Lang, status: &mut Status) -> io::Result<()> 
             let queue = &queue;
             scope.spawn(move || {
                 while let Some((index, input, paired)) = queue.take() {
-                    let done = work(index, input, previous, paired.as_ref(), render);
+                    let done = work(index, input, previous, paired.as_ref(), store, render);
                     if tx.send(done).is_err() {
                         break;
                     }
@@ -296,6 +316,9 @@ pub fn run(args: &CheckArgs, lang: Lang, status: &mut Status) -> io::Result<()> 
     });
     progress.finish_and_clear();
     written?;
+    if store.is_some_and(|s| s.failed()) {
+        *status = Status::Unreadable;
+    }
 
     if batch {
         match args.format {
@@ -443,13 +466,15 @@ pub fn read_report(input: Input) -> Result<nianbao::Report, ReadError> {
     guarded(|| nianbao::normalize(&bytes))?.map_err(ReadError::from)
 }
 
-/// A worker's part: reads, checks (against last year's report: given, or the file it is
-/// paired with) and renders one input.
+/// A worker's part: reads, checks (against last year's report: given, the file it is
+/// paired with, or — with a store — the stored one) and renders one input; with a store,
+/// keeps it.
 fn work(
     index: usize,
     input: Input,
     given: Option<&nianbao::Report>,
     paired: Option<&Paired>,
+    store: Option<&super::store::Batch>,
     render: Render,
 ) -> Done {
     let name = input.name.clone();
@@ -462,12 +487,21 @@ fn work(
     let previous = given.or(last_year.as_ref());
     let paired = paired.filter(|_| previous.is_some());
     let mut source = String::new();
+    let mut sha256 = String::new();
     let outcome = input
         .read()
-        .and_then(|bytes| guarded(|| ingest(&bytes))?.map_err(ReadError::from))
+        .and_then(|bytes| {
+            if store.is_some() {
+                sha256 = crate::store::sha256_hex(&bytes);
+            }
+            guarded(|| ingest(&bytes))?.map_err(ReadError::from)
+        })
         .and_then(|mut ingested| {
             source = std::mem::take(&mut ingested.source);
-            guarded(|| check_ingested_with(ingested, previous, &options))
+            match store {
+                Some(store) => store.check(&name, sha256, ingested, previous, &options),
+                None => guarded(|| check_ingested_with(ingested, previous, &options)),
+            }
         });
     let text = rendered(&name, &outcome, &source, paired, render).unwrap_or_else(|e| {
         // Rendering into memory fails only on a bug; the entry says so.

@@ -8,6 +8,7 @@ mod human;
 mod inputs;
 mod pairing;
 mod rules;
+mod store;
 
 use std::io::{self, Write};
 use std::path::PathBuf;

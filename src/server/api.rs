@@ -28,6 +28,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::{self, Right, TokenName, Tokens};
 use super::error::{ApiError, ErrorBody};
 use super::openapi;
+use crate::store::Store;
 
 /// The settings of a server (flags and environment of `nianbao serve`).
 #[derive(Debug, Clone)]
@@ -85,17 +86,19 @@ pub(super) struct App {
     report_schema: Bytes,
     result_schema: Bytes,
     openapi: Bytes,
+    /// Where every checked report is kept, with `--store` (super::intake).
+    pub(super) store: Option<Store>,
 }
 
 /// A place among the checks in flight, held until the engine is done with the request
 /// (a timed-out request's check still holds it).
 #[derive(Clone)]
-struct Permit(#[allow(dead_code)] Arc<OwnedSemaphorePermit>);
+pub(super) struct Permit(#[allow(dead_code)] Arc<OwnedSemaphorePermit>);
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole API.
-pub fn router(settings: Settings) -> Router {
+pub fn router(settings: Settings, store: Option<Store>) -> Router {
     let json = |v: &serde_json::Value| Bytes::from(serde_json::to_vec(v).expect("JSON"));
     let app = App {
         in_flight: Arc::new(Semaphore::new(settings.max_in_flight)),
@@ -104,6 +107,7 @@ pub fn router(settings: Settings) -> Router {
         result_schema: json(&nianbao::schema::result_schema()),
         openapi: json(&openapi::document()),
         settings: Arc::new(settings),
+        store: store.clone(),
     };
     let settings = app.settings.clone();
     // Only the routes that run the engine count against the checks in flight.
@@ -119,6 +123,7 @@ pub fn router(settings: Settings) -> Router {
     );
     let mut router = Router::new()
         .merge(work)
+        .merge(super::reports::routes(store, &settings.tokens))
         .route("/v1/rules", get(rules))
         .route("/v1/schema/report", get(report_schema))
         .route("/v1/schema/result", get(result_schema))
@@ -226,7 +231,9 @@ pub struct Health {
 /// `multipart/form-data` with the
 /// report in a `report` part and, optionally, last year's report in a `previous` part
 /// (the cross-year rules X001–X003 then run, as `nianbao check --previous`; refused with
-/// 400 when unreadable). The answer is the result of the check, exactly what
+/// 400 when unreadable). On a server with a store, a report of year N sent without
+/// `previous` is checked against the stored report of year N−1 of the same agency (its
+/// latest version), and every checked report is kept before the answer. The answer is the result of the check, exactly what
 /// `nianbao check --format json` prints for the same bytes — 200 also when the report has
 /// errors (`valid: false`).
 #[utoipa::path(
@@ -243,8 +250,14 @@ pub struct Health {
         )
     ),
     responses(
-        (status = 200, description = "The result of the check (`GET /v1/schema/result`; RULES.md \"JSON shapes\"), also when `valid` is false.",
-            body = ref("#/components/schemas/CheckResult")),
+        (status = 200, description = "The result of the check (`GET /v1/schema/result`; RULES.md \"JSON shapes\"), also when `valid` is false. On a server with a store (`--store`) the report has been kept, committed, before this answer, and the headers say where.",
+            body = ref("#/components/schemas/CheckResult"),
+            headers(
+                ("Location" = String, description = "With a store: the stored report, `/v1/reports/{id}`."),
+                ("Nianbao-Report-Id" = i64, description = "With a store: the stored report's id."),
+                ("Nianbao-Report-Version" = i32, description = "With a store: the version this submission is (1, 2, …: a resubmission is a new version)."),
+                ("Nianbao-Previous" = String, description = "With a store: which last year's report the cross-year rules ran against — `{id}/{version}` of the stored report of the year before (paired automatically), `sent` (the `previous` part, which wins) or `none`."),
+            )),
         (status = 400, description = "A bad `lang`, a malformed multipart body, a multipart body without a `report` part, or an unreadable `previous` part.", body = ErrorBody),
         (status = 401, description = "The request presents a token that is not the server's, or none to a server started with `--require-token` (`unauthorized`, with `WWW-Authenticate: Bearer`).", body = ErrorBody),
         (status = 403, description = "The server requires a token (`--require-token`) and the one presented does not have the right `check` (`forbidden`).", body = ErrorBody),
@@ -254,7 +267,7 @@ pub struct Health {
         (status = 413, description = "The body is larger than the server's limit (`too_large`).", body = ErrorBody),
         (status = 415, description = "A content type that cannot carry a report (`application/x-www-form-urlencoded`, `multipart/*` other than form-data).", body = ErrorBody),
         (status = 422, description = "The report cannot be read: the engine's code (`empty`, `binary`, `undecodable`, `json`, `unsupported_format`, `damaged`, `no_text_layer`, `encrypted`) and message.", body = ErrorBody),
-        (status = 503, description = "Too many checks in flight; retry after the seconds of `Retry-After`.", body = ErrorBody,
+        (status = 503, description = "Too many checks in flight (`overloaded`), or, with a store, the store failed and the report was not kept (`store_unavailable`); retry after the seconds of `Retry-After`.", body = ErrorBody,
             headers(("Retry-After" = u32, description = "Seconds to wait before retrying."))),
     )
 )]
@@ -262,15 +275,11 @@ pub(super) async fn check(State(app): State<App>, req: Request) -> Result<Respon
     let lang = lang_of(req.uri())?;
     let permit = req.extensions().get::<Permit>().cloned();
     let input = receive(&app, req, lang, true).await?;
+    if let Some(store) = &app.store {
+        return super::intake::check_and_keep(store, permit, input, lang).await;
+    }
     let json = on_engine(permit, lang, move || {
-        let ingested = nianbao::ingest(&input.report).map_err(|e| ApiError::input(&e, lang))?;
-        input.expect_format(ingested.format, lang)?;
-        let previous = match &input.previous {
-            Some(bytes) => {
-                Some(nianbao::normalize(bytes).map_err(|e| ApiError::previous(&e, lang))?)
-            }
-            None => None,
-        };
+        let (ingested, previous) = input.read(lang)?;
         let result = nianbao::check_ingested_with(ingested, previous.as_ref(), &Options { lang });
         serde_json::to_vec(&result).map_err(|_| ApiError::internal(lang))
     })
@@ -423,14 +432,30 @@ async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
 // From a request to the engine's input.
 
 /// A report as received.
-struct Received {
-    report: Bytes,
-    previous: Option<Bytes>,
+pub(super) struct Received {
+    pub(super) report: Bytes,
+    pub(super) previous: Option<Bytes>,
     /// Declared `application/json`: the body must be the canonical JSON.
     declared_json: bool,
 }
 
 impl Received {
+    /// The report, and last year's when sent (the engine's work: on the blocking pool).
+    pub(super) fn read(
+        &self,
+        lang: Lang,
+    ) -> Result<(nianbao::Ingested, Option<nianbao::Report>), ApiError> {
+        let ingested = nianbao::ingest(&self.report).map_err(|e| ApiError::input(&e, lang))?;
+        self.expect_format(ingested.format, lang)?;
+        let previous = match &self.previous {
+            Some(bytes) => {
+                Some(nianbao::normalize(bytes).map_err(|e| ApiError::previous(&e, lang))?)
+            }
+            None => None,
+        };
+        Ok((ingested, previous))
+    }
+
     /// A body declared JSON that the engine reads as text is refused, not checked as text.
     fn expect_format(&self, format: Format, lang: Lang) -> Result<(), ApiError> {
         if self.declared_json && format != Format::Json {
@@ -615,7 +640,7 @@ fn multipart_error(
 }
 
 /// `lang` of the query: 400 for any other value than `zh` or `en`.
-fn lang_of(uri: &Uri) -> Result<Lang, ApiError> {
+pub(super) fn lang_of(uri: &Uri) -> Result<Lang, ApiError> {
     match Query::<LangQuery>::try_from_uri(uri) {
         Ok(Query(q)) => Ok(match q.lang {
             None | Some(LangParam::Zh) => Lang::Zh,
@@ -654,7 +679,7 @@ impl ApiError {
 
 /// Runs the engine on the blocking pool. A panic there is a bug of nianbao: logged loudly,
 /// answered 500 `internal`; the server goes on.
-async fn on_engine<T: Send + 'static>(
+pub(super) async fn on_engine<T: Send + 'static>(
     permit: Option<Permit>,
     lang: Lang,
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
@@ -686,7 +711,7 @@ fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "(no message)".into())
 }
 
-fn json_response(body: Bytes) -> Response {
+pub(super) fn json_response(body: Bytes) -> Response {
     (
         [(
             header::CONTENT_TYPE,

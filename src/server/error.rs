@@ -27,8 +27,10 @@ pub struct ErrorDetail {
     /// `too_large` (413); the request is wrong (400): `bad_query`, `multipart`,
     /// `missing_report`, `duplicate_part`, `previous_unreadable`, `body`;
     /// `unsupported_media_type` (415); `not_found` (404); `method_not_allowed` (405);
-    /// `timeout` (408); `overloaded` (503, with Retry-After); `internal` (500, a bug of
-    /// nianbao — there must be none).
+    /// `timeout` (408); `overloaded` (503, with Retry-After); `store_unavailable` (503, the
+    /// store failed: nothing was kept); `unauthorized` (401); `reports_closed` (403, the
+    /// stored reports on a server without a token); `internal` (500, a bug of nianbao —
+    /// there must be none).
     #[schema(example = "json")]
     pub code: Cow<'static, str>,
     /// What went wrong, in Chinese, or in English with `lang=en`.

@@ -6,6 +6,10 @@
 //!   time, requests in flight), request ids and logs;
 //! - [`auth`]: the named bearer tokens and their rights, and the guard of the routes;
 //! - [`error`]: the one error body, `{"error": {"code", "message"}}`;
+//! - [`intake`]: with `--store`, a check paired with the stored report of the year before
+//!   and kept before it is answered;
+//! - [`reports`]: the stored reports, `GET /v1/reports` and `/v1/reports/{id}`, behind the
+//!   token;
 //! - [`linger`]: the rest of a body answered early is read before the answer, so that
 //!   every client sees it;
 //! - [`openapi`]: the OpenAPI document, generated from the handlers (utoipa), with the
@@ -18,8 +22,10 @@
 mod api;
 mod auth;
 mod error;
+mod intake;
 mod linger;
 pub(crate) mod openapi;
+mod reports;
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
@@ -47,6 +53,7 @@ Routes:
   GET  /v1/schema/report, /v1/schema/result   the JSON Schemas
   GET  /openapi.json     the OpenAPI document
   GET  /healthz
+  GET  /v1/reports, /v1/reports/{id}   the stored reports (with --store and a token)
 
 Example:
   nianbao serve --addr 0.0.0.0:8080 --cors-origin https://portal.example.gov.cn
@@ -99,6 +106,13 @@ pub struct ServeArgs {
     /// without one, 403 with one that lacks it). Without this they are open.
     #[arg(long, env = "NIANBAO_REQUIRE_TOKEN")]
     require_token: bool,
+
+    /// Keep every checked report: `sqlite:PATH` (a file, created if missing) or
+    /// `postgres://USER@HOST/DATABASE` (several servers may share it). A check is then
+    /// paired with the stored report of the year before of the same agency, and
+    /// `GET /v1/reports` lists what was kept (with a token only).
+    #[arg(long, env = "NIANBAO_STORE", value_name = "URL")]
+    store: Option<String>,
 
     /// Log filter (`info`, `nianbao=debug,tower_http=info`, …); RUST_LOG when not given.
     #[arg(long, value_name = "FILTER")]
@@ -163,8 +177,15 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the runtime: {e}")),
     };
+    let store = match &args.store {
+        Some(url) => match runtime.block_on(crate::store::Store::open(url)) {
+            Ok(store) => Some(store),
+            Err(why) => return fail(&why.to_string()),
+        },
+        None => None,
+    };
     let head_timeout = Duration::from_secs(args.header_timeout);
-    let served = runtime.block_on(serve(&args.addr, settings, head_timeout));
+    let served = runtime.block_on(serve(&args.addr, settings, store, head_timeout));
     // A check still running after a timeout is waited for a moment, not forever.
     runtime.shutdown_timeout(Duration::from_secs(args.timeout));
     match served {
@@ -201,7 +222,12 @@ fn tokens(args: &ServeArgs) -> Result<auth::Tokens, String> {
     Ok(tokens)
 }
 
-async fn serve(addr: &str, settings: Settings, head_timeout: Duration) -> Result<(), String> {
+async fn serve(
+    addr: &str,
+    settings: Settings,
+    store: Option<crate::store::Store>,
+    head_timeout: Duration,
+) -> Result<(), String> {
     let mut listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -213,13 +239,13 @@ async fn serve(addr: &str, settings: Settings, head_timeout: Duration) -> Result
     let _ = writeln!(out, "listening on http://{local}");
     let _ = out.flush();
     drop(out);
-    tracing::info!(addr = %local, tokens = %settings.tokens.summary(), require_token = settings.tokens.require_for_check, max_body = settings.max_body, timeout_s = settings.timeout.as_secs(),
+    tracing::info!(addr = %local, tokens = %settings.tokens.summary(), require_token = settings.tokens.require_for_check, store = store.as_ref().map(|s| s.backend()), max_body = settings.max_body, timeout_s = settings.timeout.as_secs(),
         max_in_flight = settings.max_in_flight, "listening");
     // After the signal, the requests in flight have their timeout (then they are answered
     // 408 anyway) and a second more; a connection that never completes its request
     // (headers half sent, say) does not hold the process beyond that.
     let grace = settings.timeout + Duration::from_secs(1);
-    let router = api::router(settings);
+    let router = api::router(settings, store);
     let connections = GracefulShutdown::new();
     let mut signal = std::pin::pin!(shutdown_signal());
     loop {

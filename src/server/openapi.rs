@@ -8,8 +8,8 @@ use serde_json::{json, Map, Value};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::api;
 use super::error::{ErrorBody, ErrorDetail};
+use super::{api, reports};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -34,11 +34,14 @@ use super::error::{ErrorBody, ErrorDetail};
         api::result_schema,
         api::openapi_json,
         api::healthz,
+        reports::list,
+        reports::one,
     ),
     components(schemas(ErrorBody, ErrorDetail, api::LangParam)),
     tags(
         (name = "check", description = "Checking and reading reports"),
-        (name = "reference", description = "The finding codes, the JSON Schemas, this document, health")
+        (name = "reference", description = "The finding codes, the JSON Schemas, this document, health"),
+        (name = "store", description = "The reports kept by a server started with `--store` (read with the token only)")
     )
 )]
 struct ApiDoc;

@@ -7,5 +7,7 @@
 mod answers;
 mod harness;
 mod limits;
+mod pg;
 mod reference;
+mod store;
 mod tokens;
