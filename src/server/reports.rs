@@ -1,8 +1,8 @@
 //! The stored reports (a server with `--store`): `GET /v1/reports` lists them, paged by a
 //! cursor, filtered by agency and year; `GET /v1/reports/{id}` gives one with every
 //! version, its canonical report and its result as they were kept. Reading every agency's
-//! reports is never open: these routes need the server's token, and a server without one
-//! refuses them (403 `reports_closed`).
+//! reports is never open: these routes need a token with the right `reports` (super::auth),
+//! and a server without tokens refuses them (403 `reports_closed`).
 
 use std::sync::Arc;
 
@@ -201,8 +201,8 @@ fn result_ref() -> RefOr<Schema> {
     responses(
         (status = 200, description = "A page of reports.", body = ReportList),
         (status = 400, description = "A bad query (`bad_query`): a `year`, `limit` or `cursor` that is not a number, a `lang` other than zh or en.", body = ErrorBody),
-        (status = 401, description = "The request does not present the server's token (`unauthorized`).", body = ErrorBody),
-        (status = 403, description = "The server has no token, so no one may read the stored reports (`reports_closed`).", body = ErrorBody),
+        (status = 401, description = "The request presents no token, or one that is not the server's (`unauthorized`, with `WWW-Authenticate: Bearer`).", body = ErrorBody),
+        (status = 403, description = "The token does not have the right `reports` (`forbidden`), or the server has no tokens, so no one may read the stored reports (`reports_closed`).", body = ErrorBody),
         (status = 503, description = "The store cannot be read (`store_unavailable`).", body = ErrorBody),
     )
 )]
@@ -276,8 +276,8 @@ pub(super) async fn list(
     responses(
         (status = 200, description = "The report and its versions.", body = StoredReport),
         (status = 400, description = "An id that is not a number, or a bad `lang` (`bad_query`).", body = ErrorBody),
-        (status = 401, description = "The request does not present the server's token (`unauthorized`).", body = ErrorBody),
-        (status = 403, description = "The server has no token (`reports_closed`).", body = ErrorBody),
+        (status = 401, description = "The request presents no token, or one that is not the server's (`unauthorized`, with `WWW-Authenticate: Bearer`).", body = ErrorBody),
+        (status = 403, description = "The token does not have the right `reports` (`forbidden`), or the server has no tokens (`reports_closed`).", body = ErrorBody),
         (status = 404, description = "No stored report has this id (`not_found`).", body = ErrorBody),
         (status = 503, description = "The store cannot be read (`store_unavailable`).", body = ErrorBody),
     )
