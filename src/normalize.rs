@@ -43,12 +43,16 @@ pub fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || ('０'..='９').contains(&c)
 }
 
-/// CJK ideographs and the CJK punctuation that label text uses.
-pub fn is_cjk(c: char) -> bool {
+/// A CJK ideograph (the unified blocks, extension A, compatibility, the supplementary planes).
+pub fn is_ideograph(c: char) -> bool {
     matches!(c,
         '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{2FFFF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}'
-        | '“' | '”')
+        | '\u{20000}'..='\u{2FFFF}')
+}
+
+/// CJK ideographs and the CJK punctuation that label text uses.
+pub fn is_cjk(c: char) -> bool {
+    is_ideograph(c) || matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}' | '“' | '”')
 }
 
 /// Removes the whitespace that line-wrapping left between two CJK characters (N4),

@@ -47,7 +47,8 @@ use serde_json::json;
 
 use crate::finding::{Code, Finding, Location};
 use crate::model::Report;
-use crate::normalize::fold;
+use crate::normalize::{fold, is_ideograph};
+use crate::rules::figures::is_numeral_char;
 use crate::template::SECTIONS;
 
 /// The ratio from which a section is a copy (see the module doc for the measurement).
@@ -108,22 +109,18 @@ pub fn section_similarity(now: &str, then: &str) -> Option<f64> {
 pub fn neutral(text: &str) -> Vec<char> {
     let mut out = Vec::with_capacity(text.len() / 3);
     for c in fold(text).chars() {
-        if c.is_ascii_digit() || "〇零一二三四五六七八九十百千万亿两".contains(c) {
+        if c.is_ascii_digit() || is_numeral_char(c) {
             if out.last() != Some(&'#') {
                 out.push('#');
             }
-        } else if is_han(c) {
+        } else if is_ideograph(c) {
+            // Latin letters go with the punctuation: in these reports they are web
+            // addresses and file names, which page extractors write differently
+            // (html2text adds the links' targets).
             out.push(c);
         }
     }
     out
-}
-
-/// A CJK ideograph: the prose of a report. Latin letters are left out with the punctuation:
-/// in these reports they are web addresses and file names, which page extractors write
-/// differently (html2text adds the links' targets).
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FFFF}')
 }
 
 /// The Sørensen–Dice coefficient of the two sequences' multisets of bigrams (1 for two

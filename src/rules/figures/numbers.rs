@@ -70,6 +70,11 @@ pub(crate) struct Figure {
 const CHINESE_DIGITS: &str = "〇零一二两三四五六七八九";
 const CHINESE_UNITS: &str = "十百千万亿";
 
+/// A character of a Chinese numeral: a digit (`〇`…`九`, `两`) or a unit (`十`…`亿`).
+pub(crate) fn is_numeral_char(c: char) -> bool {
+    CHINESE_DIGITS.contains(c) || CHINESE_UNITS.contains(c)
+}
+
 /// Units of counts, longest first.
 const COUNT_UNITS: &[&str] = &[
     "人次", "件", "个", "起", "宗", "条", "项", "次", "例", "份", "家", "部", "篇",
@@ -111,7 +116,7 @@ pub(crate) fn figures(chars: &[char]) -> Vec<Figure> {
     while i < chars.len() {
         let c = chars[i];
         let arabic = c.is_ascii_digit();
-        let is_chinese = CHINESE_DIGITS.contains(c) || CHINESE_UNITS.contains(c);
+        let is_chinese = is_numeral_char(c);
         if !arabic && !is_chinese {
             i += 1;
             continue;
@@ -124,7 +129,7 @@ pub(crate) fn figures(chars: &[char]) -> Vec<Figure> {
             let end = start
                 + chars[start..]
                     .iter()
-                    .take_while(|c| CHINESE_DIGITS.contains(**c) || CHINESE_UNITS.contains(**c))
+                    .take_while(|c| is_numeral_char(**c))
                     .count();
             let s: String = chars[start..end].iter().collect();
             (chinese(&s).map(Amount::Count), end)
@@ -254,21 +259,20 @@ pub(crate) fn thousands_group(rest: &[char]) -> bool {
 }
 
 /// An Arabic number: a count when whole, else a decimal kept for `%` and money.
+/// The digits of a figure without its thousands separators (`1,234`).
+fn without_separators(chars: &[char]) -> String {
+    chars.iter().filter(|c| **c != ',').collect()
+}
+
 fn read_arabic(chars: &[char]) -> Option<Amount> {
-    let s: String = chars.iter().filter(|c| **c != ',').collect();
-    if s.contains('.') {
-        let value: Decimal = s.parse().ok()?;
-        return Some(Amount::Percent {
-            value,
-            decimals: value.scale(),
-        });
+    if chars.contains(&'.') {
+        return percent(chars);
     }
-    s.parse().ok().map(Amount::Count)
+    without_separators(chars).parse().ok().map(Amount::Count)
 }
 
 fn percent(chars: &[char]) -> Option<Amount> {
-    let s: String = chars.iter().filter(|c| **c != ',').collect();
-    let value: Decimal = s.parse().ok()?;
+    let value: Decimal = without_separators(chars).parse().ok()?;
     Some(Amount::Percent {
         value,
         decimals: value.scale(),
@@ -282,7 +286,7 @@ fn money_unit(rest: &[char]) -> Option<MoneyUnit> {
 }
 
 fn money(chars: &[char], unit: MoneyUnit) -> Option<Amount> {
-    let s: String = chars.iter().filter(|c| **c != ',').collect();
+    let s = without_separators(chars);
     let value: Decimal = match s.parse() {
         Ok(v) => v,
         Err(_) => Decimal::from(chinese(&s)?),
