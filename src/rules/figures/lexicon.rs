@@ -12,27 +12,13 @@
 use std::sync::OnceLock;
 
 use super::patterns::{self, Side, PATTERNS};
-
-/// A set of characters, by their code point modulo 128: a filter that may let through
-/// characters not in the set, never the other way.
-#[derive(Debug, Clone, Copy, Default)]
-struct CharFilter(u128);
-
-impl CharFilter {
-    fn add(&mut self, c: char) {
-        self.0 |= 1 << (c as u32 & 127);
-    }
-
-    fn may_hold(self, c: char) -> bool {
-        self.0 & (1 << (c as u32 & 127)) != 0
-    }
-}
+use crate::normalize::CharSet;
 
 /// A closed list of words, looked for in a text of characters.
 #[derive(Debug)]
 pub(crate) struct Words {
     words: Vec<Vec<char>>,
-    first: CharFilter,
+    first: CharSet,
 }
 
 impl Words {
@@ -42,7 +28,7 @@ impl Words {
             .map(|w| w.chars().collect::<Vec<_>>())
             .filter(|w| !w.is_empty())
             .collect();
-        let mut first = CharFilter::default();
+        let mut first = CharSet::default();
         for w in &words {
             first.add(w[0]);
         }
@@ -62,13 +48,13 @@ impl Words {
 #[derive(Debug)]
 pub(crate) struct Slot {
     words: Vec<Vec<char>>,
-    last: CharFilter,
+    last: CharSet,
     optional: bool,
 }
 
 impl Slot {
     fn new(words: &[&str]) -> Self {
-        let mut last = CharFilter::default();
+        let mut last = CharSet::default();
         let optional = words.iter().any(|w| w.is_empty());
         let words: Vec<Vec<char>> = words
             .iter()
