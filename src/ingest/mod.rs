@@ -279,8 +279,8 @@ fn is_json(source: &str) -> bool {
     let Some(inside) = s.strip_prefix('{') else {
         return false;
     };
-    serde_json::from_str::<serde::de::IgnoredAny>(s).is_ok()
-        || inside.trim_start().starts_with(['"', '}'])
+    inside.trim_start().starts_with(['"', '}'])
+        || serde_json::from_str::<serde::de::IgnoredAny>(s).is_ok()
 }
 
 /// A PDF: `%PDF-` at the start (after white space or a BOM), or within the first 1024

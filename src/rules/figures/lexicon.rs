@@ -14,40 +14,113 @@ use std::sync::OnceLock;
 use super::patterns::{self, Side, PATTERNS};
 use crate::normalize::CharSet;
 
-/// A closed list of words, looked for in a text of characters.
+/// Words as characters, in one buffer (one allocation, not one per word).
+#[derive(Debug, Default)]
+struct List {
+    chars: Vec<char>,
+    /// Where each word ends in `chars`.
+    ends: Vec<usize>,
+}
+
+impl List {
+    /// The words of `words` that are not empty.
+    fn new(words: &[&str]) -> List {
+        let mut list = List::default();
+        for w in words.iter().filter(|w| !w.is_empty()) {
+            list.chars.extend(w.chars());
+            list.ends.push(list.chars.len());
+        }
+        list
+    }
+
+    fn get(&self, i: usize) -> &[char] {
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
+        &self.chars[start..self.ends[i]]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &[char]> {
+        (0..self.ends.len()).map(|i| self.get(i))
+    }
+}
+
+/// A closed list of words, looked for in a text of characters: indexed by their first and
+/// by their last character.
 #[derive(Debug)]
 pub(crate) struct Words {
-    words: Vec<Vec<char>>,
+    /// The words, in the list's order.
+    words: List,
     first: CharSet,
+    /// (first character, index into `words`), sorted; the same by last character.
+    by_first: Vec<(char, usize)>,
+    by_last: Vec<(char, usize)>,
 }
 
 impl Words {
     pub(crate) fn new(words: &[&str]) -> Self {
-        let words: Vec<Vec<char>> = words
-            .iter()
-            .map(|w| w.chars().collect::<Vec<_>>())
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words = List::new(words);
         let mut first = CharSet::default();
-        for w in &words {
+        for w in words.iter() {
             first.add(w[0]);
         }
-        Words { words, first }
+        let index = |at: fn(&[char]) -> char| {
+            let mut v: Vec<(char, usize)> =
+                words.iter().enumerate().map(|(i, w)| (at(w), i)).collect();
+            v.sort_unstable();
+            v
+        };
+        let by_first = index(|w| w[0]);
+        let by_last = index(|w| w[w.len() - 1]);
+        Words {
+            words,
+            first,
+            by_first,
+            by_last,
+        }
+    }
+
+    /// The words whose first (or last) character is `c`, in the list's order.
+    fn with(index: &[(char, usize)], c: char) -> impl Iterator<Item = usize> + '_ {
+        let from = index.partition_point(|(k, _)| *k < c);
+        index[from..]
+            .iter()
+            .take_while(move |(k, _)| *k == c)
+            .map(|(_, i)| *i)
     }
 
     /// Whether one of the words occurs in `chars`.
     pub(crate) fn occurs_in(&self, chars: &[char]) -> bool {
         (0..chars.len()).any(|i| {
             self.first.may_hold(chars[i])
-                && self.words.iter().any(|w| chars[i..].starts_with(w))
+                && Words::with(&self.by_first, chars[i]).any(|w| chars[i..].starts_with(self.words.get(w)))
         })
+    }
+
+    /// Calls `found(length)` for each word `chars` starts with.
+    pub(crate) fn starting(&self, chars: &[char], mut found: impl FnMut(usize)) {
+        let Some(&c) = chars.first().filter(|c| self.first.may_hold(**c)) else {
+            return;
+        };
+        for w in Words::with(&self.by_first, c) {
+            if chars.starts_with(self.words.get(w)) {
+                found(self.words.get(w).len());
+            }
+        }
+    }
+
+    /// The first word of the list that ends `chars`.
+    pub(crate) fn first_ending(&self, chars: &[char]) -> Option<&[char]> {
+        let c = *chars.last()?;
+        Words::with(&self.by_last, c)
+            .filter(|&i| chars.ends_with(self.words.get(i)))
+            .min()
+            .map(|i| self.words.get(i))
     }
 }
 
 /// One slot of a phrase: one of its words, or none when the slot is optional (`""`).
 #[derive(Debug)]
 pub(crate) struct Slot {
-    words: Vec<Vec<char>>,
+    words: List,
     last: CharSet,
     optional: bool,
 }
@@ -56,12 +129,8 @@ impl Slot {
     fn new(words: &[&str]) -> Self {
         let mut last = CharSet::default();
         let optional = words.iter().any(|w| w.is_empty());
-        let words: Vec<Vec<char>> = words
-            .iter()
-            .filter(|w| !w.is_empty())
-            .map(|w| w.chars().collect())
-            .collect();
-        for w in &words {
+        let words = List::new(words);
+        for w in words.iter() {
             last.add(w[w.len() - 1]);
         }
         Slot {
@@ -100,7 +169,7 @@ fn ending(slots: &[Slot], chars: &[char], len: usize, found: &mut impl FnMut(usi
     if !head.last().is_some_and(|c| last.last.may_hold(*c)) {
         return;
     }
-    for w in &last.words {
+    for w in last.words.iter() {
         if head.ends_with(w) {
             ending(rest, chars, len + w.len(), found);
         }
@@ -118,8 +187,9 @@ pub(crate) struct Lexicon {
     pub apply: Words,
     pub disclosure: Words,
     /// Lead words (without the report's year), as characters.
-    pub lead: Vec<Vec<char>>,
-    pub part_lead: Vec<char>,
+    pub lead: Words,
+    pub part_lead: Words,
+    pub fillers: Words,
 }
 
 pub(crate) fn lexicon() -> &'static Lexicon {
@@ -139,8 +209,9 @@ pub(crate) fn lexicon() -> &'static Lexicon {
             other_subjects: Words::new(patterns::OTHER_SUBJECTS),
             apply: Words::new(&["申请"]),
             disclosure: Words::new(&["信息公开"]),
-            lead: patterns::LEAD.iter().map(|w| w.chars().collect()).collect(),
-            part_lead: patterns::PART_LEAD.chars().collect(),
+            lead: Words::new(patterns::LEAD),
+            part_lead: Words::new(&[patterns::PART_LEAD]),
+            fillers: Words::new(patterns::FILLERS),
         }
     })
 }
@@ -171,5 +242,10 @@ mod tests {
         assert!(l.other_time.occurs_in(&chars("比上年增加")));
         assert!(!l.other_time.occurs_in(&chars("本年新收申请")));
         assert!(l.carried_in.occurs_in(&chars("其中上年结转3件")));
+        // The first of the list that ends the text: 共计 before 计.
+        assert_eq!(l.fillers.first_ending(&chars("总共计")), Some(&chars("共计")[..]));
+        let mut lens = Vec::new();
+        l.lead.starting(&chars("本年度共"), |n| lens.push(n));
+        assert_eq!(lens.len(), 2, "本年, 本年度");
     }
 }

@@ -204,7 +204,8 @@ fn sentences(text: &str) -> Vec<(usize, &str)> {
 /// A sentence's characters with whitespace dropped (a space kept between digits), digits
 /// and `%` folded to ASCII.
 fn compact(sentence: &str) -> Vec<char> {
-    let chars: Vec<char> = sentence.chars().map(fold).collect();
+    let mut chars = Vec::with_capacity(sentence.len());
+    chars.extend(sentence.chars().map(fold));
     let mut out = Vec::with_capacity(chars.len());
     for (i, &c) in chars.iter().enumerate() {
         if c.is_whitespace() {
@@ -232,17 +233,17 @@ fn fold(c: char) -> char {
 
 /// A clause: its characters, whether `、` stands before it, and whether `；` does (a new
 /// part of the sentence, where a change spoken of before no longer holds).
-struct Clause {
-    chars: Vec<char>,
+struct Clause<'a> {
+    chars: &'a [char],
     after_enumeration: bool,
     new_part: bool,
     /// `、` follows: a number ending the clause is a list number (`其他处理 2、申请人…`).
     before_enumeration: bool,
 }
 
-fn clauses(chars: &[char]) -> Vec<Clause> {
+fn clauses(chars: &[char]) -> Vec<Clause<'_>> {
     let mut out = Vec::new();
-    let mut cur = Vec::new();
+    let mut start = 0;
     let mut sep_before = None;
     for (i, &c) in chars.iter().enumerate() {
         let thousands = c == ','
@@ -256,18 +257,17 @@ fn clauses(chars: &[char]) -> Vec<Clause> {
             )
         {
             out.push(Clause {
-                chars: std::mem::take(&mut cur),
+                chars: &chars[start..i],
                 after_enumeration: sep_before == Some('、'),
                 new_part: matches!(sep_before, Some('；' | ';')),
                 before_enumeration: c == '、',
             });
             sep_before = Some(c);
-            continue;
+            start = i + 1;
         }
-        cur.push(c);
     }
     out.push(Clause {
-        chars: cur,
+        chars: &chars[start..],
         after_enumeration: sep_before == Some('、'),
         new_part: matches!(sep_before, Some('；' | ';')),
         before_enumeration: false,
@@ -325,12 +325,12 @@ fn read_sentence(
     let mut stopped = false;
     for clause in clauses(&chars) {
         stopped &= !clause.new_part;
-        stopped |= other_time(&clause.chars);
+        stopped |= other_time(clause.chars);
         if stopped {
             previous = None;
             continue;
         }
-        let figures = numbers::figures(&clause.chars);
+        let figures = numbers::figures(clause.chars);
         let mut last = None;
         for fig in &figures {
             if let Amount::Percent { .. } = fig.amount {
@@ -339,7 +339,7 @@ fn read_sentence(
                 }
                 let before = &clause.chars[..fig.start];
                 if let Some(j) = share(report, before, fig.amount, last.or(previous), group) {
-                    push(&clause.chars, fig.amount, j);
+                    push(clause.chars, fig.amount, j);
                 }
                 continue;
             }
@@ -349,7 +349,7 @@ fn read_sentence(
             if list_number {
                 continue;
             }
-            let Some(target) = match_figure(&clause.chars, fig, report) else {
+            let Some(target) = match_figure(clause.chars, fig, report) else {
                 continue;
             };
             let context = match target {
@@ -382,7 +382,7 @@ fn read_sentence(
                 continue;
             }
             if let Some(j) = judge(fig.amount, &readings(report, target, group), report) {
-                push(&clause.chars, fig.amount, j);
+                push(clause.chars, fig.amount, j);
             }
         }
         previous = last;
@@ -428,8 +428,9 @@ fn other_time(chars: &[char]) -> bool {
 
 /// Strips words that change nothing from the end of `chars`.
 fn strip_fillers(mut chars: &[char]) -> &[char] {
-    while let Some(w) = patterns::FILLERS.iter().find(|w| ends_with(chars, w)) {
-        chars = &chars[..chars.len() - w.chars().count()];
+    let fillers = &lexicon().fillers;
+    while let Some(w) = fillers.first_ending(chars) {
+        chars = &chars[..chars.len() - w.len()];
     }
     chars
 }
@@ -462,10 +463,9 @@ fn only_lead(chars: &[char], part: bool, year: Option<i32>) -> bool {
             continue;
         }
         let rest = &chars[i..];
-        for w in lex.lead.iter().chain(part.then_some(&lex.part_lead)) {
-            if rest.starts_with(w) {
-                ok[i + w.len()] = true;
-            }
+        lex.lead.starting(rest, |n| ok[i + n] = true);
+        if part {
+            lex.part_lead.starting(rest, |n| ok[i + n] = true);
         }
         if let Some(y) = year.as_deref().filter(|y| rest.starts_with(y)) {
             for suffix in [&['年', '度'][..], &['年']] {

@@ -128,8 +128,7 @@ pub(crate) fn figures(chars: &[char]) -> Vec<Figure> {
                     .iter()
                     .take_while(|c| is_numeral_char(**c))
                     .count();
-            let s: String = chars[start..end].iter().collect();
-            (chinese(&s).map(Amount::Count), end)
+            (chinese_chars(&chars[start..end]).map(Amount::Count), end)
         };
         i = end;
         let Some(amount) = amount else {
@@ -327,7 +326,10 @@ fn unit(c: char) -> Option<i64> {
 /// is not one or could be read two ways: `一百二` (colloquially 120), `一万二`, two digits
 /// in a row (`一二`, `三五`: "one or two", "three to five"), units out of order.
 pub(crate) fn chinese(s: &str) -> Option<i64> {
-    let chars: Vec<char> = s.chars().collect();
+    chinese_chars(&s.chars().collect::<Vec<_>>())
+}
+
+fn chinese_chars(chars: &[char]) -> Option<i64> {
     if chars.is_empty() {
         return None;
     }
@@ -349,7 +351,7 @@ pub(crate) fn chinese(s: &str) -> Option<i64> {
     let mut last_unit: Option<i64> = None;
     let mut zero_since = false;
     let mut started = false;
-    for &c in &chars {
+    for &c in chars {
         if let Some(d) = digit(c) {
             if current.is_some() {
                 return None;
