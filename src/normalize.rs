@@ -58,6 +58,9 @@ pub fn is_cjk(c: char) -> bool {
 /// Removes the whitespace that line-wrapping left between two CJK characters (N4),
 /// keeping it elsewhere (never joins numbers).
 pub fn collapse_cjk_spaces(s: &str) -> String {
+    if !s.chars().any(char::is_whitespace) {
+        return s.to_string();
+    }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;

@@ -387,8 +387,12 @@ fn figures_found(r: &Report) -> usize {
         .flatten()
         .chain(&r.sections.extra)
         .flat_map(|s| sentences(&s.text).into_iter().map(|(_, t)| compact(t)))
-        .flat_map(|c| clauses(&c))
-        .map(|c| numbers::figures(&c.chars).len())
+        .map(|c| {
+            clauses(&c)
+                .iter()
+                .map(|c| numbers::figures(c.chars).len())
+                .sum::<usize>()
+        })
         .sum()
 }
 
