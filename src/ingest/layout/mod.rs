@@ -35,7 +35,9 @@ mod t4;
 mod unglue;
 
 use lines::*;
-pub(crate) use lines::{is_page_number, is_value};
+pub(crate) use lines::is_value;
+#[cfg(any(feature = "readers", test))]
+pub(crate) use lines::is_page_number;
 use rows::*;
 use runs::*;
 use sections::*;
