@@ -34,10 +34,10 @@ mod t3;
 mod t4;
 mod unglue;
 
-use lines::*;
-pub(crate) use lines::is_value;
 #[cfg(any(feature = "readers", test))]
 pub(crate) use lines::is_page_number;
+pub(crate) use lines::is_value;
+use lines::*;
 use rows::*;
 use runs::*;
 use sections::*;
