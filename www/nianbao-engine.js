@@ -89,9 +89,9 @@ async function load(pkgUrl, name) {
  * The engines of pkg/: `start()` starts the core (the full engine instead when `full`, or
  * when the core cannot be loaded - an older pkg/ without it - but WebAssembly runs);
  * `run(fn, onFull)` calls fn(engine) with the full engine once loaded, else the core, and
- * when the core answers 'reader_not_loaded' loads the full engine once (onFull(true) before,
- * onFull(false) after) and calls fn with it. A full engine that cannot be loaded rejects with
- * code 'unavailable'.
+ * when the core answers 'reader_not_loaded' loads the full engine once (onFull('loading')
+ * before, onFull('loaded') or onFull('failed') after) and calls fn with it. A full engine
+ * that cannot be loaded rejects with code 'unavailable' (and is tried again next time).
  */
 export function engines(pkgUrl, { full: fullFirst = false } = {}) {
   let core = null;
@@ -125,16 +125,16 @@ export function engines(pkgUrl, { full: fullFirst = false } = {}) {
       } catch (e) {
         if (!e || e.code !== 'reader_not_loaded') throw e;
       }
-      if (onFull) onFull(true);
+      if (onFull) onFull('loading');
       try {
         await loadFull();
       } catch (e) {
+        if (onFull) onFull('failed');
         const err = new Error(`the full engine could not be loaded: ${(e && e.message) || e}`);
         err.code = 'unavailable';
         throw err;
-      } finally {
-        if (onFull) onFull(false);
       }
+      if (onFull) onFull('loaded');
       return fn(full);
     },
   };
@@ -203,7 +203,7 @@ function spawn(pkgUrl, workerUrl, full) {
 
 async function workerEngine(pkgUrl, workerUrl, timeoutMs) {
   const first = await spawn(pkgUrl, workerUrl, false);
-  let full = false;               // a worker loaded the full engine: the next ones start it
+  let full = false;               // a worker runs the full engine: the next ones start it
   let current = first.worker;     // the live worker, or null once terminated
   let starting = null;            // a respawn in progress
   let active = null;              // the request the worker is answering
@@ -216,9 +216,10 @@ async function workerEngine(pkgUrl, workerUrl, timeoutMs) {
       if (!active || m.id !== active.id) return;
       if (m.type === 'full') {
         // The worker fetches the full engine for this request: not a runaway check, so
-        // the time bound waits; the fetch has the start's bound.
-        full = true;
-        arm(active, m.loading ? WORKER_START_MS : timeoutMs);
+        // the time bound waits; the fetch has the start's bound. Once it runs, a fresh
+        // worker (after a timeout or a trap) starts with it.
+        if (m.state === 'loaded') full = true;
+        arm(active, m.state === 'loading' ? WORKER_START_MS : timeoutMs);
         return;
       }
       const req = active;

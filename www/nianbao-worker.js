@@ -17,9 +17,10 @@
  *                                   input as the engine takes it: a File or Blob (read by
  *                                   the engine), bytes, a string or a report object; for
  *                                   'blanks', a result of 'check' (its blank cells grouped)
- *   <- { type: 'full', id, loading }  the core cannot read this input (reader_not_loaded):
- *                                   the full engine is being fetched (loading true), then
- *                                   is started (false) and asked the same
+ *   <- { type: 'full', id, state }    the core cannot read this input (reader_not_loaded):
+ *                                   the full engine is being fetched (state 'loading'),
+ *                                   then runs ('loaded') and is asked the same, or could
+ *                                   not be loaded ('failed': the request fails 'unavailable')
  *   <- { type: 'result', id, result }
  *   <- { type: 'error', id, error: { code, message }, fatal }    fatal: the engine
  *                                   trapped and this worker must not be used again
@@ -65,7 +66,7 @@ async function handle(message) {
     return;
   }
   try {
-    const result = await engine.run(op(message), (loading) => self.postMessage({ type: 'full', id, loading }));
+    const result = await engine.run(op(message), (state) => self.postMessage({ type: 'full', id, state }));
     self.postMessage({ type: 'result', id, result });
   } catch (e) {
     // A trap (RuntimeError) leaves the engine's memory in an unknown state: say so, and
