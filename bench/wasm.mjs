@@ -2,6 +2,8 @@
 // fixtures, in Node (target/pkg-node) and in Debian's Chromium (pkg/, served from
 // 127.0.0.1), to compare with the native criterion figures (BENCHMARKS.md). Every input is
 // given as its bytes, as a picked file is (in Chromium, fetched from /fixture/<name>).
+// The core engine (pkg/nianbao_core.js, without the readers: what the drop-in starts) is
+// timed too, on the inputs it reads (`core` lines).
 // Run: bash scripts/build-wasm && node bench/wasm.mjs
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -18,6 +20,8 @@ const fixtures = {
   'huaian-2024.pdf': path.join(root, 'tests/fixtures/huaian-2024.pdf'),
 };
 const RUNS = 300;
+/** What the core engine reads (the rest needs the full one). */
+const CORE = ['minhe-2020.txt', 'huaian-2024.txt', 'pingtan-2023.html'];
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -26,16 +30,20 @@ function median(xs) {
 
 // Node
 const wasm = createRequire(import.meta.url)(path.join(root, 'target/pkg-node/nianbao.js'));
-for (const [name, file] of Object.entries(fixtures)) {
-  const bytes = new Uint8Array(readFileSync(file));
-  for (let i = 0; i < 30; i++) wasm.check(bytes);
-  const times = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    wasm.check(bytes);
-    times.push(performance.now() - t);
+const core = await import(path.join(root, 'pkg/nianbao_core.js'));
+core.initSync({ module: readFileSync(path.join(root, 'pkg/nianbao_core_bg.wasm')) });
+for (const [engine, label, names] of [[wasm, 'node     ', Object.keys(fixtures)], [core, 'node core', CORE]]) {
+  for (const name of names) {
+    const bytes = new Uint8Array(readFileSync(fixtures[name]));
+    for (let i = 0; i < 30; i++) engine.check(bytes);
+    const times = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      engine.check(bytes);
+      times.push(performance.now() - t);
+    }
+    console.log(`${label} check ${name}: median ${median(times).toFixed(3)} ms over ${RUNS} runs`);
   }
-  console.log(`node      check ${name}: median ${median(times).toFixed(3)} ms over ${RUNS} runs`);
 }
 
 // Chromium
@@ -72,10 +80,11 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   await page.goto(`${base}/bench.html`);
-  for (const name of Object.keys(fixtures)) {
-    const ms = await page.evaluate(async ({ name, runs }) => {
-      const m = await import('/pkg/nianbao.js');
-      await m.default({ module_or_path: '/pkg/nianbao_bg.wasm' });
+  const runs = [...Object.keys(fixtures).map((n) => [n, 'nianbao']), ...CORE.map((n) => [n, 'nianbao_core'])];
+  for (const [name, engine] of runs) {
+    const ms = await page.evaluate(async ({ name, runs, engine }) => {
+      const m = await import(`/pkg/${engine}.js`);
+      await m.default({ module_or_path: `/pkg/${engine}_bg.wasm` });
       const bytes = new Uint8Array(await (await fetch(`/fixture/${name}`)).arrayBuffer());
       for (let i = 0; i < 30; i++) m.check(bytes);
       // Chromium's clock is coarse (0.1 ms): time batches of 10 checks.
@@ -87,8 +96,9 @@ try {
       }
       times.sort((a, b) => a - b);
       return times[Math.floor(times.length / 2)];
-    }, { name, runs: RUNS });
-    console.log(`chromium  check ${name}: median ${ms.toFixed(3)} ms (batches of 10, ${RUNS} runs)`);
+    }, { name, runs: RUNS, engine });
+    const label = engine === 'nianbao' ? 'chromium ' : 'chrom core';
+    console.log(`${label} check ${name}: median ${ms.toFixed(3)} ms (batches of 10, ${RUNS} runs)`);
   }
 } finally {
   await browser.close();

@@ -6,11 +6,11 @@
 //    it is the package's own folder, ../ from www/: the copy's default says so (the
 //    repository's www/ is left as it is);
 //  - pkg/README.md is npm/README.md, written for portal teams, not the crate's README;
-//  - package.json's `files` lists the engine, both type files, the drop-in and the license
+//  - package.json's `files` lists both engines, their type files, the drop-in and the license
 //    texts wasm-pack copied (npm adds a LICENSE of that name by itself, not LICENSE-MIT).
 //
 //   node scripts/npm-package.mjs [PKG_DIR]      (default: pkg)
-import { readFileSync, writeFileSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, copyFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,8 +19,13 @@ const pkg = path.resolve(root, process.argv[2] || 'pkg');
 
 /** The drop-in: served together, from one folder. */
 const DROP_IN = ['nianbao.js', 'nianbao-engine.js', 'nianbao-worker.js'];
-/** The engine as wasm-pack builds it (`--out-name nianbao`) and its TypeScript types. */
-const ENGINE = ['nianbao.js', 'nianbao_bg.wasm', 'nianbao.d.ts', 'nianbao_bg.wasm.d.ts'];
+/** The engines as wasm-pack builds them (`--out-name nianbao`, the full one, and
+ *  `--out-name nianbao_core`, the core the drop-in loads first: scripts/build-wasm) and
+ *  their TypeScript types. */
+const ENGINE = [
+  'nianbao.js', 'nianbao_bg.wasm', 'nianbao.d.ts', 'nianbao_bg.wasm.d.ts',
+  'nianbao_core.js', 'nianbao_core_bg.wasm', 'nianbao_core.d.ts', 'nianbao_core_bg.wasm.d.ts',
+];
 
 // Where www/nianbao.js looks for the engine by default, and where the packaged copy does.
 const REPO_DEFAULT = "new URL('../pkg/', scriptSrc)";
@@ -31,6 +36,9 @@ function fail(message) {
   process.exit(1);
 }
 
+for (const name of ENGINE) {
+  if (!existsSync(path.join(pkg, name))) fail(`${name} is missing from ${pkg} (scripts/build-wasm builds both engines)`);
+}
 mkdirSync(path.join(pkg, 'www'), { recursive: true });
 for (const name of DROP_IN) {
   let source = readFileSync(path.join(root, 'www', name), 'utf8');

@@ -22,7 +22,8 @@ export type ReportInput = string | Uint8Array | ArrayBuffer | Report;
 /**
  * Checks a report; returns the result object of RULES.md "JSON shapes". A `Blob` (a picked
  * or dropped `File`) is read first, so its result is a Promise. Throws (or rejects with) a
- * `NianbaoInputError` when the input cannot be read.
+ * `NianbaoInputError` when the input cannot be read. A report *object* has no text, so its
+ * findings' locations have no `line` or `col` (the same report as JSON text keeps them).
  */
 export function check(input: Blob, options?: CheckOptions): Promise<CheckResult>;
 export function check(input: ReportInput, options?: CheckOptions): CheckResult;
@@ -91,8 +92,13 @@ export interface TableBlanks {
   blocks: string[]; columns: string[]; rows: string[]; cells: string[];
   line: number | null; findings: number[]; message: string;
 }
-/** Thrown when an input cannot be read at all; `code` is stable (`empty`, `too_large`, …). */
-export interface NianbaoInputError extends Error { code: string }
+/**
+ * Thrown when an input cannot be read at all; `code` is stable (`empty`, `too_large`, …).
+ * The core engine (nianbao_core.js, built without the readers) throws code
+ * `reader_not_loaded` with `reader` "docx", "pdf" or "encodings" (a text or page not in
+ * UTF-8) for an input that needs one: the full engine (nianbao.js) reads it.
+ */
+export interface NianbaoInputError extends Error { code: string; reader?: "docx" | "pdf" | "encodings" }
 "#;
 
 #[derive(Deserialize, Default)]
@@ -143,17 +149,38 @@ fn read_check_options(value: &JsValue) -> Result<(Options, Option<JsValue>), JsV
     Ok((Options { lang }, previous))
 }
 
-/// What a call was given: the bytes of its input now, or a Blob to read first.
+/// What a call was given: its input now, or a Blob to read first.
 enum Given {
-    Bytes(Vec<u8>),
+    Now(Input),
     Blob(web_sys::Blob),
+}
+
+/// An input's bytes; `object`: the JSON text of a report object, which nobody has (so its
+/// findings get no line or column: [`crate::ingest::ingest_object`]).
+struct Input {
+    bytes: Vec<u8>,
+    object: bool,
+}
+
+impl Input {
+    /// The input read as the engine reads it: a report object as canonical JSON without
+    /// places, anything else by its content (`ingest`).
+    fn ingest(&self) -> Result<crate::Ingested, InputError> {
+        if self.object {
+            // JSON.stringify wrote it: UTF-8.
+            let json = std::str::from_utf8(&self.bytes).unwrap_or_default();
+            crate::ingest::ingest_object(json)
+        } else {
+            crate::ingest::ingest(&self.bytes)
+        }
+    }
 }
 
 fn given(input: &JsValue) -> Result<Given, JsValue> {
     if let Some(blob) = input.dyn_ref::<web_sys::Blob>() {
         return Ok(Given::Blob(blob.clone()));
     }
-    input_bytes(input).map(Given::Bytes)
+    input_bytes(input).map(Given::Now)
 }
 
 /// Which of a call's inputs a Blob was: its errors are worded and coded for it.
@@ -187,6 +214,11 @@ impl Whose {
             Lang::Zh => e.message_zh(),
             Lang::En => e.to_string(),
         };
+        if let InputError::ReaderNotLoaded { .. } = e {
+            // Not the input's fault, last year's report's neither: the host loads the full
+            // engine and asks again (www/nianbao-engine.js), whichever input needed it.
+            return reader_not_loaded(&e, &message);
+        }
         self.error(e.code(), &message, lang)
     }
 }
@@ -197,7 +229,7 @@ fn answer(
     input: &JsValue,
     previous: Option<&JsValue>,
     lang: Lang,
-    answer: impl FnOnce(Vec<u8>, Option<Vec<u8>>) -> Result<JsValue, JsValue> + 'static,
+    answer: impl FnOnce(Input, Option<Input>) -> Result<JsValue, JsValue> + 'static,
 ) -> Result<JsValue, JsValue> {
     let input = given(input)?;
     let previous = previous
@@ -221,7 +253,7 @@ fn answer(
     }
     if !any_blob {
         let bytes = |g: Given| match g {
-            Given::Bytes(b) => b,
+            Given::Now(input) => input,
             Given::Blob(_) => unreachable!("no Blob among the inputs"),
         };
         return answer(bytes(input), previous.map(bytes));
@@ -245,18 +277,34 @@ fn answer(
     Ok(wasm_bindgen_futures::future_to_promise(read).into())
 }
 
-/// The bytes of a given input, a Blob read first.
-async fn read_given(given: Given, whose: Whose, lang: Lang) -> Result<Vec<u8>, JsValue> {
+/// A given input, a Blob read first.
+async fn read_given(given: Given, whose: Whose, lang: Lang) -> Result<Input, JsValue> {
     let blob = match given {
-        Given::Bytes(bytes) => return Ok(bytes),
+        Given::Now(input) => return Ok(input),
         Given::Blob(blob) => gloo_file::Blob::from(blob),
     };
-    gloo_file::futures::read_as_bytes(&blob).await.map_err(|e| {
-        // The file went away or changed on disk since it was picked, or the browser refused
-        // to read it.
-        let why = lang.say("无法读取文件：", "the file cannot be read: ");
-        whose.error("unreadable_file", &format!("{why}{e}"), lang)
-    })
+    let bytes = gloo_file::futures::read_as_bytes(&blob).await;
+    bytes
+        .map(|bytes| Input {
+            bytes,
+            object: false,
+        })
+        .map_err(|e| {
+            // The file went away or changed on disk since it was picked, or the browser refused
+            // to read it.
+            let why = lang.say("无法读取文件：", "the file cannot be read: ");
+            whose.error("unreadable_file", &format!("{why}{e}"), lang)
+        })
+}
+
+/// `reader_not_loaded`: the Error also names the reader (`reader`: `docx`, `pdf` or
+/// `encodings`).
+fn reader_not_loaded(e: &InputError, message: &str) -> JsValue {
+    let err = error(e.code(), message);
+    if let InputError::ReaderNotLoaded { reader } = e {
+        let _ = Reflect::set(&err, &"reader".into(), &reader.name().into());
+    }
+    err
 }
 
 /// The message of an `Error` made by [`error`].
@@ -267,20 +315,27 @@ fn message_of(e: &JsValue) -> String {
 }
 
 /// The bytes of an input: a string as UTF-8, bytes as they are, a report object as its JSON.
-fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
+fn input_bytes(input: &JsValue) -> Result<Input, JsValue> {
+    let bytes = |bytes| Input {
+        bytes,
+        object: false,
+    };
     if let Some(s) = input.as_string() {
-        return Ok(s.into_bytes());
+        return Ok(bytes(s.into_bytes()));
     }
-    if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
-        return Ok(bytes.to_vec());
+    if let Some(b) = input.dyn_ref::<Uint8Array>() {
+        return Ok(bytes(b.to_vec()));
     }
     if let Some(buffer) = input.dyn_ref::<ArrayBuffer>() {
-        return Ok(Uint8Array::new(buffer).to_vec());
+        return Ok(bytes(Uint8Array::new(buffer).to_vec()));
     }
     if input.is_object() && !Array::is_array(input) {
         let text = JSON::stringify(input)
             .map_err(|_| error("json", "the report object cannot be written as JSON"))?;
-        return Ok(String::from(text).into_bytes());
+        return Ok(Input {
+            bytes: String::from(text).into_bytes(),
+            object: true,
+        });
     }
     Err(error(
         "input",
@@ -316,7 +371,7 @@ pub fn check(input: JsValue, options: Option<JsValue>) -> Result<JsValue, JsValu
         &input,
         previous.as_ref(),
         opts.lang,
-        move |bytes, previous| parse(&to_json(&run_check(&bytes, previous, &opts)?)?),
+        move |input, previous| parse(&to_json(&run_check(&input, previous, &opts)?)?),
     )
 }
 
@@ -329,8 +384,8 @@ pub fn check_json(input: JsValue, options: Option<JsValue>) -> Result<JsValue, J
         &input,
         previous.as_ref(),
         opts.lang,
-        move |bytes, previous| {
-            let result = run_check(&bytes, previous, &opts)?;
+        move |input, previous| {
+            let result = run_check(&input, previous, &opts)?;
             serde_json::to_string_pretty(&result)
                 .map(JsValue::from)
                 .map_err(|e| error("internal", &e.to_string()))
@@ -338,16 +393,20 @@ pub fn check_json(input: JsValue, options: Option<JsValue>) -> Result<JsValue, J
     )
 }
 
-/// Checks `bytes`, against last year's report when given (read after the report, as the
+/// Checks `input`, against last year's report when given (read after the report, as the
 /// server reads it).
 fn run_check(
-    bytes: &[u8],
-    previous: Option<Vec<u8>>,
+    input: &Input,
+    previous: Option<Input>,
     opts: &Options,
 ) -> Result<CheckResult, JsValue> {
-    let ingested = crate::ingest::ingest(bytes).map_err(|e| input_error(e, opts.lang))?;
+    let ingested = input.ingest().map_err(|e| input_error(e, opts.lang))?;
     let previous = previous
-        .map(|p| crate::normalize(&p).map_err(|e| Whose::Previous.input_error(e, opts.lang)))
+        .map(|p| {
+            p.ingest()
+                .map(|read| read.report)
+                .map_err(|e| Whose::Previous.input_error(e, opts.lang))
+        })
         .transpose()?;
     Ok(crate::check_ingested_with(
         ingested,
@@ -359,8 +418,8 @@ fn run_check(
 /// Reads a report into its canonical form without checking it (for a Blob, a Promise of it).
 #[wasm_bindgen(js_name = normalize, skip_typescript)]
 pub fn normalize(input: JsValue) -> Result<JsValue, JsValue> {
-    answer(&input, None, Lang::Zh, |bytes, _| {
-        let report = crate::normalize(&bytes).map_err(|e| input_error(e, Lang::Zh))?;
+    answer(&input, None, Lang::Zh, |input, _| {
+        let report = input.ingest().map_err(|e| input_error(e, Lang::Zh))?.report;
         parse(&to_json(&report)?)
     })
 }

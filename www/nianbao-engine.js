@@ -11,6 +11,7 @@
  *                      worker script's origin, forbids it), 'worker-failed' (the worker ran
  *                      but the engine did not start in it); '' otherwise
  *   engine.version, engine.labels ({ 2019, 2021 }: labels() of the engine)
+ *   engine.full        whether the full engine was loaded (see below)
  *   engine.check(input, options), engine.normalize(input), engine.blanks(result, options)
  *                      Promise of the engine's answer; input as the engine takes it - a File
  *                      or Blob is passed as it is and read by the engine. Rejects with the
@@ -21,6 +22,18 @@
  * start() rejects with an Error whose code is 'unavailable' and `blocked` true when
  * WebAssembly is forbidden (a CSP without 'wasm-unsafe-eval'), false when the engine could
  * not be loaded. `thread: 'main'` skips the worker.
+ *
+ * Two engines (pkg/, scripts/build-wasm): the core (nianbao_core.js, nianbao_core_bg.wasm:
+ * UTF-8 text, canonical JSON, HTML, form fields; about half the bytes) is started first, and
+ * the full one (nianbao.js, nianbao_bg.wasm: the .docx and PDF readers, texts in GBK,
+ * GB18030, Big5, UTF-16 ...) is fetched once, the first time the core answers an input with
+ * code 'reader_not_loaded', and that input asked again of it; from then on the full one
+ * answers everything (`engine.full` true). Which input needs a reader is decided only by the
+ * engine's own sniffing (src/ingest/mod.rs, the one rule the CLI and the server read inputs
+ * by), never guessed here from a file's name or type: the core either answers exactly as the
+ * full engine would or says it cannot. In the worker, the time bound is suspended while the
+ * full engine is fetched (a slow network is not a runaway check); the fetch has the start's
+ * bound (WORKER_START_MS).
  */
 
 /** How long a worker may take to load and start the engine before the main thread is used. */
@@ -63,16 +76,77 @@ export function isBlocked(e) {
 }
 
 // ---------------------------------------------------------------------------------------
+// The two engines of pkg/ (also used by nianbao-worker.js).
+
+/** Imports `<name>.js` from pkgUrl and starts it with `<name>_bg.wasm`. */
+async function load(pkgUrl, name) {
+  const mod = await import(new URL(`${name}.js`, pkgUrl).href);
+  await mod.default({ module_or_path: new URL(`${name}_bg.wasm`, pkgUrl) });
+  return mod;
+}
+
+/**
+ * The engines of pkg/: `start()` starts the core (the full engine instead when `full`, or
+ * when the core cannot be loaded - an older pkg/ without it - but WebAssembly runs);
+ * `run(fn, onFull)` calls fn(engine) with the full engine once loaded, else the core, and
+ * when the core answers 'reader_not_loaded' loads the full engine once (onFull('loading')
+ * before, onFull('loaded') or onFull('failed') after) and calls fn with it. A full engine
+ * that cannot be loaded rejects with code 'unavailable' (and is tried again next time).
+ */
+export function engines(pkgUrl, { full: fullFirst = false } = {}) {
+  let core = null;
+  let full = null;
+  let loading = null;
+  const loadFull = () => {
+    loading = loading || load(pkgUrl, 'nianbao').then((m) => { full = m; return m; }, (e) => {
+      loading = null;
+      throw e;
+    });
+    return loading;
+  };
+  return {
+    get full() { return full !== null; },
+    async start() {
+      if (!fullFirst) {
+        try {
+          core = await load(pkgUrl, 'nianbao_core');
+          return core;
+        } catch (e) {
+          if (isBlocked(e)) throw e;
+          console.warn('nianbao: no core engine, the full one is loaded:', (e && e.message) || e);
+        }
+      }
+      return loadFull();
+    },
+    async run(fn, onFull) {
+      if (full) return fn(full);
+      try {
+        return await fn(core);
+      } catch (e) {
+        if (!e || e.code !== 'reader_not_loaded') throw e;
+      }
+      if (onFull) onFull('loading');
+      try {
+        await loadFull();
+      } catch (e) {
+        if (onFull) onFull('failed');
+        const err = new Error(`the full engine could not be loaded: ${(e && e.message) || e}`);
+        err.code = 'unavailable';
+        throw err;
+      }
+      if (onFull) onFull('loaded');
+      return fn(full);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
 // On the main thread.
 async function mainEngine(pkgUrl, reason) {
+  const pair = engines(pkgUrl);
   let mod;
   try {
-    mod = await import(new URL('nianbao.js', pkgUrl).href);
-  } catch (e) {
-    throw unavailable(false, e);
-  }
-  try {
-    await mod.default({ module_or_path: new URL('nianbao_bg.wasm', pkgUrl) });
+    mod = await pair.start();
   } catch (e) {
     throw unavailable(isBlocked(e), e);
   }
@@ -81,10 +155,11 @@ async function mainEngine(pkgUrl, reason) {
     reason,
     version: mod.version(),
     labels: { 2019: mod.labels('2019'), 2021: mod.labels('2021') },
+    get full() { return pair.full; },
     // The engine answers a Blob with a Promise and anything else at once; both are awaited.
-    check: async (input, options) => mod.check(input, options),
-    normalize: async (input) => mod.normalize(input),
-    blanks: async (result, options) => mod.blanks(result, options),
+    check: (input, options) => pair.run((m) => m.check(input, options)),
+    normalize: (input) => pair.run((m) => m.normalize(input)),
+    blanks: (result, options) => pair.run((m) => m.blanks(result, options)),
   };
 }
 
@@ -93,7 +168,7 @@ async function mainEngine(pkgUrl, reason) {
 
 /** Starts a worker and the engine in it; resolves to { worker, ready } or rejects with
  *  an Error whose `reason` says why no worker runs. */
-function spawn(pkgUrl, workerUrl) {
+function spawn(pkgUrl, workerUrl, full) {
   return new Promise((resolve, reject) => {
     const fail = (reason, message, worker) => {
       if (worker) worker.terminate();
@@ -122,12 +197,13 @@ function spawn(pkgUrl, workerUrl) {
       if (m.type === 'ready') resolve({ worker, ready: m });
       else fail('worker-failed', `the engine did not start in the worker${m.blocked ? ' (WebAssembly forbidden there)' : ''}: ${m.message}`, worker);
     };
-    worker.postMessage({ type: 'init', pkg: String(pkgUrl) });
+    worker.postMessage({ type: 'init', pkg: String(pkgUrl), full });
   });
 }
 
 async function workerEngine(pkgUrl, workerUrl, timeoutMs) {
-  const first = await spawn(pkgUrl, workerUrl);
+  const first = await spawn(pkgUrl, workerUrl, false);
+  let full = false;               // a worker runs the full engine: the next ones start it
   let current = first.worker;     // the live worker, or null once terminated
   let starting = null;            // a respawn in progress
   let active = null;              // the request the worker is answering
@@ -138,6 +214,14 @@ async function workerEngine(pkgUrl, workerUrl, timeoutMs) {
     worker.onmessage = (ev) => {
       const m = ev.data || {};
       if (!active || m.id !== active.id) return;
+      if (m.type === 'full') {
+        // The worker fetches the full engine for this request: not a runaway check, so
+        // the time bound waits; the fetch has the start's bound. Once it runs, a fresh
+        // worker (after a timeout or a trap) starts with it.
+        if (m.state === 'loaded') full = true;
+        arm(active, m.state === 'loading' ? WORKER_START_MS : timeoutMs);
+        return;
+      }
       const req = active;
       active = null;
       clearTimeout(req.timer);
@@ -169,7 +253,7 @@ async function workerEngine(pkgUrl, workerUrl, timeoutMs) {
     if (active || !queue.length) return;
     if (!current) {
       if (starting) return;
-      starting = spawn(pkgUrl, workerUrl).then(({ worker }) => {
+      starting = spawn(pkgUrl, workerUrl, full).then(({ worker }) => {
         current = worker;
         listen(worker);
       }, (e) => {
@@ -192,13 +276,19 @@ async function workerEngine(pkgUrl, workerUrl, timeoutMs) {
       pump();
       return;
     }
+    arm(req, timeoutMs);
+  }
+
+  /** (Re)starts the time bound of the request the worker is answering. */
+  function arm(req, ms) {
+    clearTimeout(req.timer);
     req.timer = setTimeout(() => {
       if (active !== req) return;
       active = null;
       stop();
-      req.reject(engineError({ code: 'timeout', message: `the check ran past ${timeoutMs} ms and was stopped` }));
+      req.reject(engineError({ code: 'timeout', message: `the check ran past ${ms} ms and was stopped` }));
       pump();
-    }, timeoutMs);
+    }, ms);
   }
 
   const ask = (op, input, options) => new Promise((resolve, reject) => {
@@ -212,6 +302,7 @@ async function workerEngine(pkgUrl, workerUrl, timeoutMs) {
     reason: '',
     version: first.ready.version,
     labels: first.ready.labels,
+    get full() { return full; },
     check: (input, options) => ask('check', input, options),
     normalize: (input) => ask('normalize', input, undefined),
     blanks: (result, options) => ask('blanks', result, options),

@@ -5,9 +5,11 @@
  * The drop-in starts it as a module worker from beside itself:
  *     new Worker(new URL('nianbao-worker.js', <nianbao.js URL>), { type: 'module' })
  * and speaks to it in messages:
- *   -> { type: 'init', pkg }       pkg: URL of the engine package (pkg/); the worker
- *                                   imports nianbao.js from there and starts it with
- *                                   nianbao_bg.wasm from there
+ *   -> { type: 'init', pkg, full }  pkg: URL of the engine package (pkg/); the worker
+ *                                   imports the core engine (nianbao_core.js, started with
+ *                                   nianbao_core_bg.wasm) from there, or the full one
+ *                                   (nianbao.js, nianbao_bg.wasm) when `full` (an earlier
+ *                                   worker needed it); see engines() in nianbao-engine.js
  *   <- { type: 'ready', version, labels: { 2019: Labels, 2021: Labels } }
  *   <- { type: 'failed', blocked, message }    the engine cannot start here (blocked: by
  *                                   a Content-Security-Policy)
@@ -15,22 +17,26 @@
  *                                   input as the engine takes it: a File or Blob (read by
  *                                   the engine), bytes, a string or a report object; for
  *                                   'blanks', a result of 'check' (its blank cells grouped)
+ *   <- { type: 'full', id, state }    the core cannot read this input (reader_not_loaded):
+ *                                   the full engine is being fetched (state 'loading'),
+ *                                   then runs ('loaded') and is asked the same, or could
+ *                                   not be loaded ('failed': the request fails 'unavailable')
  *   <- { type: 'result', id, result }
  *   <- { type: 'error', id, error: { code, message }, fatal }    fatal: the engine
  *                                   trapped and this worker must not be used again
  * Requests are answered one at a time, in the order they came. A check that runs too long
  * is not stopped here: the drop-in terminates the whole worker.
  */
-import { isBlocked } from './nianbao-engine.js';
+import { isBlocked, engines } from './nianbao-engine.js';
 
-let engine = null;
+let engine = null;   // engines() of pkg/, once started
 let queue = Promise.resolve();
 
-/** What each request asks of the engine. */
+/** What each request asks of an engine (the core, or the full one). */
 const OPS = Object.assign(Object.create(null), {
-  check: (m) => engine.check(m.input, m.options),
-  normalize: (m) => engine.normalize(m.input),
-  blanks: (m) => engine.blanks(m.input, m.options),
+  check: (m) => (mod) => mod.check(m.input, m.options),
+  normalize: (m) => (mod) => mod.normalize(m.input),
+  blanks: (m) => (mod) => mod.blanks(m.input, m.options),
 });
 
 self.onmessage = (ev) => {
@@ -41,9 +47,9 @@ self.onmessage = (ev) => {
 async function handle(message) {
   if (message.type === 'init') {
     try {
-      const mod = await import(new URL('nianbao.js', message.pkg).href);
-      await mod.default({ module_or_path: new URL('nianbao_bg.wasm', message.pkg) });
-      engine = mod;
+      const pair = engines(message.pkg, { full: !!message.full });
+      const mod = await pair.start();
+      engine = pair;
       self.postMessage({
         type: 'ready', version: mod.version(), labels: { 2019: mod.labels('2019'), 2021: mod.labels('2021') },
       });
@@ -60,7 +66,7 @@ async function handle(message) {
     return;
   }
   try {
-    const result = await op(message);
+    const result = await engine.run(op(message), (state) => self.postMessage({ type: 'full', id, state }));
     self.postMessage({ type: 'result', id, result });
   } catch (e) {
     // A trap (RuntimeError) leaves the engine's memory in an unknown state: say so, and

@@ -18,9 +18,15 @@
  *
  * WHAT IT DOES
  *  - Loads, from beside itself, nianbao-engine.js (where the engine runs) and, from
- *    `new URL('../pkg/', <this script's src>)`, the engine: nianbao.js and
- *    nianbao_bg.wasm. The engine is started once per page, however many <script> tags
- *    include this file (the first one wins; later ones only see `window.Nianbao`).
+ *    `new URL('../pkg/', <this script's src>)`, the engine: first the core
+ *    (nianbao_core.js and nianbao_core_bg.wasm: UTF-8 text, canonical JSON, HTML, the
+ *    fields), then, only when the core says an input needs a reader it lacks (a .docx,
+ *    a PDF, a text not in UTF-8: code reader_not_loaded), the full one (nianbao.js and
+ *    nianbao_bg.wasm), once, which answers that input and every later one. The engine is
+ *    started once per page, however many <script> tags include this file (the first one
+ *    wins; later ones only see `window.Nianbao`). None of it delays the page: the
+ *    engine is imported and started asynchronously, in the worker, and the page's
+ *    DOMContentLoaded and load do not wait for it (tests/js/browser.test.mjs).
  *  - Runs the engine in a dedicated Web Worker (nianbao-worker.js beside this file, a
  *    module worker loading the same pkg/), so that no check blocks the page. A check
  *    still running after the time bound (data-nianbao-timeout, 5 s by default: a real

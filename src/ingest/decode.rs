@@ -2,11 +2,54 @@
 //! offices (GBK, GB18030, Big5) detected with chardetng and decoded with encoding_rs.
 //! Binary data is refused, never decoded into noise.
 
+#[cfg(feature = "readers")]
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
 use super::InputError;
 
+/// Decodes an input (`is_html`: an HTML page, whose `<meta charset>` is read when the
+/// bytes are not UTF-8) and names the encoding it was read in.
+#[cfg(feature = "readers")]
+pub fn decode_input(input: &[u8], is_html: bool) -> Result<(String, &'static str), InputError> {
+    match super::html::declared_charset(input) {
+        Some(enc) if is_html && std::str::from_utf8(input).is_err() => {
+            match enc.decode_without_bom_handling_and_without_replacement(input) {
+                Some(text) => Ok((text.into_owned(), enc.name())),
+                None => decode(input),
+            }
+        }
+        _ => decode(input),
+    }
+}
+
+/// Without the readers (the core engine): UTF-8 (with or without BOM) only, read exactly as
+/// with them; binary data refused as with them (where they would refuse it at the same
+/// step); any other input is `ReaderNotLoaded { reader: Encodings }` — the full engine
+/// decides (encoding_rs's tables and chardetng are a third of the core's size).
+#[cfg(not(feature = "readers"))]
+pub fn decode_input(input: &[u8], is_html: bool) -> Result<(String, &'static str), InputError> {
+    let body = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    match std::str::from_utf8(body) {
+        Ok(text) => finish(text.to_string(), "UTF-8"),
+        // No BOM, not UTF-8, not a page that may declare its charset: with the readers,
+        // `decode` refuses binary data here before any detection.
+        Err(_)
+            if !is_html
+                && !input.starts_with(b"\xEF\xBB\xBF")
+                && !input.starts_with(b"\xFF\xFE")
+                && !input.starts_with(b"\xFE\xFF")
+                && looks_binary(input) =>
+        {
+            Err(InputError::Binary)
+        }
+        Err(_) => Err(InputError::ReaderNotLoaded {
+            reader: super::Reader::Encodings,
+        }),
+    }
+}
+
 /// Decodes `input` and names the encoding it was read in.
+#[cfg(feature = "readers")]
 pub fn decode(input: &[u8]) -> Result<(String, &'static str), InputError> {
     if let Some((enc, bom_len)) = Encoding::for_bom(input) {
         let (text, had_errors) = enc.decode_without_bom_handling(&input[bom_len..]);
@@ -61,7 +104,7 @@ fn looks_binary(bytes: &[u8]) -> bool {
     controls * 20 > sample.len()
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "readers"))]
 mod tests {
     use super::*;
 

@@ -87,6 +87,7 @@ pub fn sniff(input: &[u8]) -> bool {
 }
 
 /// The encoding a page declares in `<meta charset>` / `http-equiv` (first 1024 bytes).
+#[cfg(feature = "readers")]
 pub fn declared_charset(input: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let head = &input[..input.len().min(1024)];
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();

@@ -52,6 +52,23 @@ struct InSection {
 
 /// Reads the canonical JSON of a report.
 pub fn read(source: &str, findings: &mut Vec<Finding>) -> Result<Report, InputError> {
+    read_with(source, true, findings)
+}
+
+/// Reads the canonical JSON of a report object whose text nobody has (a host wrote it from
+/// a parsed value): every place left out, so no finding has a line or column.
+pub fn read_without_places(
+    source: &str,
+    findings: &mut Vec<Finding>,
+) -> Result<Report, InputError> {
+    read_with(source, false, findings)
+}
+
+fn read_with(
+    source: &str,
+    places: bool,
+    findings: &mut Vec<Finding>,
+) -> Result<Report, InputError> {
     // serde would read a struct from a positional array too; the contract is an object.
     if !source.trim_start().starts_with('{') {
         return Err(shape("the canonical report must be a JSON object".into()));
@@ -61,7 +78,7 @@ pub fn read(source: &str, findings: &mut Vec<Finding>) -> Result<Report, InputEr
         line: e.line(),
         column: e.column(),
     })?;
-    let lines = LineIndex::new(source);
+    let lines = LineIndex::new(source, places);
     let detected = detect_by_keys(&input);
     let mut report = Report {
         year: input.year,
@@ -342,17 +359,26 @@ fn detect_by_keys(input: &InReport) -> (Option<Version>, Markers) {
 struct LineIndex<'a> {
     source: &'a str,
     starts: Vec<usize>,
+    /// False: no places at all (a report object's JSON, `read_without_places`).
+    places: bool,
 }
 
 impl<'a> LineIndex<'a> {
-    fn new(source: &'a str) -> Self {
+    fn new(source: &'a str, places: bool) -> Self {
         let starts = std::iter::once(0)
             .chain(source.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        LineIndex { source, starts }
+        LineIndex {
+            source,
+            starts,
+            places,
+        }
     }
 
     fn place(&self, slice: &str) -> Option<Place> {
+        if !self.places {
+            return None;
+        }
         let base = self.source.as_ptr() as usize;
         let at = (slice.as_ptr() as usize).checked_sub(base)?;
         if at > self.source.len() {

@@ -3,15 +3,19 @@
 //! ends in the same model, so the rules never know where a report came from.
 
 mod decode;
+#[cfg(feature = "readers")]
 mod docx;
 mod grid;
 mod html;
 mod json;
 mod layout;
+#[cfg(feature = "readers")]
 mod pdf;
 mod text;
 
+#[cfg(feature = "readers")]
 pub use docx::{DocxError, DocxLimit};
+#[cfg(feature = "readers")]
 pub use pdf::{Damage, PdfError, PdfLimit};
 
 use std::fmt;
@@ -46,6 +50,53 @@ pub enum Format {
     Html,
     /// A PDF with a text layer.
     Pdf,
+}
+
+/// The readers of the feature `readers`, which the core engine is built without.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// Word documents (zip, quick-xml).
+    Docx,
+    /// PDFs (flate2, RustCrypto).
+    Pdf,
+    /// Texts and HTML pages in an encoding other than UTF-8 — GBK, GB18030, Big5, UTF-16 …
+    /// (chardetng, encoding_rs).
+    Encodings,
+}
+
+impl Reader {
+    /// `docx`, `pdf` or `encodings` (the `reader` of the browser's Error).
+    pub fn name(self) -> &'static str {
+        match self {
+            Reader::Docx => "docx",
+            Reader::Pdf => "pdf",
+            Reader::Encodings => "encodings",
+        }
+    }
+
+    fn what(self, lang: crate::Lang) -> &'static str {
+        match self {
+            Reader::Docx => lang.say("Word 文档（.docx）", "Word document (.docx)"),
+            Reader::Pdf => "PDF",
+            Reader::Encodings => lang.say(
+                "非 UTF-8 编码（GBK、GB18030、Big5、UTF-16 等）文本",
+                "text not in UTF-8 (GBK, GB18030, Big5, UTF-16…)",
+            ),
+        }
+    }
+}
+
+impl Format {
+    /// The format's name, as `Format` serializes (`text`, `json`, `docx`, `html`, `pdf`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Docx => "docx",
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+        }
+    }
 }
 
 /// A report read from its source.
@@ -89,10 +140,21 @@ pub enum InputError {
     },
     /// A Word document that cannot be read: damaged, another kind of ZIP, or past the
     /// limits once unpacked (a ZIP bomb).
+    #[cfg(feature = "readers")]
     Docx(DocxError),
     /// A PDF that cannot be read: damaged, encrypted, scanned (no text layer), or past
     /// the limits.
+    #[cfg(feature = "readers")]
     Pdf(PdfError),
+    /// An input that needs a reader this build does not have (the feature `readers` off:
+    /// the page's core WebAssembly engine): a .docx, a PDF, or a text (or HTML page) that is
+    /// not UTF-8. Code `reader_not_loaded`; which reader is told by the engine's own sniffing
+    /// (this module), so the host loads the full engine and asks it again
+    /// (www/nianbao-engine.js). Never made by a build with the readers (the CLI, the server,
+    /// the Node package).
+    ReaderNotLoaded {
+        reader: Reader,
+    },
     /// Markup nested too deep or too many elements (an HTML page past its bounds).
     TooComplex {
         what: &'static str,
@@ -112,8 +174,11 @@ impl InputError {
             InputError::Undecodable { .. } => "undecodable",
             InputError::Json { .. } => "json",
             InputError::Unsupported { .. } => "unsupported_format",
+            #[cfg(feature = "readers")]
             InputError::Docx(e) => e.code(),
+            #[cfg(feature = "readers")]
             InputError::Pdf(e) => e.code(),
+            InputError::ReaderNotLoaded { .. } => "reader_not_loaded",
         }
     }
 
@@ -141,8 +206,14 @@ impl InputError {
             InputError::Unsupported { format, advice } => {
                 format!("暂不支持 {format} 格式：{advice}")
             }
+            #[cfg(feature = "readers")]
             InputError::Docx(e) => e.message_zh(),
+            #[cfg(feature = "readers")]
             InputError::Pdf(e) => e.message_zh(),
+            InputError::ReaderNotLoaded { reader } => format!(
+                "此版本的检查程序（核心版）不能读取{}，需由完整版读取",
+                reader.what(crate::Lang::Zh)
+            ),
             InputError::TooComplex { what, limit } => {
                 format!("输入过于复杂：HTML 的 {what} 超过 {limit} 的上限，不像是一份年度报告")
             }
@@ -182,8 +253,15 @@ impl fmt::Display for InputError {
             InputError::Unsupported { format, advice } => {
                 write!(f, "{format} is not supported: {advice}")
             }
+            #[cfg(feature = "readers")]
             InputError::Docx(e) => e.fmt(f),
+            #[cfg(feature = "readers")]
             InputError::Pdf(e) => e.fmt(f),
+            InputError::ReaderNotLoaded { reader } => write!(
+                f,
+                "this build of the engine (the core) cannot read a {}: the full engine reads it",
+                reader.what(crate::Lang::En)
+            ),
             InputError::TooComplex { what, limit } => write!(
                 f,
                 "input too complex: the HTML's {what} exceed the limit of {limit} (this is not one annual report)"
@@ -206,40 +284,13 @@ pub fn ingest(input: &[u8]) -> Result<Ingested, InputError> {
         return Err(err);
     }
     if is_pdf(input) {
-        // Places are those of the text rebuilt from the page (pdf/mod.rs, "Places").
-        let mut findings = Vec::new();
-        let (report, source) = pdf::read(input, &mut findings).map_err(InputError::Pdf)?;
-        return Ok(Ingested {
-            format: Format::Pdf,
-            report,
-            findings,
-            source,
-            encoding: "UTF-8",
-        });
+        return read_pdf(input);
     }
     if input.starts_with(b"PK\x03\x04") {
-        // Places in a Word document are its lines and grid columns (docx.rs, "Places"),
-        // not those of a text: there is no source text to quote.
-        let mut findings = Vec::new();
-        let report = docx::read(input, &mut findings)?;
-        return Ok(Ingested {
-            format: Format::Docx,
-            report,
-            findings,
-            source: String::new(),
-            encoding: "UTF-8",
-        });
+        return read_docx(input);
     }
     let is_html = html::sniff(input);
-    let (mut source, encoding) = match html::declared_charset(input) {
-        Some(enc) if is_html && std::str::from_utf8(input).is_err() => {
-            match enc.decode_without_bom_handling_and_without_replacement(input) {
-                Some(text) => (text.into_owned(), enc.name()),
-                None => decode::decode(input)?,
-            }
-        }
-        _ => decode::decode(input)?,
-    };
+    let (mut source, encoding) = decode::decode_input(input, is_html)?;
     if source.trim().is_empty() {
         return Err(InputError::Empty);
     }
@@ -267,6 +318,72 @@ pub fn ingest(input: &[u8]) -> Result<Ingested, InputError> {
         findings,
         source,
         encoding,
+    })
+}
+
+/// Reads the canonical report JSON of a report *object* (a host's parsed value written back
+/// as JSON, as the browser's `check(object)` is given): as [`ingest`] reads that JSON text,
+/// but with no places — the text is the host's, not the user's, so the findings' locations
+/// keep their section, table, block, row and column and carry no `line` or `col`.
+pub fn ingest_object(json: &str) -> Result<Ingested, InputError> {
+    if json.len() > MAX_INPUT_BYTES {
+        return Err(InputError::TooLarge {
+            bytes: json.len(),
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    let mut findings = Vec::new();
+    let report = json::read_without_places(json, &mut findings)?;
+    Ok(Ingested {
+        format: Format::Json,
+        report,
+        findings,
+        source: String::new(),
+        encoding: "UTF-8",
+    })
+}
+
+/// A PDF. Places are those of the text rebuilt from the page (pdf/mod.rs, "Places").
+#[cfg(feature = "readers")]
+fn read_pdf(input: &[u8]) -> Result<Ingested, InputError> {
+    let mut findings = Vec::new();
+    let (report, source) = pdf::read(input, &mut findings).map_err(InputError::Pdf)?;
+    Ok(Ingested {
+        format: Format::Pdf,
+        report,
+        findings,
+        source,
+        encoding: "UTF-8",
+    })
+}
+
+/// A Word document (a ZIP). Places in it are its lines and grid columns (docx.rs,
+/// "Places"), not those of a text: there is no source text to quote.
+#[cfg(feature = "readers")]
+fn read_docx(input: &[u8]) -> Result<Ingested, InputError> {
+    let mut findings = Vec::new();
+    let report = docx::read(input, &mut findings)?;
+    Ok(Ingested {
+        format: Format::Docx,
+        report,
+        findings,
+        source: String::new(),
+        encoding: "UTF-8",
+    })
+}
+
+/// Without the readers, the kind is told all the same, and said.
+#[cfg(not(feature = "readers"))]
+fn read_pdf(_: &[u8]) -> Result<Ingested, InputError> {
+    Err(InputError::ReaderNotLoaded {
+        reader: Reader::Pdf,
+    })
+}
+
+#[cfg(not(feature = "readers"))]
+fn read_docx(_: &[u8]) -> Result<Ingested, InputError> {
+    Err(InputError::ReaderNotLoaded {
+        reader: Reader::Docx,
     })
 }
 

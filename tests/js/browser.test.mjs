@@ -178,20 +178,52 @@ test('b: a clean report submitted while its check is pending is held, then goes 
   await page.context().close();
 });
 
-test('d: two script tags load the engine once; timing of the first result', async () => {
+test('d: two script tags load the engine once (the core: a text needs no reader); timing of the first result', async () => {
   const page = await newPage();
   const wasmRequests = [];
-  page.on('request', (r) => { if (r.url().endsWith('/nianbao_bg.wasm')) wasmRequests.push(r.url()); });
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasmRequests.push(new URL(r.url()).pathname); });
   await page.goto(`${base}/test/two-scripts.html`);
   const summary = summaryOf(page, '#f');
   await poll(async () => assert.equal(await summary.textContent(), '检查通过'), { timeout: 10000 });
-  assert.equal(wasmRequests.length, 1, `nianbao_bg.wasm requested ${wasmRequests.length} times`);
+  assert.deepEqual(wasmRequests, ['/pkg/nianbao_core_bg.wasm'], 'the core engine, once, and not the full one');
   assert.equal(await page.locator('nianbao-panel').count(), 1, 'one panel for the one form');
   const t = await page.evaluate(() => ({ ...window.Nianbao.timings }));
   console.log(`timing: script→ready ${(t.ready - t.scriptStart).toFixed(1)} ms, ` +
     `script→first result ${(t.firstResult - t.scriptStart).toFixed(1)} ms (Chromium, huaian-2024 pre-filled)`);
   assert.deepEqual(page.errors, []);
   await page.context().close();
+});
+
+test('the page\'s load never waits for the engine: DOMContentLoaded and load fire while its files are held back; it starts when they come', async () => {
+  let release;
+  const gate = new Promise((resolve) => { release = resolve; });
+  const held = [];
+  // The engine module, the worker and everything of pkg/ (the engines' JavaScript and
+  // WebAssembly): held until the page has loaded.
+  h.hold = (p) => (/^\/pkg\/|^\/www\/nianbao-(engine|worker)\.js$/.test(p) ? (held.push(p), gate) : null);
+  try {
+    const page = await newPage();
+    // goto waits for the load event: it would time out if load waited for the engine.
+    await page.goto(`${base}/test/two-scripts.html`, { waitUntil: 'load', timeout: 10000 });
+    const before = await page.evaluate(() => ({
+      state: document.readyState, mode: window.Nianbao.mode,
+      nav: performance.getEntriesByType('navigation')[0].toJSON(),
+    }));
+    assert.equal(before.state, 'complete');
+    assert.ok(before.nav.domContentLoadedEventEnd > 0 && before.nav.loadEventEnd > 0, 'DOMContentLoaded and load fired');
+    assert.equal(before.mode, 'loading', 'the engine has not started');
+    assert.ok(held.length > 0, 'the page asked for the engine before it loaded');
+    release();
+    await page.evaluate(() => window.Nianbao.ready);
+    await poll(async () => assert.equal(await summaryOf(page, '#f').textContent(), '检查通过'), { timeout: 10000 });
+    const t = await page.evaluate(() => ({ ...window.Nianbao.timings }));
+    assert.ok(t.ready > before.nav.loadEventEnd, 'the engine was ready after the page loaded');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  } finally {
+    h.hold = null;
+    release();
+  }
 });
 
 test('e: report text is shown as text, never as HTML (pasted and submitted at once: held, then blocked)', async () => {

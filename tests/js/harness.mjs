@@ -8,6 +8,8 @@
 //     from one that went through;
 //   - serves the test pages a test file gives (`pages`: path -> async () => { headers, body },
 //     body a string or bytes);
+//   - holds back the static files a test names (`h.hold = (pathname) => promise | null`),
+//     so a test can see what the page does before they come;
 //   - answers a fallback URL (POST /fallback) with the result of the real engine (the Node
 //     build in target/pkg-node), and records what it received.
 // Nothing of nianbao is mocked: the checks run the engine's WebAssembly in the page.
@@ -95,6 +97,9 @@ export async function start({ pages = {} } = {}) {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...page.headers });
       return res.end(page.body);
     }
+    // A test may hold some files back (`h.hold(pathname)`: a Promise to wait for, or null).
+    const held = h.hold && h.hold(url.pathname);
+    if (held) await held;
     // Static files under the repository root only; under /nocharset/ with no charset named.
     const noCharset = url.pathname.startsWith('/nocharset/');
     const rel = decodeURIComponent(noCharset ? url.pathname.slice('/nocharset'.length) : url.pathname);

@@ -20,8 +20,9 @@ import { ROOT, FIXTURES, MIME, start, poll, summaryOf, nativeJson, esc } from '.
 import { nonAscii } from '../../scripts/ascii-js.mjs';
 
 const DROP_IN = ['www/nianbao.js', 'www/nianbao-engine.js', 'www/nianbao-worker.js'];
-const ENGINE = ['nianbao.js', 'nianbao_bg.wasm'];
-const TYPES = ['nianbao.d.ts', 'nianbao_bg.wasm.d.ts'];
+// The full engine and the core (without the readers) the drop-in loads first.
+const ENGINE = ['nianbao.js', 'nianbao_bg.wasm', 'nianbao_core.js', 'nianbao_core_bg.wasm'];
+const TYPES = ['nianbao.d.ts', 'nianbao_bg.wasm.d.ts', 'nianbao_core.d.ts', 'nianbao_core_bg.wasm.d.ts'];
 const SHIPPED = [...ENGINE, ...TYPES, ...DROP_IN, 'LICENSE-APACHE', 'LICENSE-MIT'];
 
 /** A string field of Cargo.toml's [package] table. */
@@ -144,6 +145,11 @@ test('the packaged drop-in is pure ASCII, and served as installed it starts the 
     await poll(async () => assert.match(await summaryOf(page, '#f').textContent(), /^发现 \d+ 个错误/), { timeout: 10000 });
     const result = await page.evaluate((t) => window.Nianbao.check(t), text);
     assert.deepEqual(result, JSON.parse(nativeJson(FIXTURES.minhe)));
+    // A text needs the core engine only; a PDF, the full one, fetched from the package too.
+    assert.ok(!requests.includes('/static/nianbao/nianbao_bg.wasm'), `the full engine not loaded for a text: ${requests}`);
+    const pdf = [...(await readFile(FIXTURES.pdf))];
+    const fromPdf = await page.evaluate((b) => window.Nianbao.check(new Uint8Array(b)), pdf);
+    assert.deepEqual(fromPdf, JSON.parse(nativeJson(FIXTURES.pdf)));
     for (const file of [...ENGINE, ...DROP_IN]) {
       assert.ok(requests.includes(`/static/nianbao/${file}`), `${file} loaded from the package: ${requests}`);
     }

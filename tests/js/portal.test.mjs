@@ -161,15 +161,21 @@ test('a GBK page whose server sends scripts without a charset gets the same pane
 test('a picked File and a dropped file give results byte-identical to nianbao check --format json; the dropped file goes up with the form', async () => {
   const p = await h.newPage();
   h.submissions.length = 0;
+  // The engines' WebAssembly as the worker fetches it: the core at start, the full one
+  // only for the PDF (the core answers reader_not_loaded), once.
+  const wasm = [];
+  p.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
   await p.goto(`${h.base}/www/index.html`);
   await recordResults(p);
   assert.equal((await p.evaluate(() => window.Nianbao.ready)).mode, 'worker');
   assert.equal(await p.evaluate(() => window.Nianbao.mode), 'worker');
+  assert.deepEqual(wasm, ['/pkg/nianbao_core_bg.wasm']);
 
   // Picked: the PDF.
   await p.setInputFiles('#report-form input[type=file]', FIXTURES.pdf);
   await poll(async () => assert.equal(await resultCount(p), 1), { timeout: 10000 });
   assert.equal(await lastResultJson(p), nativeJson(FIXTURES.pdf));
+  assert.deepEqual(wasm, ['/pkg/nianbao_core_bg.wasm', '/pkg/nianbao_bg.wasm']);
 
   // Dropped: the .docx, onto the form (not onto its input).
   const docx = await readFile(FIXTURES.docx);
@@ -183,6 +189,7 @@ test('a picked File and a dropped file give results byte-identical to nianbao ch
   assert.equal(await lastResultJson(p), nativeJson(FIXTURES.docx));
   assert.equal(await p.evaluate(() => document.getElementById('report-form').classList.contains('nianbao-dragover')), false);
   assert.equal(await p.evaluate(() => document.querySelector('#report-form input[type=file]').files[0].name), 'template-2021.docx');
+  assert.equal(wasm.length, 2, 'the full engine fetched once');
   assert.match(await p.locator(`${panel} .meta`).textContent(), /^文件“template-2021\.docx”/);
 
   // Warnings only: it goes up with the form, byte for byte.

@@ -1,7 +1,11 @@
 // The WebAssembly build answers exactly as the native one: for every fixture, the result
 // JSON of `checkJson` (Node build of pkg) is byte-identical to `nianbao check --format json`,
 // in Chinese and in English; and the JavaScript API takes strings, bytes and report objects.
-// Needs `bash scripts/build-wasm` (target/pkg-node) and the native binary (target/debug).
+// The core engine (pkg/nianbao_core.js, built without the readers: loaded here with
+// initSync) answers every UTF-8 text, JSON and HTML fixture byte for byte as natively too,
+// and refuses a .docx, a PDF and a text not in UTF-8 with code reader_not_loaded, naming
+// the reader — nothing else.
+// Needs `bash scripts/build-wasm` (target/pkg-node, pkg/) and the native binary (target/debug).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +18,8 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
 const wasm = require(path.join(root, 'target/pkg-node/nianbao.js'));
+const core = await import(path.join(root, 'pkg/nianbao_core.js'));
+core.initSync({ module: readFileSync(path.join(root, 'pkg/nianbao_core_bg.wasm')) });
 
 // The native binary that `cargo test` built (in CARGO_TARGET_DIR when that is set).
 const targetDir = path.resolve(root, process.env.CARGO_TARGET_DIR || 'target');
@@ -40,15 +46,74 @@ function nativeJson(file, lang) {
   return out.stdout;
 }
 
+// What the core engine cannot read, by the reader it needs.
+const needs = { '.docx': 'docx', '.pdf': 'pdf' };
+
 for (const file of fixtures) {
   for (const lang of ['zh', 'en']) {
     test(`byte-identical result: ${path.basename(file)} (${lang})`, () => {
       const bytes = new Uint8Array(readFileSync(file));
       const fromWasm = wasm.checkJson(bytes, { lang });
-      assert.equal(fromWasm + '\n', nativeJson(file, lang));
+      const expected = nativeJson(file, lang);
+      assert.equal(fromWasm + '\n', expected);
+      const reader = needs[path.extname(file)];
+      if (reader) {
+        assert.throws(() => core.checkJson(bytes, { lang }), (e) => e instanceof Error &&
+          e.code === 'reader_not_loaded' && e.reader === reader, `the core engine needs the ${reader} reader`);
+      } else {
+        assert.equal(core.checkJson(bytes, { lang }) + '\n', expected, 'the core engine answers the same');
+      }
     });
   }
 }
+
+test('the core engine: the same answers as the full one for what it reads, reader_not_loaded for the rest', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-core-'));
+  const codeOf = (engine, input, options) => {
+    try {
+      engine.check(input, options);
+    } catch (e) {
+      return [e.code, e.reader, e.message];
+    }
+    return ['no error'];
+  };
+  // A GBK text (海东市民和县2020年度…报告 / 一、总体情况): the encodings reader; the full
+  // engine answers as the CLI does.
+  const gbk = Buffer.from('baa3b6abcad0c3f1bacdcfd832303230c4eab6c8d5feb8aed0c5cfa2b9abbfaab9a4d7f7c4eab6c8b1a8b8e60ad2bba1a2d7dccce5c7e9bff60a', 'hex');
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('一、总体情况\n', 'utf16le')]);
+  const gbkPage = Buffer.concat([Buffer.from('<html><head><meta charset="gbk"></head><body><p>'), gbk, Buffer.from('</p></body></html>')]);
+  for (const [name, bytes] of [['gbk.txt', gbk], ['utf16.txt', utf16], ['gbk.html', gbkPage]]) {
+    const file = path.join(dir, name);
+    writeFileSync(file, bytes);
+    for (const lang of ['zh', 'en']) {
+      assert.equal(wasm.checkJson(new Uint8Array(bytes), { lang }) + '\n', nativeJson(file, lang), name);
+      const [code, reader, message] = codeOf(core, new Uint8Array(bytes), { lang });
+      assert.deepEqual([code, reader], ['reader_not_loaded', 'encodings'], name);
+      assert.match(message, lang === 'en' ? /not in UTF-8/ : /非 UTF-8/);
+    }
+  }
+  // The same refusals as the full engine, at the same step: empty, binary, broken JSON, an
+  // old .doc, a text with a UTF-8 BOM (read), a broken UTF-8 text that is binary.
+  const same = [
+    '', new Uint8Array([0, 1, 2, 3]), '{"template": "2021", "t3": {', { t3: 5 }, 42,
+    new Uint8Array(Buffer.from('d0cf11e0a1b11ae1', 'hex')),
+    new Uint8Array(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(fixtures[0])])),
+    new Uint8Array([0xff, 1, 2, 3, 4, 5, 6, 7, 8, 0x41]),
+  ];
+  for (const input of same) {
+    assert.deepEqual(codeOf(core, input), codeOf(wasm, input), String(input).slice(0, 40));
+    if (codeOf(wasm, input)[0] === 'no error') assert.deepEqual(core.check(input), wasm.check(input));
+  }
+  // Last year's report needing a reader: reader_not_loaded too, not previous_unreadable.
+  const pdf = new Uint8Array(readFileSync(fixtures[5]));
+  const [code, reader] = codeOf(core, readFileSync(fixtures[0], 'utf8'), { previous: pdf });
+  assert.deepEqual([code, reader], ['reader_not_loaded', 'pdf']);
+  assert.equal(core.version(), wasm.version());
+  assert.deepEqual(core.labels('2019'), wasm.labels('2019'));
+  assert.deepEqual(core.rules(), wasm.rules());
+});
 
 // blanks() words a result's blank cells as the CLI's human output does: each table's line is
 // a `warning[C003]` header of `nianbao check`, and the C003 findings it leaves ungrouped
@@ -68,15 +133,42 @@ for (const file of [fixtures[0], fixtures[3], path.join(root, 'examples/blank-co
   }
 }
 
-test('the canonical report of a fixture checks the same from JSON text and from an object', () => {
+// A report object has no text: its findings' locations keep section, table, block, row and
+// column, and carry no line or col (they would point into the one line of JSON the engine
+// wrote it as); the same report as JSON text keeps them, byte-identical to the CLI's.
+test('a report object is checked as its JSON text is, its locations without line or col', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
   const text = readFileSync(fixtures[0], 'utf8');
   const report = wasm.normalize(text);
   assert.equal(report.template, '2019');
   assert.equal(report.t3.r7.total, 81);
-  const fromObject = wasm.check(report);
-  const fromText = wasm.check(JSON.stringify(report));
-  assert.deepEqual(fromObject, fromText);
-  assert.equal(fromObject.valid, false);
+  const json = JSON.stringify(report, null, 2);
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'nianbao-object-')), 'report.json');
+  writeFileSync(file, json);
+  for (const engine of [wasm, core]) {
+    const fromText = engine.check(json);
+    assert.deepEqual(fromText, JSON.parse(nativeJson(file, 'zh')), 'the JSON text: as natively');
+    assert.ok(fromText.findings.some((f) => f.location.line), 'the JSON text: findings with lines');
+    const fromObject = engine.check(report);
+    assert.equal(fromObject.valid, false);
+    for (const f of fromObject.findings) {
+      assert.ok(!('line' in f.location) && !('col' in f.location), `${f.code} has no line or col: ${JSON.stringify(f.location)}`);
+    }
+    const withoutLines = structuredClone(fromText);
+    for (const f of withoutLines.findings) {
+      delete f.location.line;
+      delete f.location.col;
+    }
+    // Otherwise the same result; the same findings, errors first, but in the rules' order
+    // (without lines there is no document order to sort them by).
+    const sorted = (r) => ({ ...r, findings: r.findings.map((f) => JSON.stringify(f)).sort() });
+    assert.deepEqual(sorted(fromObject), sorted(withoutLines), 'otherwise the same result');
+    assert.deepEqual(fromObject.findings.map((f) => f.severity), withoutLines.findings.map((f) => f.severity));
+    // checkJson(object) the same, as text; a row's place stays.
+    const a003 = JSON.parse(engine.checkJson(report)).findings.find((f) => f.code === 'A003' && f.location.column === 'total');
+    assert.deepEqual(a003.location, { section: 's3', table: 't3', row: 'r7', column: 'total' });
+  }
 });
 
 test('strings, bytes and ArrayBuffers are the same input', () => {

@@ -35,8 +35,10 @@ mod t3;
 mod t4;
 mod unglue;
 
+#[cfg(any(feature = "readers", test))]
+pub(crate) use lines::is_page_number;
+pub(crate) use lines::is_value;
 use lines::*;
-pub(crate) use lines::{is_page_number, is_value};
 use rows::*;
 use runs::*;
 use sections::*;
