@@ -1,0 +1,25 @@
+#!/bin/sh
+# Runs one fuzz target for SECONDS of wall time (default 1800) at nice 19, restarting it
+# after a crash so that the time is spent fuzzing; each run's log (with libFuzzer's final
+# stats) is kept in fuzz/logs/<target>.<n>.log, crashes in fuzz/artifacts/<target>/.
+#
+#     sh fuzz/run.sh TARGET MAX_LEN [SECONDS]
+#
+# Build first: (cd fuzz && cargo +nightly fuzz build -O).
+set -u
+target=$1 max_len=$2 total=${3:-1800}
+fuzz=$(cd "$(dirname "$0")" && pwd)
+bin="$fuzz/target/x86_64-unknown-linux-gnu/release/$target"
+mkdir -p "$fuzz/corpus/$target" "$fuzz/artifacts/$target" "$fuzz/logs"
+start=$(date +%s) n=0
+while :; do
+    left=$((total - ($(date +%s) - start)))
+    [ "$left" -gt 20 ] || break
+    n=$((n + 1))
+    nice -n 19 "$bin" "$fuzz/corpus/$target" "$fuzz/seeds/$target" \
+        -max_total_time="$left" -max_len="$max_len" -rss_limit_mb=2048 -timeout=30 \
+        -print_final_stats=1 -artifact_prefix="$fuzz/artifacts/$target/" \
+        > "$fuzz/logs/$target.$n.log" 2>&1
+    echo "$target run $n exit $? after $(($(date +%s) - start)) s"
+done
+echo "$target done: $n runs, $(($(date +%s) - start)) s"
