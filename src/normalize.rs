@@ -87,7 +87,15 @@ pub fn collapse_cjk_spaces(s: &str) -> String {
 pub fn label_key(s: &str) -> String {
     // `fold` without its copy: what it drops besides (`**`) label keys drop anyway.
     let mut out = String::with_capacity(s.len());
-    for c in s.chars().filter_map(fold_char) {
+    for c in s.chars() {
+        // Most characters of a label: ideographs and ASCII, which `fold_char` keeps.
+        if matches!(c, '\u{4E00}'..='\u{9FFF}' | 'a'..='z' | '0'..='9') {
+            out.push(c);
+            continue;
+        }
+        let Some(c) = fold_char(c) else {
+            continue;
+        };
         match c {
             'a'..='z' | '0'..='9' | '\u{4E00}'..='\u{9FFF}' => out.push(c),
             'A'..='Z' => out.push(c.to_ascii_lowercase()),
@@ -97,6 +105,33 @@ pub fn label_key(s: &str) -> String {
         }
     }
     out
+}
+
+/// A set of characters kept as 128 bits of a hash of each: it may hold characters never
+/// added, never the other way — a filter that answers "not in the set" at once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct CharSet(u128);
+
+impl CharSet {
+    pub(crate) fn of(s: &str) -> CharSet {
+        let mut set = CharSet::default();
+        for c in s.chars() {
+            set.add(c);
+        }
+        set
+    }
+
+    pub(crate) fn add(&mut self, c: char) {
+        self.0 |= CharSet::bit(c);
+    }
+
+    pub(crate) fn may_hold(self, c: char) -> bool {
+        self.0 & CharSet::bit(c) != 0
+    }
+
+    fn bit(c: char) -> u128 {
+        1 << ((c as u32).wrapping_mul(2_654_435_761) >> 25)
+    }
 }
 
 /// Longest common subsequence of two char slices.

@@ -135,43 +135,45 @@ fn html_table(raws: &[grid::Raw]) -> Vec<DocLine> {
 }
 
 fn split_line(raw: &str) -> Vec<DocCell> {
-    let chars: Vec<char> = raw.chars().collect();
     let mut cells = Vec::new();
     if raw.contains('\t') {
         let mut start = 0;
         for (slot, part) in raw.split('\t').enumerate() {
-            let len = part.chars().count();
-            push_cell(&mut cells, &chars[start..start + len], start, slot as u32);
-            start += len + 1;
+            push_cell(&mut cells, part, start, slot as u32);
+            start += part.chars().count() + 1;
         }
         return cells;
     }
-    // Layout text: a cell ends at two or more spaces (or an ideographic space).
+    // Layout text: a cell ends at two or more spaces (or an ideographic space). Byte
+    // offsets and character columns are kept together.
+    let chars: Vec<(usize, char)> = raw.char_indices().collect();
+    let byte = |i: usize| chars.get(i).map_or(raw.len(), |(b, _)| *b);
     let mut i = 0;
     while i < chars.len() {
-        while i < chars.len() && is_space(chars[i]) {
+        while i < chars.len() && is_space(chars[i].1) {
             i += 1;
         }
         let start = i;
         while i < chars.len() {
-            if chars[i] == '\u{3000}' {
+            let c = chars[i].1;
+            if c == '\u{3000}' {
                 break;
             }
-            if is_space(chars[i]) && chars.get(i + 1).is_some_and(|&c| is_space(c)) {
+            if is_space(c) && chars.get(i + 1).is_some_and(|&(_, c)| is_space(c)) {
                 break;
             }
             i += 1;
         }
         if i > start {
-            push_cell(&mut cells, &chars[start..i], start, start as u32);
+            push_cell(&mut cells, &raw[byte(start)..byte(i)], start, start as u32);
         }
     }
     cells
 }
 
-fn push_cell(cells: &mut Vec<DocCell>, chars: &[char], start: usize, slot: u32) {
-    let text: String = chars.iter().collect();
-    let lead = chars.iter().take_while(|c| is_space(**c)).count();
+/// A cell of `text`, which starts at character `start` of its line.
+fn push_cell(cells: &mut Vec<DocCell>, text: &str, start: usize, slot: u32) {
+    let lead = text.chars().take_while(|c| is_space(*c)).count();
     cells.push(DocCell {
         text: text.trim().to_string(),
         col: u32::try_from(start + lead + 1).unwrap_or(u32::MAX),

@@ -5,7 +5,9 @@
 
 use serde_json::{Map, Value};
 
-use super::sums::{self, CellRef};
+use std::cell::OnceCell;
+
+use super::sums::{self, CellRef, SumRules};
 use crate::finding::{Code, Finding, Location};
 use crate::model::{Cell, CellValue, Report, Row, TableId};
 use crate::params;
@@ -13,13 +15,14 @@ use crate::template::{self, ColumnKind};
 
 /// Checks every cell of 表二, 表三 and 表四, in table, row and column order.
 pub(crate) fn run(report: &Report, findings: &mut Vec<Finding>) {
+    let rules = OnceCell::new();
     for id in TableId::ALL {
         let Some(table) = report.table(id) else {
             continue;
         };
         for row in &table.rows {
             for cell in &row.cells {
-                if let Some(f) = check(report, id, row, cell) {
+                if let Some(f) = check(report, &rules, id, row, cell) {
                     findings.push(f);
                 }
             }
@@ -27,7 +30,13 @@ pub(crate) fn run(report: &Report, findings: &mut Vec<Finding>) {
     }
 }
 
-fn check(report: &Report, table: TableId, row: &Row, cell: &Cell) -> Option<Finding> {
+fn check(
+    report: &Report,
+    rules: &OnceCell<SumRules>,
+    table: TableId,
+    row: &Row,
+    cell: &Cell,
+) -> Option<Finding> {
     let here = CellRef {
         table,
         block: row.block,
@@ -35,7 +44,10 @@ fn check(report: &Report, table: TableId, row: &Row, cell: &Cell) -> Option<Find
         column: cell.column,
     };
     let (code, p) = match &cell.value {
-        CellValue::Blank => (Code::C003, blank_params(report, here)),
+        CellValue::Blank => {
+            let rules = rules.get_or_init(|| SumRules::of(report));
+            (Code::C003, blank_params(report, rules, here))
+        }
         CellValue::NotNumber => (
             Code::C004,
             params! {"raw" => cell.raw.as_deref().unwrap_or_default().trim()},
@@ -54,8 +66,8 @@ fn check(report: &Report, table: TableId, row: &Row, cell: &Cell) -> Option<Find
 /// A blank cell's params: when it is a total that its addends decide, the value it would
 /// have to hold (`expected`, with the notes the messages show) and the blank addends
 /// counted as 0 for it.
-fn blank_params(report: &Report, here: CellRef) -> Map<String, Value> {
-    let Some(implied) = sums::implied_total(report, here) else {
+fn blank_params(report: &Report, rules: &SumRules, here: CellRef) -> Map<String, Value> {
+    let Some(implied) = sums::implied_total(report, rules, here) else {
         return Map::new();
     };
     let shown = implied.value.to_string();

@@ -553,12 +553,21 @@ pub(crate) struct Implied {
     pub blank_as_zero: Vec<CellRef>,
 }
 
+/// The report's rules, made once for all the cells that ask what they imply.
+pub(crate) struct SumRules(Vec<Rule>);
+
+impl SumRules {
+    pub(crate) fn of(report: &Report) -> SumRules {
+        SumRules(rules(report))
+    }
+}
+
 /// What the equations that check `cell` as their total (A002, A003, A004) imply for it,
 /// when all their addends are known exactly and they agree; `None` otherwise (the cell
 /// is no checked total, an addend is unknown or only bounded, or two sums disagree).
-pub(crate) fn implied_total(report: &Report, cell: CellRef) -> Option<Implied> {
+pub(crate) fn implied_total(report: &Report, rules: &SumRules, cell: CellRef) -> Option<Implied> {
     let mut implied: Option<Implied> = None;
-    for rule in rules(report) {
+    for rule in &rules.0 {
         if rule.relation != Relation::Equal
             || !rule.reported_is_total
             || rule.reported != [Term::plus(cell)]
@@ -1050,27 +1059,27 @@ mod tests {
         let mut r = fixtures::report(V2019);
         t3(&mut r, "r1", "total", Blank);
         t3(&mut r, "r1", "np", Blank);
-        let i = implied_total(&r, CellRef::t3("r1", "total")).unwrap();
+        let i = implied_total(&r, &SumRules::of(&r), CellRef::t3("r1", "total")).unwrap();
         assert_eq!(i.value, 5);
         assert_eq!(i.blank_as_zero, vec![CellRef::t3("r1", "np")]);
         // Not a checked total.
-        assert_eq!(implied_total(&r, CellRef::t3("r1", "np")), None);
+        assert_eq!(implied_total(&r, &SumRules::of(&r), CellRef::t3("r1", "np")), None);
         // r7.total is checked by A002(r7) and A003(total): agreeing values give it…
         let mut r = fixtures::report(V2019);
         t3(&mut r, "r7", "total", Blank);
         assert_eq!(
-            implied_total(&r, CellRef::t3("r7", "total")).unwrap().value,
+            implied_total(&r, &SumRules::of(&r), CellRef::t3("r7", "total")).unwrap().value,
             114
         );
         // …disagreeing ones do not.
         t3(&mut r, "r1", "total", Count(7));
-        assert_eq!(implied_total(&r, CellRef::t3("r7", "total")), None);
+        assert_eq!(implied_total(&r, &SumRules::of(&r), CellRef::t3("r7", "total")), None);
         // An unknown or bounded addend gives nothing.
         let mut r = fixtures::report(V2019);
         t3(&mut r, "r1", "np", NotNumber);
-        assert_eq!(implied_total(&r, CellRef::t3("r1", "total")), None);
+        assert_eq!(implied_total(&r, &SumRules::of(&r), CellRef::t3("r1", "total")), None);
         t3(&mut r, "r1", "np", Unreadable { upper: Some(3) });
-        assert_eq!(implied_total(&r, CellRef::t3("r1", "total")), None);
+        assert_eq!(implied_total(&r, &SumRules::of(&r), CellRef::t3("r1", "total")), None);
         // 表四.
         let r = fixtures::report(V2019);
         let total = CellRef {
@@ -1079,7 +1088,7 @@ mod tests {
             row: "ld",
             column: "ld_total",
         };
-        assert_eq!(implied_total(&r, total).unwrap().value, 28);
+        assert_eq!(implied_total(&r, &SumRules::of(&r), total).unwrap().value, 28);
     }
 
     /// FORMAT.md §10.3: 民和县 2020, 表三 as read.

@@ -449,30 +449,26 @@ fn starts_row_label(text: &str) -> bool {
 /// itself, whatever the labels around it say.
 const OWN_NAMES: f32 = 0.8;
 
-/// A label key's characters, and a 128-bit mask of which characters it holds (hashed).
+/// A label key's characters, and the set of them.
 struct Letters {
     chars: Vec<char>,
-    mask: u128,
+    set: CharSet,
 }
 
 impl Letters {
     fn new(key: &str) -> Letters {
         let chars: Vec<char> = key.chars().collect();
-        let mask = chars.iter().fold(0, |m, &c| m | Letters::bit(c));
-        Letters { chars, mask }
-    }
-
-    fn bit(c: char) -> u128 {
-        1 << ((c as u32).wrapping_mul(2_654_435_761) >> 25)
+        let mut set = CharSet::default();
+        for &c in &chars {
+            set.add(c);
+        }
+        Letters { chars, set }
     }
 
     /// How many of these characters could be in `seen` at all: never less than their
     /// longest common subsequence, and far cheaper to count.
     fn at_most(&self, seen: &Letters) -> usize {
-        self.chars
-            .iter()
-            .filter(|&&c| seen.mask & Letters::bit(c) != 0)
-            .count()
+        self.chars.iter().filter(|&&c| seen.set.may_hold(c)).count()
     }
 }
 

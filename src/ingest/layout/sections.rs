@@ -22,12 +22,20 @@ pub(super) const MAX_HEADING_CANDIDATES: usize = 400;
 /// Top-level headings: `一、总体情况` … — a short line of its own that starts with a
 /// Chinese numeral and 、, and is not a label of 表三.
 pub(super) fn find_headings(lines: &[Line]) -> Vec<Heading> {
-    let t3_labels: Vec<String> = Version::ALL
-        .iter()
-        .flat_map(|v| v.def().t3_rows())
-        .map(|r| label_key(r.label))
-        .chain(std::iter::once(label_key(template::T3_RESULTS_GROUP)))
-        .collect();
+    // The keys of 表三's row labels, each with the set of its characters.
+    static T3_LABELS: OnceLock<Vec<(String, CharSet)>> = OnceLock::new();
+    let t3_labels = T3_LABELS.get_or_init(|| {
+        Version::ALL
+            .iter()
+            .flat_map(|v| v.def().t3_rows())
+            .map(|r| label_key(r.label))
+            .chain(std::iter::once(label_key(template::T3_RESULTS_GROUP)))
+            .map(|k| {
+                let set = CharSet::of(&k);
+                (k, set)
+            })
+            .collect()
+    });
     let mut out: Vec<Heading> = Vec::new();
     let mut candidates = 0;
     for (index, l) in lines.iter().enumerate() {
@@ -55,11 +63,13 @@ pub(super) fn find_headings(lines: &[Line]) -> Vec<Heading> {
         let whole = label_key(&text);
         // A 表三 row label, or the first line of one wrapped (`一、本年新收政府信息`), is
         // not a heading.
-        if t3_labels.iter().any(|t| {
+        let whole_chars = whole.chars().count();
+        if t3_labels.iter().any(|(t, set)| {
             // Most of the line's characters must be in the label before it can be inside
-            // it (a count, cheaper than the comparison it spares).
-            let shared = whole.chars().filter(|c| t.contains(*c)).count();
-            if shared * 10 < whole.chars().count() * 6 {
+            // it (a count — of characters that may be in it — cheaper than the comparison
+            // it spares).
+            let shared = whole.chars().filter(|c| set.may_hold(*c)).count();
+            if shared * 10 < whole_chars * 6 {
                 return false;
             }
             let inside = coverage(&whole, t);

@@ -48,6 +48,7 @@
 //! **Money** (`行政事业性收费 96171.6 万元`) is compared in the unit written, the same way.
 //! 信息处理费 has no cell in either template (FORMAT.md §1), so it is not compared.
 
+mod lexicon;
 mod numbers;
 mod patterns;
 
@@ -59,8 +60,9 @@ use crate::finding::{Code, Finding, Location};
 use crate::model::{CellValue, Report, Section, TableId};
 use crate::template::{self, Version, SECTIONS};
 pub(crate) use numbers::is_numeral_char;
+use lexicon::lexicon;
 use numbers::{ends_with, Amount, Figure};
-use patterns::{Pattern, Side, Target};
+use patterns::{Pattern, Side, Target, PATTERNS};
 
 pub(crate) fn run(report: &Report, findings: &mut Vec<Finding>) {
     for c in compare(report) {
@@ -293,10 +295,10 @@ fn read_sentence(
     if names_other_year(&chars, report.year) {
         return;
     }
-    let text: String = chars.iter().collect();
-    let other_subject = patterns::OTHER_SUBJECTS.iter().any(|w| text.contains(w));
-    let t3_context = (key == Some("s3") || text.contains("申请")) && !other_subject;
-    let t4_context = key == Some("s4") || text.contains("信息公开");
+    let lex = lexicon();
+    let other_subject = lex.other_subjects.occurs_in(&chars);
+    let t3_context = (key == Some("s3") || lex.apply.occurs_in(&chars)) && !other_subject;
+    let t4_context = key == Some("s4") || lex.disclosure.occurs_in(&chars);
     let (line, col) = match sec.source_of(offset) {
         Some((l, c)) => (Some(l), c),
         None => (None, None),
@@ -413,6 +415,10 @@ fn names_other_year(chars: &[char], year: Option<i32>) -> bool {
 }
 
 fn other_time(chars: &[char]) -> bool {
+    let lex = lexicon();
+    if !lex.carried_in.occurs_in(chars) {
+        return lex.other_time.occurs_in(chars);
+    }
     let mut s: String = chars.iter().collect();
     for w in patterns::CARRIED_IN_WORDS {
         s = s.replace(w, "");
@@ -446,15 +452,8 @@ fn phrase_starts(chars: &[char], slots: &[&[&str]]) -> Vec<usize> {
 
 /// Whether `chars` is made of lead words only (the report's year with `年` too).
 fn only_lead(chars: &[char], part: bool, year: Option<i32>) -> bool {
-    let year_words: Vec<String> = year
-        .map(|y| vec![format!("{y}年度"), format!("{y}年")])
-        .unwrap_or_default();
-    let words = patterns::LEAD
-        .iter()
-        .copied()
-        .chain(year_words.iter().map(String::as_str))
-        .chain(part.then_some(patterns::PART_LEAD));
-    let words: Vec<Vec<char>> = words.map(|w| w.chars().collect()).collect();
+    let lex = lexicon();
+    let year: Option<Vec<char>> = year.map(|y| y.to_string().chars().collect());
     // ok[i]: chars[..i] is made of lead words.
     let mut ok = vec![false; chars.len() + 1];
     ok[0] = true;
@@ -462,9 +461,17 @@ fn only_lead(chars: &[char], part: bool, year: Option<i32>) -> bool {
         if !ok[i] {
             continue;
         }
-        for w in &words {
-            if chars[i..].starts_with(w) {
+        let rest = &chars[i..];
+        for w in lex.lead.iter().chain(part.then_some(&lex.part_lead)) {
+            if rest.starts_with(w) {
                 ok[i + w.len()] = true;
+            }
+        }
+        if let Some(y) = year.as_deref().filter(|y| rest.starts_with(y)) {
+            for suffix in [&['年', '度'][..], &['年']] {
+                if rest[y.len()..].starts_with(suffix) {
+                    ok[i + y.len() + suffix.len()] = true;
+                }
             }
         }
     }
@@ -475,31 +482,31 @@ fn only_lead(chars: &[char], part: bool, year: Option<i32>) -> bool {
 fn match_figure(chars: &[char], fig: &Figure, report: &Report) -> Option<Target> {
     let prefix = strip_fillers(&chars[..fig.start]);
     let suffix = &chars[fig.end..];
-    let mut best: Option<(usize, &Pattern, bool)> = None;
-    for p in patterns::PATTERNS {
-        let found = match p.side {
-            Side::Before(slots) => phrase_starts(prefix, slots)
-                .into_iter()
-                .filter(|&s| s < prefix.len())
-                .map(|s| {
-                    (
-                        prefix.len() - s,
-                        only_lead(&prefix[..s], p.target.is_part(), report.year),
-                    )
-                })
-                .max_by_key(|(len, ok)| (*ok, *len)),
-            Side::After(words) => words
+    // Each pattern's best start: (only lead words before it, the phrase's length).
+    let mut found: Vec<Option<(bool, usize)>> = vec![None; PATTERNS.len()];
+    for ((p, pattern), phrase) in PATTERNS.iter().enumerate().zip(&lexicon().before) {
+        if let Some(phrase) = phrase {
+            phrase.ending(prefix, |len| {
+                if len > 0 {
+                    let before = &prefix[..prefix.len() - len];
+                    let ok = only_lead(before, pattern.target.is_part(), report.year);
+                    found[p] = found[p].max(Some((ok, len)));
+                }
+            });
+        } else if let Side::After(words) = pattern.side {
+            found[p] = words
                 .iter()
                 .filter(|w| numbers::starts_with(suffix, w))
                 .map(|w| {
-                    (
-                        w.chars().count(),
-                        only_lead(prefix, p.target.is_part(), report.year),
-                    )
+                    let ok = only_lead(prefix, pattern.target.is_part(), report.year);
+                    (ok, w.chars().count())
                 })
-                .max(),
-        };
-        if let Some((len, ok)) = found {
+                .max();
+        }
+    }
+    let mut best: Option<(usize, &Pattern, bool)> = None;
+    for (p, f) in PATTERNS.iter().zip(found) {
+        if let Some((ok, len)) = f {
             if best.is_none_or(|(l, _, o)| (ok, len) > (o, l)) {
                 best = Some((len, p, ok));
             }

@@ -67,12 +67,9 @@ pub(crate) struct Figure {
     pub unit: Option<&'static str>,
 }
 
-const CHINESE_DIGITS: &str = "〇零一二两三四五六七八九";
-const CHINESE_UNITS: &str = "十百千万亿";
-
 /// A character of a Chinese numeral: a digit (`〇`…`九`, `两`) or a unit (`十`…`亿`).
 pub(crate) fn is_numeral_char(c: char) -> bool {
-    CHINESE_DIGITS.contains(c) || CHINESE_UNITS.contains(c)
+    digit(c).is_some() || unit(c).is_some()
 }
 
 /// Units of counts, longest first.
@@ -194,7 +191,7 @@ pub(crate) fn figures(chars: &[char]) -> Vec<Figure> {
                     .is_some_and(|c| NOT_A_COUNT.contains(c) || *c == '.')
                 {
                     continue;
-                } else if arabic && rest.first().is_some_and(|c| CHINESE_UNITS.contains(*c)) {
+                } else if arabic && rest.first().is_some_and(|c| self::unit(*c).is_some()) {
                     // `1万2千`, `1.2万件`: refused, not guessed.
                     continue;
                 } else if let Some(u) = COUNT_UNITS.iter().find(|u| starts_with(rest, u)) {
