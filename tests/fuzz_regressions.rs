@@ -4,10 +4,10 @@
 //!
 //! Campaign of 2026-12-01: no crash in any target; ingest_text flagged slow units and
 //! 30 s timeouts, all in the search of run-together digits (src/ingest/layout/runs.rs,
-//! `Splits`, bounded by its budget of 200,000 steps per run of cells). They take 0.02–0.18 s
-//! each (two checks and the read-back) in a release build (30–50 times that under the fuzz build's sanitizer and coverage
-//! at nice 19), so they are slow, bounded inputs rather than hangs; kept here so that the
-//! bound is held.
+//! `Splits`, bounded by its budget of 200,000 steps per run of cells). They take
+//! 0.02–0.18 s each (two checks and the read-back) in a release build (30–50 times that
+//! under the fuzz build's sanitizer and coverage at nice 19), so they are slow, bounded
+//! inputs rather than hangs; kept here so that the bound is held.
 
 use nianbao::{Lang, Options, Severity};
 

@@ -61,19 +61,46 @@ enum Val {
 #[derive(Arbitrary, Debug)]
 enum ProseOp {
     Replace(String),
-    Insert { pos: u16, text: String },
+    Insert {
+        pos: u16,
+        text: String,
+    },
     /// A figure as reports state them: `PHRASE` + number + unit.
-    Figure { pos: u16, phrase: u8, n: i64, unit: u8 },
-    Cut { from: u16, len: u16 },
+    Figure {
+        pos: u16,
+        phrase: u8,
+        n: i64,
+        unit: u8,
+    },
+    Cut {
+        from: u16,
+        len: u16,
+    },
 }
 
 const PHRASES: &[&str] = &[
-    "全年新收政府信息公开申请", "本年度新收申请数量为", "办结", "共答复政府信息公开申请",
-    "其中予以公开", "部分公开", "上年结转", "结转下年度继续办理", "本年度发生政府信息公开行政复议",
-    "其中结果维持", "尚未审结", "被提起行政诉讼", "主动公开政府信息", "收取信息处理费",
-    "同比增长", "约", "", "第",
+    "全年新收政府信息公开申请",
+    "本年度新收申请数量为",
+    "办结",
+    "共答复政府信息公开申请",
+    "其中予以公开",
+    "部分公开",
+    "上年结转",
+    "结转下年度继续办理",
+    "本年度发生政府信息公开行政复议",
+    "其中结果维持",
+    "尚未审结",
+    "被提起行政诉讼",
+    "主动公开政府信息",
+    "收取信息处理费",
+    "同比增长",
+    "约",
+    "",
+    "第",
 ];
-const UNITS: &[&str] = &["件", "条", "万元", "%", "个", "次", "", "余件", "万", "亿元", "．5件"];
+const UNITS: &[&str] = &[
+    "件", "条", "万元", "%", "个", "次", "", "余件", "万", "亿元", "．5件",
+];
 
 fn bases() -> &'static [Value; 2] {
     static BASES: OnceLock<[Value; 2]> = OnceLock::new();
@@ -137,7 +164,12 @@ fn prose(s: &mut String, op: &ProseOp) {
     match op {
         ProseOp::Replace(t) => *s = t.clone(),
         ProseOp::Insert { pos, text } => s.insert_str(boundary(s, *pos), text),
-        ProseOp::Figure { pos, phrase, n, unit } => {
+        ProseOp::Figure {
+            pos,
+            phrase,
+            n,
+            unit,
+        } => {
             let p = PHRASES[*phrase as usize % PHRASES.len()];
             let u = UNITS[*unit as usize % UNITS.len()];
             s.insert_str(boundary(s, *pos), &format!("{p}{n}{u}，"));
