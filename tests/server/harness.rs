@@ -99,6 +99,19 @@ impl Server {
         self.logs.lock().unwrap().clone()
     }
 
+    /// The log once every one of `wanted` is in it, or as it is after 10 s: a request is
+    /// logged after its answer is sent, and the log is read on another thread.
+    pub fn logs_with(&self, wanted: &[&str]) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let logs = self.logs();
+            if wanted.iter().all(|w| logs.contains(w)) || Instant::now() >= deadline {
+                return logs;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Waits for the process to end, at most `limit`.
     pub fn wait(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
         let start = Instant::now();

@@ -282,9 +282,10 @@ fn kept_and_paired(store: Backend) {
         refused.error(403, "forbidden");
     }
 
-    let logs = server.logs();
+    let stored = format!("stored report_id={y2021} version=3");
+    let logs = server.logs_with(&[&stored, "token=\"reader\"", "token=\"portal\""]);
     assert!(
-        logs.contains(&format!("stored report_id={y2021} version=3")),
+        logs.contains(&stored),
         "{logs}"
     );
     assert!(
