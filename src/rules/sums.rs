@@ -1063,23 +1063,37 @@ mod tests {
         assert_eq!(i.value, 5);
         assert_eq!(i.blank_as_zero, vec![CellRef::t3("r1", "np")]);
         // Not a checked total.
-        assert_eq!(implied_total(&r, &SumRules::of(&r), CellRef::t3("r1", "np")), None);
+        assert_eq!(
+            implied_total(&r, &SumRules::of(&r), CellRef::t3("r1", "np")),
+            None
+        );
         // r7.total is checked by A002(r7) and A003(total): agreeing values give it…
         let mut r = fixtures::report(V2019);
         t3(&mut r, "r7", "total", Blank);
         assert_eq!(
-            implied_total(&r, &SumRules::of(&r), CellRef::t3("r7", "total")).unwrap().value,
+            implied_total(&r, &SumRules::of(&r), CellRef::t3("r7", "total"))
+                .unwrap()
+                .value,
             114
         );
         // …disagreeing ones do not.
         t3(&mut r, "r1", "total", Count(7));
-        assert_eq!(implied_total(&r, &SumRules::of(&r), CellRef::t3("r7", "total")), None);
+        assert_eq!(
+            implied_total(&r, &SumRules::of(&r), CellRef::t3("r7", "total")),
+            None
+        );
         // An unknown or bounded addend gives nothing.
         let mut r = fixtures::report(V2019);
         t3(&mut r, "r1", "np", NotNumber);
-        assert_eq!(implied_total(&r, &SumRules::of(&r), CellRef::t3("r1", "total")), None);
+        assert_eq!(
+            implied_total(&r, &SumRules::of(&r), CellRef::t3("r1", "total")),
+            None
+        );
         t3(&mut r, "r1", "np", Unreadable { upper: Some(3) });
-        assert_eq!(implied_total(&r, &SumRules::of(&r), CellRef::t3("r1", "total")), None);
+        assert_eq!(
+            implied_total(&r, &SumRules::of(&r), CellRef::t3("r1", "total")),
+            None
+        );
         // 表四.
         let r = fixtures::report(V2019);
         let total = CellRef {
@@ -1088,7 +1102,10 @@ mod tests {
             row: "ld",
             column: "ld_total",
         };
-        assert_eq!(implied_total(&r, &SumRules::of(&r), total).unwrap().value, 28);
+        assert_eq!(
+            implied_total(&r, &SumRules::of(&r), total).unwrap().value,
+            28
+        );
     }
 
     /// FORMAT.md §10.3: 民和县 2020, 表三 as read.

@@ -284,10 +284,7 @@ fn kept_and_paired(store: Backend) {
 
     let stored = format!("stored report_id={y2021} version=3");
     let logs = server.logs_with(&[&stored, "token=\"reader\"", "token=\"portal\""]);
-    assert!(
-        logs.contains(&stored),
-        "{logs}"
-    );
+    assert!(logs.contains(&stored), "{logs}");
     assert!(
         logs.contains("token=\"reader\"") && logs.contains("token=\"portal\""),
         "{logs}"

@@ -18,11 +18,11 @@ use crate::model::{
     Cell, CellValue, Markers, Place, Report, Row, Section, Sections, Table, TableId, TextLine,
 };
 use crate::normalize::{self, collapse_cjk_spaces, coverage, fold, label_key, CharSet};
-use std::sync::OnceLock;
 use crate::params;
 use crate::template::{
     self, ColumnKind, RowDef, TemplateDef, Version, SECTIONS, T3_COLUMNS, T4_COLUMNS,
 };
+use std::sync::OnceLock;
 
 use super::{read_cell, RowRef};
 

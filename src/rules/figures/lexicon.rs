@@ -91,7 +91,8 @@ impl Words {
     pub(crate) fn occurs_in(&self, chars: &[char]) -> bool {
         (0..chars.len()).any(|i| {
             self.first.may_hold(chars[i])
-                && Words::with(&self.by_first, chars[i]).any(|w| chars[i..].starts_with(self.words.get(w)))
+                && Words::with(&self.by_first, chars[i])
+                    .any(|w| chars[i..].starts_with(self.words.get(w)))
         })
     }
 
@@ -227,8 +228,12 @@ mod tests {
     #[test]
     fn phrases_are_found_leftwards_with_their_length() {
         let mut found = Vec::new();
-        let new = lexicon().before[0].as_ref().expect("新收 stands before its figure");
-        new.ending(&chars("全年新收政府信息公开申请"), |len| found.push(len));
+        let new = lexicon().before[0]
+            .as_ref()
+            .expect("新收 stands before its figure");
+        new.ending(&chars("全年新收政府信息公开申请"), |len| {
+            found.push(len)
+        });
         // 新收政府信息公开申请 is the only way 本年新收 ends it.
         assert_eq!(found, [10]);
         found.clear();
@@ -243,7 +248,10 @@ mod tests {
         assert!(!l.other_time.occurs_in(&chars("本年新收申请")));
         assert!(l.carried_in.occurs_in(&chars("其中上年结转3件")));
         // The first of the list that ends the text: 共计 before 计.
-        assert_eq!(l.fillers.first_ending(&chars("总共计")), Some(&chars("共计")[..]));
+        assert_eq!(
+            l.fillers.first_ending(&chars("总共计")),
+            Some(&chars("共计")[..])
+        );
         let mut lens = Vec::new();
         l.lead.starting(&chars("本年度共"), |n| lens.push(n));
         assert_eq!(lens.len(), 2, "本年, 本年度");

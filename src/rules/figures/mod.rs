@@ -59,8 +59,8 @@ use super::sums::{cell_names, CellRef};
 use crate::finding::{Code, Finding, Location};
 use crate::model::{CellValue, Report, Section, TableId};
 use crate::template::{self, Version, SECTIONS};
-pub(crate) use numbers::is_numeral_char;
 use lexicon::lexicon;
+pub(crate) use numbers::is_numeral_char;
 use numbers::{ends_with, Amount, Figure};
 use patterns::{Pattern, Side, Target, PATTERNS};
 
