@@ -127,7 +127,7 @@ impl Line {
 
 /// Reads a document into a report.
 pub fn read(doc: &Doc, findings: &mut Vec<Finding>) -> Report {
-    let lines: Vec<Line> = unglue::unglue(doc).iter().map(prepare).collect();
+    let lines: Vec<Line> = unglue::unglue(doc).iter().map(|l| prepare(l)).collect();
     let mut report = Report::default();
     let headings = find_headings(&lines);
     let first_heading = headings.first().map_or(lines.len(), |h| h.index);

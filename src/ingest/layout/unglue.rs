@@ -10,6 +10,8 @@
 //! is `0000000` and `2.其他法律…`. At each place the longest label there wins
 //! (`行政规范性文件`, not the `规范性文件` inside it).
 
+use std::borrow::Cow;
+
 use super::*;
 
 /// A line this long with this many rows inside it (a row label, its digits right after)
@@ -61,7 +63,7 @@ fn words() -> Vec<Word> {
 }
 
 /// The lines of `doc`, those run together parted at the template's words.
-pub(super) fn unglue(doc: &Doc) -> Vec<DocLine> {
+pub(super) fn unglue(doc: &Doc) -> Vec<Cow<'_, DocLine>> {
     let mut found: Option<Vec<Word>> = None;
     let mut out = Vec::with_capacity(doc.lines.len());
     for l in &doc.lines {
@@ -79,7 +81,7 @@ pub(super) fn unglue(doc: &Doc) -> Vec<DocLine> {
                     >= MIN_ROWS
         };
         if l.tabbed || !l.cells.iter().any(long) {
-            out.push(l.clone());
+            out.push(Cow::Borrowed(l));
             continue;
         }
         let words = found.get_or_insert_with(words);
@@ -111,13 +113,13 @@ pub(super) fn unglue(doc: &Doc) -> Vec<DocLine> {
             })
             .count();
         if rows < MIN_ROWS {
-            out.push(l.clone());
+            out.push(Cow::Borrowed(l));
             continue;
         }
         // Each cell and each part of a long one a line of its own.
         for (cell, parts) in l.cells.iter().zip(parted) {
             for (start, text) in parts {
-                out.push(DocLine {
+                out.push(Cow::Owned(DocLine {
                     line: l.line,
                     cells: vec![DocCell {
                         text,
@@ -125,7 +127,7 @@ pub(super) fn unglue(doc: &Doc) -> Vec<DocLine> {
                         slot: cell.slot + start as u32,
                     }],
                     tabbed: false,
-                });
+                }));
             }
         }
     }

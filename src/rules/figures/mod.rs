@@ -292,7 +292,9 @@ fn read_sentence(
     out: &mut Vec<Comparison>,
 ) {
     let chars = compact(sentence);
-    if names_other_year(&chars, report.year) {
+    // No number, no figure to compare (what follows only reads figures).
+    let numeral = |c: &char| c.is_ascii_digit() || is_numeral_char(*c);
+    if !chars.iter().any(numeral) || names_other_year(&chars, report.year) {
         return;
     }
     let lex = lexicon();
