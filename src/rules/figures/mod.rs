@@ -61,7 +61,7 @@ use crate::model::{CellValue, Report, Section, TableId};
 use crate::template::{self, Version, SECTIONS};
 use lexicon::lexicon;
 pub(crate) use numbers::is_numeral_char;
-use numbers::{ends_with, Amount, Figure};
+use numbers::{Amount, Figure};
 use patterns::{Pattern, Side, Target, PATTERNS};
 
 pub(crate) fn run(report: &Report, findings: &mut Vec<Finding>) {
@@ -437,22 +437,6 @@ fn strip_fillers(mut chars: &[char]) -> &[char] {
     chars
 }
 
-/// Where the phrase of `slots` starts in `chars` when it ends it (slots read leftwards);
-/// every start that fits.
-fn phrase_starts(chars: &[char], slots: &[&[&str]]) -> Vec<usize> {
-    let Some((last, rest)) = slots.split_last() else {
-        return vec![chars.len()];
-    };
-    let mut out = Vec::new();
-    for w in *last {
-        if ends_with(chars, w) {
-            let before = &chars[..chars.len() - w.chars().count()];
-            out.extend(phrase_starts(before, rest));
-        }
-    }
-    out
-}
-
 /// Whether `chars` is made of lead words only (the report's year with `年` too).
 fn only_lead(chars: &[char], part: bool, year: Option<i32>) -> bool {
     let lex = lexicon();
@@ -687,15 +671,21 @@ fn share(
     let numerator = if rest.is_empty() || only_lead(rest, true, report.year) {
         last?
     } else {
-        let target = patterns::PATTERNS.iter().find_map(|p| match p.side {
-            Side::Before(slots) if matches!(p.target, Target::Result(_) | Target::Outcome(_)) => {
-                phrase_starts(rest, slots)
-                    .into_iter()
-                    .any(|s| only_lead(&rest[..s], true, report.year))
-                    .then_some(p.target)
-            }
-            _ => None,
-        })?;
+        // A result or outcome named before `占`, with only lead words before its phrase.
+        let target = PATTERNS
+            .iter()
+            .zip(&lexicon().before)
+            .find_map(|(p, phrase)| {
+                let phrase = phrase.as_ref()?;
+                if !matches!(p.target, Target::Result(_) | Target::Outcome(_)) {
+                    return None;
+                }
+                let mut named = false;
+                phrase.ending(rest, |len| {
+                    named |= only_lead(&rest[..rest.len() - len], true, report.year);
+                });
+                named.then_some(p.target)
+            })?;
         Last { target, group }
     };
     let (num, bases): (Vec<CellRef>, Vec<Vec<CellRef>>) = match numerator.target {
