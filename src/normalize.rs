@@ -2,6 +2,7 @@
 //! inside CJK text, and cell values — split decimals, sign words, units, placeholders.
 //! Each repair that changes a value is named, so that the caller can report it (F0xx).
 
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
@@ -12,7 +13,17 @@ use crate::template::ColumnKind;
 
 /// Maps full-width ASCII forms to ASCII and the ideographic space to a space, drops
 /// markdown emphasis (`**`), and unifies quotes and dashes.
-pub fn fold(s: &str) -> String {
+pub fn fold(s: &str) -> Cow<'_, str> {
+    // Most text folds to itself: ASCII always does (but for `**`), other text when no
+    // character of it maps to another.
+    let same = if s.is_ascii() {
+        true
+    } else {
+        s.chars().all(|c| fold_char(c) == Some(c))
+    };
+    if same && !s.contains("**") {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if let Some(c) = fold_char(c) {
@@ -22,7 +33,7 @@ pub fn fold(s: &str) -> String {
     if out.contains("**") {
         out = out.replace("**", "");
     }
-    out
+    Cow::Owned(out)
 }
 
 /// One character as [`fold`] maps it (`None`: dropped, as a zero-width space is).
@@ -179,13 +190,19 @@ pub fn coverage(expected: &str, observed: &str) -> f32 {
 /// Whether `observed` is `expected` with a few characters misread (OCR damage, N7): the
 /// same length, at most a third of the characters different, and not identical.
 pub fn is_damaged_form(expected: &str, observed: &str) -> bool {
-    let e: Vec<char> = expected.chars().collect();
-    let o: Vec<char> = observed.chars().collect();
-    if e.len() != o.len() || e.len() < 2 || e == o {
+    if expected == observed {
         return false;
     }
-    let diff = e.iter().zip(&o).filter(|(a, b)| a != b).count();
-    diff * 3 <= e.len()
+    let (mut len, mut diff) = (0, 0);
+    let mut o = observed.chars();
+    for a in expected.chars() {
+        let Some(b) = o.next() else {
+            return false;
+        };
+        len += 1;
+        diff += usize::from(a != b);
+    }
+    o.next().is_none() && len >= 2 && diff * 3 <= len
 }
 
 /// A value read from a cell's text, with the repairs that reading made.
@@ -209,6 +226,18 @@ pub fn is_placeholder(raw: &str) -> bool {
 /// Reads a cell's text as a value of the column's kind. Never guesses: what does not read
 /// as a number is [`CellValue::NotNumber`], a blank is [`CellValue::Blank`].
 pub fn parse_cell(raw: &str, kind: ColumnKind) -> Parsed {
+    // Most cells are plain digits: read at once, as the steps below would read them.
+    if let Some(n) = plain_digits(raw) {
+        let value = match kind {
+            ColumnKind::Count | ColumnKind::SignedCount => CellValue::Count(n),
+            ColumnKind::MoneyWan => CellValue::Money(Decimal::from(n)),
+            ColumnKind::MoneyUnitInCell => CellValue::NoUnit(Decimal::from(n)),
+        };
+        return Parsed {
+            value,
+            repairs: Vec::new(),
+        };
+    }
     let folded = fold(raw);
     let mut repairs = Vec::new();
     if folded != raw && raw.chars().any(|c| is_digit(c) && !c.is_ascii_digit()) {
@@ -282,6 +311,15 @@ pub fn parse_cell(raw: &str, kind: ColumnKind) -> Parsed {
 }
 
 const COUNT_UNITS: &[&str] = &["件", "项", "个", "条", "家", "次", "人", "份"];
+
+/// One to eighteen ASCII digits (always an `i64`), as a number.
+fn plain_digits(raw: &str) -> Option<i64> {
+    let b = raw.as_bytes();
+    if b.is_empty() || b.len() > 18 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0')))
+}
 
 fn not_number() -> Parsed {
     Parsed {

@@ -201,7 +201,7 @@ pub fn read(input: &[u8], findings: &mut Vec<Finding>) -> Result<Report, InputEr
 }
 
 /// Reads a Word document into lines of cells.
-pub fn doc(input: &[u8]) -> Result<Doc, InputError> {
+pub fn doc(input: &[u8]) -> Result<Doc<'static>, InputError> {
     check_entry_count(input)?;
     let mut archive = zip::ZipArchive::new(Cursor::new(input)).map_err(damaged_zip)?;
     if archive.len() > MAX_ENTRIES {
@@ -337,7 +337,7 @@ struct Budget {
 }
 
 /// Reads `word/document.xml` into lines of cells.
-fn parse<R: BufRead>(input: R) -> Result<Doc, InputError> {
+fn parse<R: BufRead>(input: R) -> Result<Doc<'static>, InputError> {
     let blocks = parse_blocks(input)?;
     flatten(&blocks)
 }
@@ -601,12 +601,12 @@ fn add_block(stack: &mut [Frame], block: Block) {
 // ---- the tree as lines --------------------------------------------------------------------
 
 struct Lines {
-    lines: Vec<DocLine>,
+    lines: Vec<DocLine<'static>>,
     cells: usize,
 }
 
 impl Lines {
-    fn push(&mut self, cells: Vec<DocCell>, tabbed: bool) -> Result<(), InputError> {
+    fn push(&mut self, cells: Vec<DocCell<'static>>, tabbed: bool) -> Result<(), InputError> {
         self.cells += cells.len();
         if self.cells > MAX_CELLS {
             return Err(DocxError::TooLarge {
@@ -630,7 +630,7 @@ impl Lines {
     }
 }
 
-fn flatten(blocks: &[Block]) -> Result<Doc, InputError> {
+fn flatten(blocks: &[Block]) -> Result<Doc<'static>, InputError> {
     let mut out = Lines {
         lines: Vec::new(),
         cells: 0,
@@ -676,7 +676,7 @@ fn paragraph_line(line: &str, out: &mut Lines) -> Result<(), InputError> {
             .split('\t')
             .enumerate()
             .map(|(i, part)| DocCell {
-                text: part.trim().to_string(),
+                text: part.trim().to_string().into(),
                 col: u32::try_from(i + 1).unwrap_or(u32::MAX),
                 slot: u32::try_from(i).unwrap_or(u32::MAX),
             })
@@ -685,7 +685,7 @@ fn paragraph_line(line: &str, out: &mut Lines) -> Result<(), InputError> {
     }
     let lead = line.chars().take_while(|c| c.is_whitespace()).count();
     let cells = vec![DocCell {
-        text: line.trim().to_string(),
+        text: line.trim().to_string().into(),
         col: u32::try_from(lead + 1).unwrap_or(u32::MAX),
         slot: u32::try_from(lead).unwrap_or(u32::MAX),
     }];
@@ -693,13 +693,13 @@ fn paragraph_line(line: &str, out: &mut Lines) -> Result<(), InputError> {
 }
 
 /// A row's cells, one per grid column.
-fn row_cells(row: &TableRow) -> Vec<DocCell> {
+fn row_cells(row: &TableRow) -> Vec<DocCell<'static>> {
     let mut cells = Vec::new();
-    let push = |text: String, cells: &mut Vec<DocCell>| {
+    let push = |text: String, cells: &mut Vec<DocCell<'static>>| {
         if cells.len() < MAX_GRID_COLUMNS as usize {
             let slot = cells.len() as u32;
             cells.push(DocCell {
-                text,
+                text: text.into(),
                 col: slot + 1,
                 slot,
             });
@@ -760,7 +760,7 @@ fn render(doc: &Doc) -> String {
         .map(|l| {
             l.cells
                 .iter()
-                .map(|c| c.text.as_str())
+                .map(|c| c.text.as_ref())
                 .collect::<Vec<_>>()
                 .join("\t")
         })

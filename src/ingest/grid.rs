@@ -140,7 +140,7 @@ fn clean(s: &str) -> String {
 pub type Raw<'a> = (u32, &'a str);
 
 /// Reads a block of consecutive grid lines into one line of cells per row.
-pub fn read_block(block: &[Raw]) -> Vec<DocLine> {
+pub fn read_block(block: &[Raw]) -> Vec<DocLine<'static>> {
     let rule_line = |raw: &str| is_pipe_rule(raw) || segments(raw).iter().any(|s| s.rule);
     let is_rule = |raw: &str, segs: &[Segment]| is_pipe_rule(raw) || segs.iter().any(|s| s.rule);
     // Rows span lines only where rules drawn in box characters or `+` junctions part them.
@@ -243,7 +243,7 @@ const UNKNOWN: u32 = 3 << 16;
 /// as many stretches as the row's first joins them one to one; another (the text a rule
 /// left, a line drawn off true) by where its stretches start on screen, adding a column
 /// where one starts elsewhere.
-fn row_line(no: u32, lines: &[Vec<Segment>]) -> DocLine {
+fn row_line(no: u32, lines: &[Vec<Segment>]) -> DocLine<'static> {
     // (screen start, character column, text)
     let mut columns: Vec<(usize, usize, String)> = Vec::new();
     let first = lines.iter().map(Vec::len).max().unwrap_or(0);
@@ -266,7 +266,7 @@ fn row_line(no: u32, lines: &[Vec<Segment>]) -> DocLine {
         .into_iter()
         .enumerate()
         .map(|(i, (_, col, text))| DocCell {
-            text,
+            text: text.into(),
             col: u32::try_from(col + 1).unwrap_or(u32::MAX),
             slot: i as u32,
         })
@@ -282,8 +282,8 @@ fn row_line(no: u32, lines: &[Vec<Segment>]) -> DocLine {
 mod tests {
     use super::*;
 
-    fn texts(l: &DocLine) -> Vec<&str> {
-        l.cells.iter().map(|c| c.text.as_str()).collect()
+    fn texts<'a>(l: &'a DocLine) -> Vec<&'a str> {
+        l.cells.iter().map(|c| c.text.as_ref()).collect()
     }
 
     fn block(s: &str) -> Vec<DocLine> {

@@ -115,7 +115,7 @@ fn render(doc: &Doc) -> String {
         if !l.tabbed {
             out.push_str(INDENT);
         }
-        let texts: Vec<&str> = l.cells.iter().map(|c| c.text.as_str()).collect();
+        let texts: Vec<&str> = l.cells.iter().map(|c| c.text.as_ref()).collect();
         out.push_str(&texts.join("\t"));
         out.push('\n');
     }
@@ -897,7 +897,7 @@ fn expand(
 }
 
 /// Parses a page and lays out its report as lines.
-pub(crate) fn to_doc(source: &str) -> Result<Doc, InputError> {
+pub(crate) fn to_doc(source: &str) -> Result<Doc<'static>, InputError> {
     let tree = parse(source)?;
     let (text, link) = measure(&tree);
     let root = content_root(&tree, &text, &link);
@@ -939,7 +939,7 @@ pub(crate) fn to_doc(source: &str) -> Result<Doc, InputError> {
                     let here = col;
                     col += text.chars().count() as u32 + 1;
                     DocCell {
-                        text,
+                        text: text.into(),
                         col: here,
                         slot,
                     }
@@ -965,7 +965,7 @@ mod tests {
             .lines
             .iter()
             .filter(|l| l.tabbed)
-            .map(|l| l.cells.iter().map(|c| c.text.clone()).collect())
+            .map(|l| l.cells.iter().map(|c| c.text.to_string()).collect())
             .collect()
     }
 
@@ -1001,7 +1001,7 @@ mod tests {
         let texts: Vec<Vec<&str>> = doc
             .lines
             .iter()
-            .map(|l| l.cells.iter().map(|c| c.text.as_str()).collect())
+            .map(|l| l.cells.iter().map(|c| c.text.as_ref()).collect())
             .collect();
         assert_eq!(
             texts,
@@ -1024,7 +1024,7 @@ mod tests {
                     <nav><a href=/>首页</a></nav><div><p>一、总体情况</p><p>正文正文正文正文</p></div>\
                     <footer>版权所有</footer></body></html>";
         let doc = to_doc(html).unwrap();
-        let texts: Vec<&str> = doc.lines.iter().map(|l| l.cells[0].text.as_str()).collect();
+        let texts: Vec<&str> = doc.lines.iter().map(|l| l.cells[0].text.as_ref()).collect();
         assert_eq!(
             texts,
             [

@@ -3,6 +3,8 @@
 //! preserving extraction), each cell with its column in the source line; pipe tables and
 //! box-drawn grids are parted at their separators by [`super::grid`].
 
+use std::borrow::Cow;
+
 use crate::finding::Finding;
 use crate::model::Report;
 
@@ -19,7 +21,7 @@ pub fn read(source: &str, findings: &mut Vec<Finding>) -> Report {
 }
 
 /// Splits text into lines and cells.
-pub fn split(source: &str) -> Doc {
+pub fn split(source: &str) -> Doc<'_> {
     let raws: Vec<grid::Raw> = source
         .split('\n')
         .enumerate()
@@ -95,7 +97,7 @@ fn html_table_end(raws: &[grid::Raw]) -> Option<usize> {
 /// An HTML table inside a text, read by the HTML reader (rowspans and colspans expanded):
 /// the `k`-th row is on the line of the `k`-th `<tr`, other lines on the table's first.
 /// A fragment the HTML reader refuses is read as text.
-fn html_table(raws: &[grid::Raw]) -> Vec<DocLine> {
+fn html_table<'a>(raws: &[grid::Raw<'a>]) -> Vec<DocLine<'a>> {
     let source: Vec<&str> = raws.iter().map(|(_, raw)| *raw).collect();
     let Ok(doc) = super::html::to_doc(&source.join("\n")) else {
         return raws
@@ -134,7 +136,7 @@ fn html_table(raws: &[grid::Raw]) -> Vec<DocLine> {
         .collect()
 }
 
-fn split_line(raw: &str) -> Vec<DocCell> {
+fn split_line(raw: &str) -> Vec<DocCell<'_>> {
     let mut cells = Vec::new();
     if raw.contains('\t') {
         let mut start = 0;
@@ -172,10 +174,10 @@ fn split_line(raw: &str) -> Vec<DocCell> {
 }
 
 /// A cell of `text`, which starts at character `start` of its line.
-fn push_cell(cells: &mut Vec<DocCell>, text: &str, start: usize, slot: u32) {
+fn push_cell<'a>(cells: &mut Vec<DocCell<'a>>, text: &'a str, start: usize, slot: u32) {
     let lead = text.chars().take_while(|c| is_space(*c)).count();
     cells.push(DocCell {
-        text: text.trim().to_string(),
+        text: Cow::Borrowed(text.trim()),
         col: u32::try_from(start + lead + 1).unwrap_or(u32::MAX),
         slot,
     });
@@ -202,7 +204,7 @@ mod tests {
     #[test]
     fn layout_cells_split_at_two_spaces() {
         let doc = split("行政规范性文件       8          26       66");
-        let texts: Vec<_> = doc.lines[0].cells.iter().map(|c| c.text.as_str()).collect();
+        let texts: Vec<_> = doc.lines[0].cells.iter().map(|c| c.text.as_ref()).collect();
         assert_eq!(texts, ["行政规范性文件", "8", "26", "66"]);
         assert_eq!(doc.lines[0].cells[1].col, 15);
         let doc = split("   （一）主动公开情况。2024 年，市政府");

@@ -5,98 +5,107 @@ use super::*;
 
 // ---- lines ----------------------------------------------------------------------------
 
-pub(super) fn prepare(l: &DocLine) -> Line {
-    let mut label = String::new();
+pub(super) fn prepare<'a>(l: &'a DocLine<'_>) -> Line<'a> {
+    // The label's cells (one, mostly: then the label is that cell's text, not a copy).
+    let mut label_parts: Vec<&'a str> = Vec::new();
     let mut label_col = 0;
     let mut tokens = Vec::new();
-    let cells: Vec<&DocCell> = l.cells.iter().filter(|c| !c.text.is_empty()).collect();
-    for c in &cells {
-        let place = Place::new(l.line, c.col);
-        if is_value(&c.text) {
+    let cells: Vec<(&'a str, u32, u32)> = l
+        .cells
+        .iter()
+        .filter(|c| !c.text.is_empty())
+        .map(|c| (c.text.as_ref(), c.slot, c.col))
+        .collect();
+    for &(text, slot, col) in &cells {
+        let place = Place::new(l.line, col);
+        if is_value(text) {
             tokens.push(Token {
-                text: c.text.clone(),
+                text: Cow::Borrowed(text),
                 place,
-                slot: c.slot,
+                slot,
                 shared: false,
-                run: leading_zero(&c.text),
+                run: leading_zero(text),
             });
             continue;
         }
-        if let Some(parts) = number_list(&c.text) {
+        if let Some(parts) = number_list(text) {
             // Numbers parted by single spaces in one cell: where each stands is how wide the
             // numbers before it are, not which column it is in.
-            let shared = true;
             for (offset, part) in parts {
                 tokens.push(Token {
-                    text: part.to_string(),
-                    place: Place::new(l.line, c.col + offset),
-                    slot: if shared { c.slot } else { c.slot + offset },
-                    shared,
-                    run: leading_zero(part),
-                });
-            }
-            continue;
-        }
-        if let Some((text, parts)) = label_then_values(&c.text) {
-            // `一、本年新收… 3001 53 0 0 61 4 3119`: a row as flowing text writes it, parted
-            // by single spaces. Where the values stand says nothing of their columns.
-            if label.is_empty() {
-                label_col = c.col;
-            }
-            label.push_str(text);
-            for (offset, part) in parts {
-                tokens.push(Token {
-                    text: part.to_string(),
-                    place: Place::new(l.line, c.col + offset),
-                    slot: c.slot,
+                    text: Cow::Borrowed(part),
+                    place: Place::new(l.line, col + offset),
+                    slot,
                     shared: true,
                     run: leading_zero(part),
                 });
             }
             continue;
         }
-        if let Some((text, digits, offset)) = glued_digits(&c.text) {
-            if label.is_empty() {
-                label_col = c.col;
+        if let Some((label, parts)) = label_then_values(text) {
+            // `一、本年新收… 3001 53 0 0 61 4 3119`: a row as flowing text writes it, parted
+            // by single spaces. Where the values stand says nothing of their columns.
+            if label_parts.is_empty() {
+                label_col = col;
             }
-            label.push_str(text);
+            label_parts.push(label);
+            for (offset, part) in parts {
+                tokens.push(Token {
+                    text: Cow::Borrowed(part),
+                    place: Place::new(l.line, col + offset),
+                    slot,
+                    shared: true,
+                    run: leading_zero(part),
+                });
+            }
+            continue;
+        }
+        if let Some((label, digits, offset)) = glued_digits(text) {
+            if label_parts.is_empty() {
+                label_col = col;
+            }
+            label_parts.push(label);
             tokens.push(Token {
-                text: digits.to_string(),
-                place: Place::new(l.line, c.col + offset),
-                slot: c.slot + offset,
+                text: Cow::Borrowed(digits),
+                place: Place::new(l.line, col + offset),
+                slot: slot + offset,
                 shared: false,
                 run: true,
             });
             continue;
         }
         if tokens.is_empty() {
-            if label.is_empty() {
-                label_col = c.col;
+            if label_parts.is_empty() {
+                label_col = col;
             }
-            label.push_str(&c.text);
+            label_parts.push(text);
         }
     }
-    let text = cells
-        .iter()
-        .map(|c| c.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let indent = cells.first().map_or(0, |c| c.col.saturating_sub(1));
+    let text: Cow<'a, str> = match cells.as_slice() {
+        [] => Cow::Borrowed(""),
+        [(only, _, _)] => Cow::Borrowed(only),
+        _ => Cow::Owned(
+            cells
+                .iter()
+                .map(|(t, _, _)| *t)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    };
+    let label: Cow<'a, str> = match label_parts.as_slice() {
+        [] => Cow::Borrowed(""),
+        [only] => Cow::Borrowed(only),
+        parts => Cow::Owned(parts.concat()),
+    };
+    let indent = cells.first().map_or(0, |c| c.2.saturating_sub(1));
     let page_number = is_page_number(&text);
     let key = label_key(&text);
     Line {
         // A line of label only (most lines of prose) has its key already.
-        label_key: if label == text {
-            key.clone()
-        } else {
-            label_key(&label)
-        },
+        own_key: (label != text).then(|| label_key(&label)),
         key,
-        cells: cells
-            .iter()
-            .map(|c| (c.text.clone(), c.slot, c.col))
-            .collect(),
         slot_cols: l.cells.iter().map(|c| (c.slot, c.col)).collect(),
+        cells,
         no: l.line,
         tabbed: l.tabbed,
         label,

@@ -11,6 +11,7 @@
 //! parted at the template's words), and the three tables
 //! (`t2`, `t3`, `t4`), each reading its rows within its section.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::finding::{Code, Finding, Location};
@@ -46,34 +47,35 @@ use t2::*;
 use t3::*;
 use t4::*;
 
-/// A document as lines of cells.
+/// A document as lines of cells. A text's cells are slices of it (`'a`); the readers that
+/// build their text (HTML, .docx) own it.
 #[derive(Debug, Clone, Default)]
-pub struct Doc {
-    pub lines: Vec<DocLine>,
+pub struct Doc<'a> {
+    pub lines: Vec<DocLine<'a>>,
 }
 
 #[derive(Debug, Clone)]
-pub struct DocLine {
+pub struct DocLine<'a> {
     /// 1-based line in the source.
     pub line: u32,
-    pub cells: Vec<DocCell>,
+    pub cells: Vec<DocCell<'a>>,
     /// Cells are grid columns (tabs, table markup): `slot` is a column index. Otherwise
     /// `slot` is a character position and columns are told by nearness.
     pub tabbed: bool,
 }
 
 #[derive(Debug, Clone)]
-pub struct DocCell {
-    pub text: String,
+pub struct DocCell<'a> {
+    pub text: Cow<'a, str>,
     /// 1-based character column of the cell's text in its source line.
     pub col: u32,
     pub slot: u32,
 }
 
-/// A value written in a table line.
+/// A value written in a table line: a slice of its cell, or a value cut from a run.
 #[derive(Debug, Clone)]
-struct Token {
-    text: String,
+struct Token<'a> {
+    text: Cow<'a, str>,
     place: Place,
     slot: u32,
     /// Several numbers shared one cell (`1 1 0 0`): their columns are not known.
@@ -82,29 +84,33 @@ struct Token {
     run: bool,
 }
 
-/// A line as the table readers see it.
+/// A line as the table readers see it, borrowing its document line's text.
 #[derive(Debug, Clone)]
-struct Line {
+struct Line<'a> {
     no: u32,
     tabbed: bool,
     /// The text of its label cells, joined.
-    label: String,
+    label: Cow<'a, str>,
     label_col: u32,
-    tokens: Vec<Token>,
+    tokens: Vec<Token<'a>>,
     /// The whole line's text, cells joined by a space.
-    text: String,
-    /// `label_key` of the text and of the label, computed once.
+    text: Cow<'a, str>,
+    /// `label_key` of the text, computed once; of the label, when it is not the text.
     key: String,
-    label_key: String,
+    own_key: Option<String>,
     indent: u32,
     page_number: bool,
     /// Each non-empty cell's text, slot and column.
-    cells: Vec<(String, u32, u32)>,
+    cells: Vec<(&'a str, u32, u32)>,
     /// The column of every cell by slot, empty ones included (where a blank stands).
     slot_cols: Vec<(u32, u32)>,
 }
 
-impl Line {
+impl Line<'_> {
+    /// `label_key` of the label.
+    fn label_key(&self) -> &str {
+        self.own_key.as_deref().unwrap_or(&self.key)
+    }
     fn place(&self) -> Place {
         Place::new(self.no, self.label_col)
     }
@@ -127,7 +133,8 @@ impl Line {
 
 /// Reads a document into a report.
 pub fn read(doc: &Doc, findings: &mut Vec<Finding>) -> Report {
-    let lines: Vec<Line> = unglue::unglue(doc).iter().map(|l| prepare(l)).collect();
+    let parted = unglue::unglue(doc);
+    let lines: Vec<Line> = parted.iter().map(|l| prepare(l)).collect();
     let mut report = Report::default();
     let headings = find_headings(&lines);
     let first_heading = headings.first().map_or(lines.len(), |h| h.index);
@@ -228,7 +235,7 @@ mod tests {
 
     #[test]
     fn runs_split_only_when_one_reading_holds() {
-        let tok = |s: &str| Token {
+        let tok = |s: &'static str| Token {
             text: s.into(),
             place: Place::default(),
             slot: 0,

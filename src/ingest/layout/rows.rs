@@ -8,12 +8,12 @@ use super::*;
 
 /// The values of one table row, as read from one or more lines.
 #[derive(Debug, Clone)]
-pub(super) struct RawRow {
+pub(super) struct RawRow<'a> {
     /// Index of the line that holds the values (the first, if several).
     pub(super) at: usize,
     pub(super) last: usize,
-    pub(super) tokens: Vec<Token>,
-    pub(super) own: String,
+    pub(super) tokens: Vec<Token<'a>>,
+    pub(super) own: Cow<'a, str>,
     /// One of several rows read out of one run of values (F007): it has no label of its
     /// own — the labels around the run name the run, not this row — and is placed by its
     /// position among the rows the labels do name.
@@ -22,12 +22,12 @@ pub(super) struct RawRow {
 
 /// Places a row's tokens into `n` columns: by count when they fill them, else by position
 /// against rows that do. `None` when they do not fit.
-pub(super) fn place_tokens<'a>(
-    tokens: &'a [Token],
+pub(super) fn place_tokens<'a, 't>(
+    tokens: &'a [Token<'t>],
     n: usize,
     anchors: &[Vec<u32>],
     tabbed: bool,
-) -> Option<(Vec<Option<&'a Token>>, Vec<u32>)> {
+) -> Option<(Vec<Option<&'a Token<'t>>>, Vec<u32>)> {
     if tokens.len() == n {
         return Some((
             tokens.iter().map(Some).collect(),
@@ -38,7 +38,7 @@ pub(super) fn place_tokens<'a>(
         return None;
     }
     'anchor: for a in anchors.iter().filter(|a| a.len() == n) {
-        let mut out: Vec<Option<&Token>> = vec![None; n];
+        let mut out: Vec<Option<&Token<'t>>> = vec![None; n];
         let tolerance = if tabbed {
             0
         } else {
@@ -211,14 +211,14 @@ pub(super) fn blank_row(
 
 /// Rows in the one-cell-per-line layout (N18): runs of single values grouped into rows of
 /// `n` after each label.
-pub(super) fn gather_rows(
-    lines: &[Line],
+pub(super) fn gather_rows<'a>(
+    lines: &[Line<'a>],
     range: Range<usize>,
     n: usize,
     holds: &dyn Fn(&[i64]) -> bool,
     table: TableId,
     findings: &mut Vec<Finding>,
-) -> Vec<RawRow> {
+) -> Vec<RawRow<'a>> {
     let data: Vec<usize> = range
         .clone()
         .filter(|&i| !lines[i].tokens.is_empty() && !lines[i].page_number)
@@ -239,7 +239,7 @@ pub(super) fn gather_rows(
         return rows;
     }
     let mut run: Vec<usize> = Vec::new();
-    let mut flush = |run: &mut Vec<usize>, rows: &mut Vec<RawRow>| {
+    let mut flush = |run: &mut Vec<usize>, rows: &mut Vec<RawRow<'a>>| {
         if run.is_empty() {
             return;
         }
@@ -268,7 +268,7 @@ pub(super) fn gather_rows(
                 last: group.last().map_or(run[0], |(i, _)| *i),
                 own: group
                     .first()
-                    .map_or(String::new(), |(i, _)| lines[*i].label.clone()),
+                    .map_or(Cow::<'a, str>::Borrowed(""), |(i, _)| lines[*i].label.clone()),
                 tokens: group.into_iter().map(|(_, t)| t).collect(),
             });
         }
@@ -297,13 +297,13 @@ pub(super) fn gather_rows(
 /// total is the sum of its columns) — or every row but one, where the other order fails
 /// three rows or more; F007 says which. Otherwise the run stays one row of too many
 /// values, which is not read (C006).
-fn run_rows(
-    tokens: &[(usize, Token)],
+fn run_rows<'a>(
+    tokens: &[(usize, Token<'a>)],
     n: usize,
     holds: &dyn Fn(&[i64]) -> bool,
     table: TableId,
     findings: &mut Vec<Finding>,
-) -> Vec<Vec<(usize, Token)>> {
+) -> Vec<Vec<(usize, Token<'a>)>> {
     let k = tokens.len() / n;
     if tokens.len() <= n || tokens.len() % n != 0 {
         return vec![tokens.to_vec()];
@@ -387,7 +387,7 @@ pub(super) fn contexts(
     let label_only = |a: usize, b: usize| -> String {
         (a..b)
             .filter(|&i| lines[i].tokens.is_empty() && !lines[i].page_number)
-            .map(|i| lines[i].text.as_str())
+            .map(|i| lines[i].text.as_ref())
             .collect::<Vec<_>>()
             .concat()
     };
@@ -650,7 +650,7 @@ pub(super) fn header_damage(
                     seen.push(found.clone());
                     findings.push(Finding::new(
                         Code::F004,
-                        params! {"line" => l.no, "found" => text.as_str(), "label" => *label},
+                        params! {"line" => l.no, "found" => *text, "label" => *label},
                         Location::table(table).at(Some(Place::new(l.no, *col))),
                     ));
                 }

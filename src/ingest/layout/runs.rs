@@ -228,7 +228,7 @@ pub(super) fn split_finding(
     Finding::new(
         Code::F005,
         params! {
-            "raw" => join(tokens.iter().map(|t| t.text.clone()).collect()),
+            "raw" => join(tokens.iter().map(|t| t.text.to_string()).collect()),
             "values" => join(values.iter().map(|v| v.map_or("（空）".into(), |v| v.to_string())).collect()),
             "values_en" => join(values.iter().map(|v| v.map_or("(blank)".into(), |v| v.to_string())).collect()),
             "by" => by,
@@ -243,7 +243,7 @@ pub(super) fn split_finding(
 /// A row whose values may be cells run together, and its readings.
 struct Pending<'a> {
     idx: usize,
-    raw: &'a RawRow,
+    raw: &'a RawRow<'a>,
     /// Its values were placed (with blanks) before: kept if no reading is found.
     placed: bool,
     readings: Vec<Reading>,

@@ -70,11 +70,11 @@ pub(super) fn read_t2(
             // stand on it: a label wrapped over lines (`其他对外管理服` / `务事项`) with the
             // values on its first line, its last, or the lines below.
             let Some((i, end)) = (from..region.end).find_map(|i| {
-                if names(&lines[i].label_key, i) {
+                if names(lines[i].label_key(), i) {
                     return Some((i, i));
                 }
                 let on_first = !lines[i].tokens.is_empty();
-                let mut have = lines[i].label_key.clone();
+                let mut have = lines[i].label_key().to_string();
                 let mut k = i;
                 while !have.is_empty()
                     && have.len() < want.len()
@@ -84,7 +84,7 @@ pub(super) fn read_t2(
                     && (!on_first || lines[k + 1].tokens.is_empty())
                 {
                     k += 1;
-                    have.push_str(&lines[k].label_key);
+                    have.push_str(lines[k].label_key());
                     if have == want {
                         return Some((i, if on_first { i } else { k }));
                     }
@@ -94,7 +94,7 @@ pub(super) fn read_t2(
                 continue;
             };
             if let Some((v, label, key)) = &other {
-                if lines[i].label_key == *key {
+                if lines[i].label_key() == *key {
                     findings.push(Finding::new(
                         Code::C010,
                         params! {"found" => *label, "other" => v.as_str()},
@@ -117,8 +117,8 @@ pub(super) fn read_t2(
                     let l = &lines[k];
                     // A label ends the run: a label alone, or another row's (whose values
                     // are on its own line); the rest of a wrapped label does not.
-                    let other_row = !l.label_key.is_empty()
-                        && row_keys.iter().any(|r| l.label_key.starts_with(r.as_str()));
+                    let other_row = !l.label_key().is_empty()
+                        && row_keys.iter().any(|r| l.label_key().starts_with(r.as_str()));
                     if !l.page_number && !l.label.is_empty() && (l.tokens.is_empty() || other_row) {
                         break;
                     }
@@ -282,7 +282,7 @@ pub(super) fn read_t2(
                 at: k,
                 last: k,
                 tokens: Vec::new(),
-                own: String::new(),
+                own: Cow::Borrowed(""),
                 in_run: false,
             };
             table.rows[k] = unreadable_row(

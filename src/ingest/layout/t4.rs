@@ -80,7 +80,7 @@ pub(super) fn read_t4(
         at: rows_lines[0],
         last,
         tokens: tokens.clone(),
-        own: String::new(),
+        own: Cow::Borrowed(""),
         in_run: false,
     };
     // Values spread over lines with labels between them came out of a scrambled
@@ -167,7 +167,7 @@ pub(super) fn read_t4(
             .iter()
             .map(|v| {
                 v.map(|v| Token {
-                    text: v.to_string(),
+                    text: Cow::Owned(v.to_string()),
                     place,
                     slot: 0,
                     shared: false,

@@ -63,7 +63,7 @@ fn words() -> Vec<Word> {
 }
 
 /// The lines of `doc`, those run together parted at the template's words.
-pub(super) fn unglue(doc: &Doc) -> Vec<Cow<'_, DocLine>> {
+pub(super) fn unglue<'a>(doc: &'a Doc<'a>) -> Vec<Cow<'a, DocLine<'a>>> {
     let mut found: Option<Vec<Word>> = None;
     let mut out = Vec::with_capacity(doc.lines.len());
     for l in &doc.lines {
@@ -92,7 +92,7 @@ pub(super) fn unglue(doc: &Doc) -> Vec<Cow<'_, DocLine>> {
                 if long(c) {
                     part(&c.text, words)
                 } else {
-                    vec![(0, c.text.clone())]
+                    vec![(0, c.text.to_string())]
                 }
             })
             .collect();
@@ -122,7 +122,7 @@ pub(super) fn unglue(doc: &Doc) -> Vec<Cow<'_, DocLine>> {
                 out.push(Cow::Owned(DocLine {
                     line: l.line,
                     cells: vec![DocCell {
-                        text,
+                        text: Cow::Owned(text),
                         col: cell.col + start as u32,
                         slot: cell.slot + start as u32,
                     }],
