@@ -779,7 +779,7 @@ mod tests {
         format!("<w:document {W}><w:body>{xml}</w:body></w:document>")
     }
 
-    fn lines(xml: &str) -> Doc {
+    fn lines(xml: &str) -> Doc<'static> {
         parse(body(xml).as_bytes()).unwrap()
     }
 

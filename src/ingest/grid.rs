@@ -286,7 +286,7 @@ mod tests {
         l.cells.iter().map(|c| c.text.as_ref()).collect()
     }
 
-    fn block(s: &str) -> Vec<DocLine> {
+    fn block(s: &str) -> Vec<DocLine<'static>> {
         let lines: Vec<Raw> = s
             .lines()
             .enumerate()

@@ -5,6 +5,9 @@
 //! as sets filtered by their first character. N001 reads every clause of the prose, so the
 //! lists are not scanned word by word for each clause and figure.
 //!
+//! The words are matched where the patterns hold them (`&'static str`), character by
+//! character against the text: building the lists costs an index, not a copy.
+//!
 //! Written here rather than taken from `aho-corasick`: the phrases are matched anchored at
 //! the figure and leftwards with every place each may start, and the word sets are short
 //! (a few hundred words); the crate would add to the page's engine for no gain.
@@ -14,62 +17,58 @@ use std::sync::OnceLock;
 use super::patterns::{self, Side, PATTERNS};
 use crate::normalize::CharSet;
 
-/// Words as characters, in one buffer (one allocation, not one per word).
-#[derive(Debug, Default)]
-struct List {
-    chars: Vec<char>,
-    /// Where each word ends in `chars`.
-    ends: Vec<usize>,
+/// How many characters `w` is when `chars` starts with it.
+fn prefix_len(chars: &[char], w: &str) -> Option<usize> {
+    let mut n = 0;
+    for c in w.chars() {
+        if chars.get(n) != Some(&c) {
+            return None;
+        }
+        n += 1;
+    }
+    Some(n)
 }
 
-impl List {
-    /// The words of `words` that are not empty.
-    fn new(words: &[&str]) -> List {
-        let mut list = List::default();
-        for w in words.iter().filter(|w| !w.is_empty()) {
-            list.chars.extend(w.chars());
-            list.ends.push(list.chars.len());
+/// How many characters `w` is when `chars` ends with it.
+fn suffix_len(chars: &[char], w: &str) -> Option<usize> {
+    let mut n = 0;
+    for c in w.chars().rev() {
+        if n >= chars.len() || chars[chars.len() - 1 - n] != c {
+            return None;
         }
-        list
+        n += 1;
     }
-
-    fn get(&self, i: usize) -> &[char] {
-        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
-        &self.chars[start..self.ends[i]]
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &[char]> {
-        (0..self.ends.len()).map(|i| self.get(i))
-    }
+    Some(n)
 }
 
 /// A closed list of words, looked for in a text of characters: indexed by their first and
-/// by their last character.
+/// by their last character. The words stay where the patterns hold them; only the index
+/// is built.
 #[derive(Debug)]
 pub(crate) struct Words {
-    /// The words, in the list's order.
-    words: List,
+    words: &'static [&'static str],
     first: CharSet,
-    /// (first character, index into `words`), sorted; the same by last character.
+    /// (first character, index into `words`), sorted; the same by last character. Empty
+    /// words are in neither.
     by_first: Vec<(char, usize)>,
     by_last: Vec<(char, usize)>,
 }
 
 impl Words {
-    pub(crate) fn new(words: &[&str]) -> Self {
-        let words = List::new(words);
+    pub(crate) fn new(words: &'static [&'static str]) -> Self {
         let mut first = CharSet::default();
-        for w in words.iter() {
-            first.add(w[0]);
+        let mut by_first = Vec::with_capacity(words.len());
+        let mut by_last = Vec::with_capacity(words.len());
+        for (i, w) in words.iter().enumerate() {
+            let (Some(a), Some(z)) = (w.chars().next(), w.chars().next_back()) else {
+                continue;
+            };
+            first.add(a);
+            by_first.push((a, i));
+            by_last.push((z, i));
         }
-        let index = |at: fn(&[char]) -> char| {
-            let mut v: Vec<(char, usize)> =
-                words.iter().enumerate().map(|(i, w)| (at(w), i)).collect();
-            v.sort_unstable();
-            v
-        };
-        let by_first = index(|w| w[0]);
-        let by_last = index(|w| w[w.len() - 1]);
+        by_first.sort_unstable();
+        by_last.sort_unstable();
         Words {
             words,
             first,
@@ -92,7 +91,7 @@ impl Words {
         (0..chars.len()).any(|i| {
             self.first.may_hold(chars[i])
                 && Words::with(&self.by_first, chars[i])
-                    .any(|w| chars[i..].starts_with(self.words.get(w)))
+                    .any(|w| prefix_len(&chars[i..], self.words[w]).is_some())
         })
     }
 
@@ -102,42 +101,40 @@ impl Words {
             return;
         };
         for w in Words::with(&self.by_first, c) {
-            if chars.starts_with(self.words.get(w)) {
-                found(self.words.get(w).len());
+            if let Some(n) = prefix_len(chars, self.words[w]) {
+                found(n);
             }
         }
     }
 
-    /// The first word of the list that ends `chars`.
-    pub(crate) fn first_ending(&self, chars: &[char]) -> Option<&[char]> {
+    /// The length of the first word of the list that ends `chars`.
+    pub(crate) fn first_ending(&self, chars: &[char]) -> Option<usize> {
         let c = *chars.last()?;
         Words::with(&self.by_last, c)
-            .filter(|&i| chars.ends_with(self.words.get(i)))
+            .filter_map(|i| Some((i, suffix_len(chars, self.words[i])?)))
             .min()
-            .map(|i| self.words.get(i))
+            .map(|(_, n)| n)
     }
 }
 
 /// One slot of a phrase: one of its words, or none when the slot is optional (`""`).
 #[derive(Debug)]
 pub(crate) struct Slot {
-    words: List,
+    words: &'static [&'static str],
     last: CharSet,
     optional: bool,
 }
 
 impl Slot {
-    fn new(words: &[&str]) -> Self {
+    fn new(words: &'static [&'static str]) -> Self {
         let mut last = CharSet::default();
-        let optional = words.iter().any(|w| w.is_empty());
-        let words = List::new(words);
-        for w in words.iter() {
-            last.add(w[w.len() - 1]);
+        for c in words.iter().filter_map(|w| w.chars().next_back()) {
+            last.add(c);
         }
         Slot {
             words,
             last,
-            optional,
+            optional: words.iter().any(|w| w.is_empty()),
         }
     }
 }
@@ -147,7 +144,7 @@ impl Slot {
 pub(crate) struct Phrase(Vec<Slot>);
 
 impl Phrase {
-    fn new(slots: &[&[&str]]) -> Self {
+    fn new(slots: &'static [&'static [&'static str]]) -> Self {
         Phrase(slots.iter().map(|s| Slot::new(s)).collect())
     }
 
@@ -170,9 +167,9 @@ fn ending(slots: &[Slot], chars: &[char], len: usize, found: &mut impl FnMut(usi
     if !head.last().is_some_and(|c| last.last.may_hold(*c)) {
         return;
     }
-    for w in last.words.iter() {
-        if head.ends_with(w) {
-            ending(rest, chars, len + w.len(), found);
+    for w in last.words.iter().filter(|w| !w.is_empty()) {
+        if let Some(n) = suffix_len(head, w) {
+            ending(rest, chars, len + n, found);
         }
     }
 }
@@ -248,10 +245,7 @@ mod tests {
         assert!(!l.other_time.occurs_in(&chars("本年新收申请")));
         assert!(l.carried_in.occurs_in(&chars("其中上年结转3件")));
         // The first of the list that ends the text: 共计 before 计.
-        assert_eq!(
-            l.fillers.first_ending(&chars("总共计")),
-            Some(&chars("共计")[..])
-        );
+        assert_eq!(l.fillers.first_ending(&chars("总共计")), Some(2));
         let mut lens = Vec::new();
         l.lead.starting(&chars("本年度共"), |n| lens.push(n));
         assert_eq!(lens.len(), 2, "本年, 本年度");

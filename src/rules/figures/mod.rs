@@ -173,9 +173,11 @@ pub(crate) fn compare(report: &Report) -> Vec<Comparison> {
         .zip(&report.sections.known)
         .filter_map(|(d, s)| s.as_ref().map(|s| (Some(d.key), s)));
     let extra = report.sections.extra.iter().map(|s| (None, s));
+    // One buffer for every sentence's characters.
+    let mut chars = Vec::new();
     for (key, sec) in known.chain(extra) {
         for (offset, sentence) in sentences(&sec.text) {
-            read_sentence(report, key, sec, offset, sentence, &mut out);
+            read_sentence(report, key, sec, offset, sentence, &mut chars, &mut out);
         }
     }
     out
@@ -203,23 +205,30 @@ fn sentences(text: &str) -> Vec<(usize, &str)> {
 
 /// A sentence's characters with whitespace dropped (a space kept between digits), digits
 /// and `%` folded to ASCII.
+#[cfg(test)]
 fn compact(sentence: &str) -> Vec<char> {
-    let mut chars = Vec::with_capacity(sentence.len());
-    chars.extend(sentence.chars().map(fold));
-    let mut out = Vec::with_capacity(chars.len());
-    for (i, &c) in chars.iter().enumerate() {
+    let mut out = Vec::new();
+    compact_into(sentence, &mut out);
+    out
+}
+
+/// [`compact`] into `out` (cleared first).
+fn compact_into(sentence: &str, out: &mut Vec<char>) {
+    out.clear();
+    let mut chars = sentence.chars().map(fold).peekable();
+    while let Some(c) = chars.next() {
         if c.is_whitespace() {
-            let next = chars[i..].iter().find(|c| !c.is_whitespace());
-            let digits = out.last().is_some_and(|p: &char| p.is_ascii_digit())
-                && next.is_some_and(char::is_ascii_digit);
-            if digits && out.last() != Some(&' ') {
+            // The run of whitespace is one gap: a space where it parts two digits.
+            while chars.next_if(|c| c.is_whitespace()).is_some() {}
+            let digits = out.last().is_some_and(char::is_ascii_digit)
+                && chars.peek().is_some_and(char::is_ascii_digit);
+            if digits {
                 out.push(' ');
             }
             continue;
         }
         out.push(c);
     }
-    out
 }
 
 fn fold(c: char) -> char {
@@ -289,18 +298,31 @@ fn read_sentence(
     sec: &Section,
     offset: usize,
     sentence: &str,
+    chars: &mut Vec<char>,
     out: &mut Vec<Comparison>,
 ) {
-    let chars = compact(sentence);
     // No number, no figure to compare (what follows only reads figures).
-    let numeral = |c: &char| c.is_ascii_digit() || is_numeral_char(*c);
-    if !chars.iter().any(numeral) || names_other_year(&chars, report.year) {
+    let numeral = |c: char| fold(c).is_ascii_digit() || is_numeral_char(c);
+    if !sentence.chars().any(numeral) {
+        return;
+    }
+    compact_into(sentence, chars);
+    let chars: &[char] = chars;
+    if names_other_year(chars, report.year) {
         return;
     }
     let lex = lexicon();
-    let other_subject = lex.other_subjects.occurs_in(&chars);
-    let t3_context = (key == Some("s3") || lex.apply.occurs_in(&chars)) && !other_subject;
-    let t4_context = key == Some("s4") || lex.disclosure.occurs_in(&chars);
+    // Which table the sentence speaks of, looked for when a figure asks (most never do).
+    let t3_context = std::cell::OnceCell::new();
+    let t3_context = || {
+        *t3_context.get_or_init(|| {
+            (key == Some("s3") || lex.apply.occurs_in(chars))
+                && !lex.other_subjects.occurs_in(chars)
+        })
+    };
+    let t4_context = std::cell::OnceCell::new();
+    let t4_context =
+        || *t4_context.get_or_init(|| key == Some("s4") || lex.disclosure.occurs_in(chars));
     let (line, col) = match sec.source_of(offset) {
         Some((l, c)) => (Some(l), c),
         None => (None, None),
@@ -336,7 +358,7 @@ fn read_sentence(
         let mut last = None;
         for fig in &figures {
             if let Amount::Percent { .. } = fig.amount {
-                if fig.approx || !t3_context && !t4_context {
+                if fig.approx || !t3_context() && !t4_context() {
                     continue;
                 }
                 let before = &clause.chars[..fig.start];
@@ -360,8 +382,8 @@ fn read_sentence(
                 | Target::Decided
                 | Target::CarryIn
                 | Target::CarryOut
-                | Target::Result(_) => t3_context,
-                Target::Cases(_) | Target::Outcome(_) => t4_context,
+                | Target::Result(_) => t3_context(),
+                Target::Cases(_) | Target::Outcome(_) => t4_context(),
                 Target::Documents { .. } | Target::Fees => true,
             };
             let money = matches!(fig.amount, Amount::Money { .. });
@@ -431,8 +453,8 @@ fn other_time(chars: &[char]) -> bool {
 /// Strips words that change nothing from the end of `chars`.
 fn strip_fillers(mut chars: &[char]) -> &[char] {
     let fillers = &lexicon().fillers;
-    while let Some(w) = fillers.first_ending(chars) {
-        chars = &chars[..chars.len() - w.len()];
+    while let Some(n) = fillers.first_ending(chars) {
+        chars = &chars[..chars.len() - n];
     }
     chars
 }

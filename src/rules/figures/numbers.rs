@@ -96,14 +96,17 @@ const APPROX_AFTER: &[&str] = &[
     "余", "多", "以上", "左右", "上下", "来", "开外", "有余", "以下", "以内", "之多", "许",
 ];
 
+/// Whether `chars` starts with `word` (compared from its first character, so most words
+/// are told apart at one).
 pub(crate) fn starts_with(chars: &[char], word: &str) -> bool {
-    let n = word.chars().count();
-    n <= chars.len() && chars.iter().zip(word.chars()).all(|(c, w)| *c == w)
+    let mut have = chars.iter();
+    word.chars().all(|w| have.next() == Some(&w))
 }
 
+/// Whether `chars` ends with `word` (compared from its last character).
 pub(crate) fn ends_with(chars: &[char], word: &str) -> bool {
-    let n = word.chars().count();
-    n <= chars.len() && starts_with(&chars[chars.len() - n..], word)
+    let mut have = chars.iter().rev();
+    word.chars().rev().all(|w| have.next() == Some(&w))
 }
 
 /// The figures of a clause (its characters, whitespace already removed).
