@@ -1,6 +1,9 @@
 //! Bytes → text: UTF-8 (with or without BOM), UTF-16 by BOM, and the encodings of Chinese
 //! offices (GBK, GB18030, Big5) detected with chardetng and decoded with encoding_rs.
 //! Binary data is refused, never decoded into noise.
+//!
+//! UTF-8 is validated with simdutf8 (vector instructions where the CPU has them; the same
+//! answer as `std::str::from_utf8`, several times fewer instructions on CJK text).
 
 #[cfg(feature = "readers")]
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
@@ -11,8 +14,14 @@ use super::InputError;
 /// bytes are not UTF-8) and names the encoding it was read in.
 #[cfg(feature = "readers")]
 pub fn decode_input(input: &[u8], is_html: bool) -> Result<(String, &'static str), InputError> {
-    match super::html::declared_charset(input) {
-        Some(enc) if is_html && std::str::from_utf8(input).is_err() => {
+    // Only a page declares a charset; only bytes that are not UTF-8 need it.
+    let declared = if is_html {
+        super::html::declared_charset(input)
+    } else {
+        None
+    };
+    match declared {
+        Some(enc) if utf8(input).is_none() => {
             match enc.decode_without_bom_handling_and_without_replacement(input) {
                 Some(text) => Ok((text.into_owned(), enc.name())),
                 None => decode(input),
@@ -29,12 +38,11 @@ pub fn decode_input(input: &[u8], is_html: bool) -> Result<(String, &'static str
 #[cfg(not(feature = "readers"))]
 pub fn decode_input(input: &[u8], is_html: bool) -> Result<(String, &'static str), InputError> {
     let body = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    match std::str::from_utf8(body) {
-        Ok(text) => finish(text.to_string(), "UTF-8"),
+    match utf8(body) {
+        Some(text) => finish(text.to_string(), "UTF-8"),
         // No BOM, not UTF-8, not a page that may declare its charset: with the readers,
         // `decode` refuses binary data here before any detection.
-        Err(_)
-            if !is_html
+        None if !is_html
                 && !input.starts_with(b"\xEF\xBB\xBF")
                 && !input.starts_with(b"\xFF\xFE")
                 && !input.starts_with(b"\xFE\xFF")
@@ -42,7 +50,7 @@ pub fn decode_input(input: &[u8], is_html: bool) -> Result<(String, &'static str
         {
             Err(InputError::Binary)
         }
-        Err(_) => Err(InputError::ReaderNotLoaded {
+        None => Err(InputError::ReaderNotLoaded {
             reader: super::Reader::Encodings,
         }),
     }
@@ -65,7 +73,7 @@ pub fn decode(input: &[u8]) -> Result<(String, &'static str), InputError> {
         };
         return finish(text.into_owned(), name);
     }
-    if let Ok(text) = std::str::from_utf8(input) {
+    if let Some(text) = utf8(input) {
         return finish(text.to_string(), UTF_8.name());
     }
     if looks_binary(input) {
@@ -83,6 +91,11 @@ pub fn decode(input: &[u8]) -> Result<(String, &'static str), InputError> {
     finish(text.into_owned(), enc.name())
 }
 
+/// The bytes as text when they are UTF-8.
+fn utf8(bytes: &[u8]) -> Option<&str> {
+    simdutf8::basic::from_utf8(bytes).ok()
+}
+
 fn finish(text: String, name: &'static str) -> Result<(String, &'static str), InputError> {
     if looks_binary(text.as_bytes()) {
         return Err(InputError::Binary);
@@ -97,10 +110,11 @@ fn looks_binary(bytes: &[u8]) -> bool {
         return true;
     }
     let sample = &bytes[..bytes.len().min(64 * 1024)];
-    let controls = sample
+    // Counted without a branch a byte, so that the loop runs on vectors.
+    let controls: usize = sample
         .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
-        .count();
+        .map(|&b| usize::from(b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r' && b != 0x0C))
+        .sum();
     controls * 20 > sample.len()
 }
 

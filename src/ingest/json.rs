@@ -2,6 +2,7 @@
 //! cell is a number, `null`, or the raw text of the cell, read like any other input. Keys
 //! that are not in the contract are refused with a clear error rather than dropped.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -26,20 +27,21 @@ struct InReport<'a> {
     title: Option<String>,
     #[serde(default)]
     preamble: Option<String>,
-    #[serde(default)]
-    sections: Option<BTreeMap<String, Option<InSection>>>,
+    #[serde(default, borrow)]
+    sections: Option<BTreeMap<Cow<'a, str>, Option<InSection>>>,
     #[serde(default)]
     extra_sections: Option<Vec<InSection>>,
     #[serde(default, borrow)]
-    t2: Option<BTreeMap<String, BTreeMap<String, InRow<'a>>>>,
+    t2: Option<BTreeMap<Cow<'a, str>, BTreeMap<Cow<'a, str>, InRow<'a>>>>,
     #[serde(default, borrow)]
-    t3: Option<BTreeMap<String, InRow<'a>>>,
+    t3: Option<BTreeMap<Cow<'a, str>, InRow<'a>>>,
     #[serde(default, borrow)]
-    t4: Option<BTreeMap<String, &'a RawValue>>,
+    t4: Option<BTreeMap<Cow<'a, str>, &'a RawValue>>,
 }
 
-/// A row's cells as written: the JSON text of each value, kept with its place.
-type InRow<'a> = BTreeMap<String, &'a RawValue>;
+/// A row's cells as written: the JSON text of each value, kept with its place. Keys are
+/// slices of the JSON text (copied only when they hold an escape).
+type InRow<'a> = BTreeMap<Cow<'a, str>, &'a RawValue>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -175,9 +177,9 @@ fn read_with(
             ("ld", &T4_COLUMNS[5..10]),
             ("lr", &T4_COLUMNS[10..15]),
         ] {
-            let given: BTreeMap<String, &RawValue> = t4
+            let given: InRow = t4
                 .iter()
-                .filter(|(k, _)| cols.iter().any(|c| c.key == k.as_str()))
+                .filter(|(k, _)| cols.iter().any(|c| c.key == k.as_ref()))
                 .map(|(k, v)| (k.clone(), *v))
                 .collect();
             if !given.is_empty() {
@@ -204,7 +206,7 @@ fn read_with(
                 ))
             })?;
             for row_key in rows.keys() {
-                if !block.rows.iter().any(|r| r.key == row_key.as_str()) {
+                if !block.rows.iter().any(|r| r.key == row_key.as_ref()) {
                     return Err(shape(format!("t2.{block_key} has no row \"{row_key}\"")));
                 }
             }
@@ -246,7 +248,7 @@ fn read_row(
     block: Option<&'static str>,
     key: &'static str,
     columns: &[ColumnDef],
-    given: &BTreeMap<String, &RawValue>,
+    given: &InRow,
     lines: &LineIndex,
     findings: &mut Vec<Finding>,
 ) -> Result<Row, InputError> {
@@ -256,7 +258,7 @@ fn read_row(
         None => format!("{}.{key}.{c}", table.key()),
     };
     for c in given.keys() {
-        if !columns.iter().any(|d| d.key == c.as_str()) {
+        if !columns.iter().any(|d| d.key == c.as_ref()) {
             return Err(shape(format!("unknown cell \"{}\"", path(c))));
         }
     }
@@ -328,17 +330,17 @@ fn detect_by_keys(input: &InReport) -> (Option<Version>, Markers) {
                 let other_block = other.t2_block(b.key);
                 for (rk, cells) in rows {
                     for ck in cells.keys() {
-                        let here = b.columns.iter().find(|c| c.key == ck.as_str());
+                        let here = b.columns.iter().find(|c| c.key == ck.as_ref());
                         let there = other_block
-                            .is_some_and(|ob| ob.columns.iter().any(|c| c.key == ck.as_str()));
+                            .is_some_and(|ob| ob.columns.iter().any(|c| c.key == ck.as_ref()));
                         if let (Some(c), false) = (here, there) {
                             if !found.contains(&c.label) {
                                 found.push(c.label);
                             }
                         }
                     }
-                    if other_block.is_none_or(|ob| !ob.rows.iter().any(|r| r.key == rk.as_str())) {
-                        if let Some(r) = b.rows.iter().find(|r| r.key == rk.as_str()) {
+                    if other_block.is_none_or(|ob| !ob.rows.iter().any(|r| r.key == rk.as_ref())) {
+                        if let Some(r) = b.rows.iter().find(|r| r.key == rk.as_ref()) {
                             if !found.contains(&r.label) {
                                 found.push(r.label);
                             }
@@ -366,7 +368,7 @@ struct LineIndex<'a> {
 impl<'a> LineIndex<'a> {
     fn new(source: &'a str, places: bool) -> Self {
         let starts = std::iter::once(0)
-            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1))
             .collect();
         LineIndex {
             source,
