@@ -363,6 +363,10 @@ struct LineIndex<'a> {
     starts: Vec<usize>,
     /// False: no places at all (a report object's JSON, `read_without_places`).
     places: bool,
+    /// The last place looked up: its byte offset and how many characters its line has
+    /// before it. Values are looked up in text order, so a column is counted on from the
+    /// last one on its line (a report written on one line is not counted over and over).
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -374,6 +378,7 @@ impl<'a> LineIndex<'a> {
             source,
             starts,
             places,
+            last: std::cell::Cell::new((0, 0)),
         }
     }
 
@@ -388,7 +393,15 @@ impl<'a> LineIndex<'a> {
         }
         let line = self.starts.partition_point(|&s| s <= at);
         let start = self.starts[line.saturating_sub(1)];
-        let col = self.source.get(start..at)?.chars().count() + 1;
+        let (last_at, last_chars) = self.last.get();
+        let (from, before) = if (start..=at).contains(&last_at) {
+            (last_at, last_chars)
+        } else {
+            (start, 0)
+        };
+        let chars = before + self.source.get(from..at)?.chars().count();
+        self.last.set((at, chars));
+        let col = chars + 1;
         Some(Place::new(
             u32::try_from(line).ok()?,
             u32::try_from(col).ok()?,
