@@ -128,7 +128,7 @@ pub struct Row {
 
 impl Row {
     pub fn cell(&self, column: &str) -> Option<&Cell> {
-        self.cells.iter().find(|c| c.column == column)
+        self.cells.iter().find(|c| same_key(c.column, column))
     }
 
     pub fn cell_mut(&mut self, column: &str) -> Option<&mut Cell> {
@@ -155,7 +155,9 @@ impl Table {
     }
 
     pub fn row(&self, block: Option<&str>, key: &str) -> Option<&Row> {
-        self.rows.iter().find(|r| r.key == key && r.block == block)
+        self.rows
+            .iter()
+            .find(|r| same_key(r.key, key) && r.block == block)
     }
 
     pub fn row_mut(&mut self, block: Option<&str>, key: &str) -> Option<&mut Row> {
@@ -167,6 +169,13 @@ impl Table {
     pub fn cell(&self, block: Option<&str>, row: &str, column: &str) -> Option<&Cell> {
         self.row(block, row)?.cell(column)
     }
+}
+
+/// Whether two keys (`r1`, `total`, `art20_1` …) are the same: compared in place, byte by
+/// byte from the first (the rules look cells up by key many times, and keys of one length
+/// mostly differ early).
+fn same_key(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 /// A section of the report as found.

@@ -14,15 +14,14 @@ use crate::params;
 use crate::template::{self, ColumnKind};
 
 /// Checks every cell of 表二, 表三 and 表四, in table, row and column order.
-pub(crate) fn run(report: &Report, findings: &mut Vec<Finding>) {
-    let rules = OnceCell::new();
+pub(crate) fn run(report: &Report, rules: &OnceCell<SumRules>, findings: &mut Vec<Finding>) {
     for id in TableId::ALL {
         let Some(table) = report.table(id) else {
             continue;
         };
         for row in &table.rows {
             for cell in &row.cells {
-                if let Some(f) = check(report, &rules, id, row, cell) {
+                if let Some(f) = check(report, rules, id, row, cell) {
                     findings.push(f);
                 }
             }
@@ -116,7 +115,7 @@ mod tests {
 
     fn run_cells(r: &Report) -> Vec<Finding> {
         let mut f = Vec::new();
-        run(r, &mut f);
+        run(r, &OnceCell::new(), &mut f);
         f
     }
 

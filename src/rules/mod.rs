@@ -22,8 +22,14 @@ use crate::model::Report;
 /// cells, sums, text, figures, each in template order.
 pub fn run(report: &Report, findings: &mut Vec<Finding>) {
     structure::run(report, findings);
-    cells::run(report, findings);
-    sums::run(report, findings);
+    // The sums' rules, made once: the cells ask them what a blank total implies.
+    let sum_rules = std::cell::OnceCell::new();
+    cells::run(report, &sum_rules, findings);
+    sums::run(
+        report,
+        sum_rules.get_or_init(|| sums::SumRules::of(report)),
+        findings,
+    );
     text::run(report, findings);
     figures::run(report, findings);
 }

@@ -46,16 +46,12 @@ impl CellRef {
     /// How params name the cell: `r1.total` in 表三, `rv_keep` in 表四,
     /// `art20_1.regulations.made` in 表二.
     pub fn name(&self) -> String {
-        match self.table {
-            TableId::T3 => format!("{}.{}", self.row, self.column),
-            TableId::T4 => self.column.to_string(),
-            TableId::T2 => format!(
-                "{}.{}.{}",
-                self.block.unwrap_or_default(),
-                self.row,
-                self.column
-            ),
-        }
+        let parts: &[&str] = match self.table {
+            TableId::T3 => &[self.row, self.column],
+            TableId::T4 => &[self.column],
+            TableId::T2 => &[self.block.unwrap_or_default(), self.row, self.column],
+        };
+        parts.join(".")
     }
 
     pub fn lookup<'a>(&self, report: &'a Report) -> Option<&'a Cell> {
@@ -528,10 +524,10 @@ fn finding(
 }
 
 /// Runs A001–A006 over the tables present, table by table in template order.
-pub(crate) fn run(report: &Report, findings: &mut Vec<Finding>) {
-    let rules = rules(report);
+pub(crate) fn run(report: &Report, rules: &SumRules, findings: &mut Vec<Finding>) {
     for table in TableId::ALL {
         let evaluated: Vec<(&Rule, Outcome)> = rules
+            .0
             .iter()
             .filter(|r| r.at.table == table)
             .map(|r| (r, evaluate(report, r)))
@@ -600,7 +596,7 @@ mod tests {
 
     fn run_sums(r: &Report) -> Vec<Finding> {
         let mut f = Vec::new();
-        run(r, &mut f);
+        run(r, &SumRules::of(r), &mut f);
         f
     }
 
