@@ -99,14 +99,32 @@ pub fn collapse_cjk_spaces(s: &str) -> String {
 /// The form labels are compared in: folded, and only ideographs, letters and digits kept.
 /// `（三） 不予公 开` and `(三)不予公开` both become `三不予公开`.
 pub fn label_key(s: &str) -> String {
-    // `fold` without its copy: what it drops besides (`**`) label keys drop anyway.
+    // Runs of what a key keeps as it is — ASCII lowercase letters and digits, ideographs of
+    // the unified block (three bytes each in UTF-8, told by their first two) — are copied
+    // whole; the rest goes through `fold_char` a character at a time.
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        // Most characters of a label: ideographs and ASCII, which `fold_char` keeps.
-        if matches!(c, '\u{4E00}'..='\u{9FFF}' | 'a'..='z' | '0'..='9') {
-            out.push(c);
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let kept = match b {
+            b'a'..=b'z' | b'0'..=b'9' => 1,
+            // U+4E00..=U+9FFF: E4 B8 80 ..= E9 BF BF.
+            0xE4 if bytes.get(i + 1).is_some_and(|&n| n >= 0xB8) => 3,
+            0xE5..=0xE9 => 3,
+            _ => 0,
+        };
+        if kept > 0 {
+            i += kept;
             continue;
         }
+        out.push_str(&s[run..i]);
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
+        run = i;
         let Some(c) = fold_char(c) else {
             continue;
         };
@@ -118,6 +136,7 @@ pub fn label_key(s: &str) -> String {
             _ => {}
         }
     }
+    out.push_str(&s[run..]);
     out
 }
 
@@ -489,6 +508,43 @@ mod tests {
         assert!(is_damaged_form("结果维持", "知果维持"));
         assert!(!is_damaged_form("总计", "总计"));
         assert!(coverage("予以公开", "一予以公开") > 0.99);
+    }
+
+    /// `label_key` as its doc defines it, a character at a time.
+    fn label_key_by_chars(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars().filter_map(fold_char) {
+            match c {
+                'a'..='z' | '0'..='9' | '\u{4E00}'..='\u{9FFF}' => out.push(c),
+                'A'..='Z' => out.push(c.to_ascii_lowercase()),
+                c if c.is_ascii() => {}
+                c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The runs copied whole give what the definition gives, on any text (ideographs
+        /// at the block's edges, full-width forms, other scripts, ASCII).
+        #[test]
+        fn label_key_is_its_definition(chars in proptest::collection::vec(proptest::prop_oneof![
+            // Each kind as often as the others: the block's edges, ASCII, full-width
+            // forms, CJK punctuation, other scripts, what folding drops.
+            proptest::char::range('\u{4DF0}', '\u{4E10}'),
+            proptest::char::range('\u{9FF0}', '\u{A010}'),
+            proptest::char::range('\u{4E00}', '\u{9FFF}'),
+            proptest::char::range('\0', '\u{7F}'),
+            proptest::char::range('\u{FF00}', '\u{FF60}'),
+            proptest::char::range('\u{3000}', '\u{303F}'),
+            proptest::char::range('\u{C0}', '\u{3FF}'),
+            proptest::sample::select(vec!['\u{200B}', '\u{FEFF}', '“', '”', '\u{20000}']),
+        ], 0..40)) {
+            let s: String = chars.into_iter().collect();
+            proptest::prop_assert_eq!(label_key(&s), label_key_by_chars(&s));
+        }
     }
 
     #[test]
