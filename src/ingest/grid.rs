@@ -30,8 +30,14 @@ pub const LABEL: u32 = 1 << 16;
 
 /// Whether a line belongs to a delimited grid: a box-drawing line, or a pipe-table row.
 pub fn is_grid_line(raw: &str) -> bool {
-    if raw.chars().any(is_box_char) {
+    // Box-drawing characters are U+2500..=U+257F, `E2 94 xx` and `E2 95 xx` in UTF-8.
+    let bytes = raw.as_bytes();
+    if memchr::memchr_iter(0xE2, bytes).any(|i| matches!(bytes.get(i + 1), Some(0x94 | 0x95))) {
         return true;
+    }
+    // A pipe row has a `|`, a rule a `|` or a `+`: most lines have neither.
+    if memchr::memchr2(b'|', b'+', bytes).is_none() {
+        return false;
     }
     is_pipe_row(raw) || is_pipe_rule(raw)
 }

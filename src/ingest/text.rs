@@ -147,27 +147,27 @@ fn split_line(raw: &str) -> Vec<DocCell<'_>> {
         return cells;
     }
     // Layout text: a cell ends at two or more spaces (or an ideographic space). Byte
-    // offsets and character columns are kept together.
-    let chars: Vec<(usize, char)> = raw.char_indices().collect();
-    let byte = |i: usize| chars.get(i).map_or(raw.len(), |(b, _)| *b);
-    let mut i = 0;
-    while i < chars.len() {
-        while i < chars.len() && is_space(chars[i].1) {
-            i += 1;
+    // offsets (`at`) and character columns (`col`) are kept together.
+    let char_at = |at: usize| raw[at..].chars().next();
+    let (mut at, mut col) = (0, 0);
+    while at < raw.len() {
+        while let Some(c) = char_at(at).filter(|c| is_space(*c)) {
+            at += c.len_utf8();
+            col += 1;
         }
-        let start = i;
-        while i < chars.len() {
-            let c = chars[i].1;
+        let (start, start_col) = (at, col);
+        while let Some(c) = char_at(at) {
             if c == '\u{3000}' {
                 break;
             }
-            if is_space(c) && chars.get(i + 1).is_some_and(|&(_, c)| is_space(c)) {
+            if is_space(c) && char_at(at + c.len_utf8()).is_some_and(is_space) {
                 break;
             }
-            i += 1;
+            at += c.len_utf8();
+            col += 1;
         }
-        if i > start {
-            push_cell(&mut cells, &raw[byte(start)..byte(i)], start, start as u32);
+        if col > start_col {
+            push_cell(&mut cells, &raw[start..at], start_col, start_col as u32);
         }
     }
     cells
