@@ -478,24 +478,40 @@ impl Letters {
 /// when a row's labels stand both above and below, the reading that keeps each row's
 /// values after its own label wins.
 pub(super) fn align(rows: &[RawRow], ctx: &[(String, String)], expected: &[&RowDef]) -> Aligned {
-    let chars = |s: &str| Letters::new(&label_key(s));
-    let keys: Vec<Letters> = expected.iter().map(|r| chars(r.label)).collect();
-    let owns: Vec<Letters> = rows.iter().map(|r| chars(&r.own)).collect();
-    let aboves: Vec<Letters> = rows
+    let keys: Vec<Letters> = expected
         .iter()
-        .zip(ctx)
-        .map(|(r, (above, _))| chars(&format!("{above}{}", r.own)))
+        .map(|r| Letters::new(&label_key(r.label)))
         .collect();
-    let belows: Vec<Letters> = rows
-        .iter()
-        .zip(ctx)
-        .map(|(r, (_, below))| chars(&format!("{}{below}", r.own)))
-        .collect();
-    let arounds: Vec<Letters> = rows
-        .iter()
-        .zip(ctx)
-        .map(|(r, (above, below))| chars(&format!("{above}{}{below}", r.own)))
-        .collect();
+    // A key is a character's fold at a time, so the key of labels joined is their keys
+    // joined: each label is keyed once, and the joined ones only for the rows that ask
+    // (most are named by their own label).
+    let own_keys: Vec<String> = rows.iter().map(|r| label_key(&r.own)).collect();
+    let owns: Vec<Letters> = own_keys.iter().map(|k| Letters::new(k)).collect();
+    let context_keys: Vec<std::cell::OnceCell<(String, String)>> =
+        rows.iter().map(|_| std::cell::OnceCell::new()).collect();
+    let context_key = |i: usize| {
+        context_keys[i].get_or_init(|| {
+            let (above, below) = &ctx[i];
+            (label_key(above), label_key(below))
+        })
+    };
+    let joined = |parts: &[&str]| Letters::new(&parts.concat());
+    let lazy = || -> Vec<std::cell::OnceCell<Letters>> {
+        rows.iter().map(|_| std::cell::OnceCell::new()).collect()
+    };
+    let (aboves, belows, arounds) = (lazy(), lazy(), lazy());
+    let above_of = |i: usize| {
+        aboves[i].get_or_init(|| joined(&[&context_key(i).0, &own_keys[i]]))
+    };
+    let below_of = |i: usize| {
+        belows[i].get_or_init(|| joined(&[&own_keys[i], &context_key(i).1]))
+    };
+    let around_of = |i: usize| {
+        arounds[i].get_or_init(|| {
+            let (above, below) = context_key(i);
+            joined(&[above, &own_keys[i], below])
+        })
+    };
     // How much of `key` `seen` holds in order; 0 below half (where no score below uses it).
     let cover = |key: &Letters, seen: &Letters| -> f32 {
         if key.chars.is_empty() || key.at_most(seen) * 2 < key.chars.len() {
@@ -524,17 +540,17 @@ pub(super) fn align(rows: &[RawRow], ctx: &[(String, String)], expected: &[&RowD
         let own = own_cover[i][j];
         let s = if own >= 0.99 || named_by_itself[i] {
             own
-        } else if 0.9 * cover(&keys[j], &arounds[i]) < 0.5 {
+        } else if 0.9 * cover(&keys[j], around_of(i)) < 0.5 {
             // Not even all the labels around it together name the row (the common case:
             // one cover instead of two).
             own
         } else {
-            let above = 0.9 * cover(&keys[j], &aboves[i]);
+            let above = 0.9 * cover(&keys[j], above_of(i));
             // The labels below count for less: look at them only when those above leave room.
             if above >= 0.85 {
                 own.max(above)
             } else {
-                own.max(above).max(0.85 * cover(&keys[j], &belows[i]))
+                own.max(above).max(0.85 * cover(&keys[j], below_of(i)))
             }
         };
         if s >= 0.5 {
