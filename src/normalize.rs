@@ -132,6 +132,9 @@ pub fn label_key(s: &str) -> String {
             'a'..='z' | '0'..='9' | '\u{4E00}'..='\u{9FFF}' => out.push(c),
             'A'..='Z' => out.push(c.to_ascii_lowercase()),
             c if c.is_ascii() => {}
+            // CJK punctuation (、。〃 and the brackets 〈〉《》「」『』【】〔〕〖〗〘〙〚〛, 〜〝〞〟):
+            // never alphanumeric, and common enough to spare the table look-up.
+            '\u{3001}'..='\u{3003}' | '\u{3008}'..='\u{3011}' | '\u{3014}'..='\u{301F}' => {}
             c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
             _ => {}
         }

@@ -125,18 +125,21 @@ pub(crate) fn is_value(s: &str) -> bool {
     if s.len() > MAX_VALUE_BYTES {
         return false;
     }
-    let p = normalize::parse_cell(s, ColumnKind::MoneyUnitInCell);
-    match p.value {
-        CellValue::NoUnit(_) | CellValue::Money(_) => true,
-        CellValue::NotNumber => {
-            normalize::is_placeholder(s)
-                || (s.contains(char::REPLACEMENT_CHARACTER)
-                    && s.chars().all(|c| {
-                        c.is_ascii_digit() || matches!(c, '.' | ',' | char::REPLACEMENT_CHARACTER)
-                    }))
+    // Without a digit a cell reads as no number (most label cells): only what stands for
+    // none, or unreadable characters, is a value then.
+    if s.chars().any(normalize::is_digit) {
+        let p = normalize::parse_cell(s, ColumnKind::MoneyUnitInCell);
+        match p.value {
+            CellValue::NoUnit(_) | CellValue::Money(_) => return true,
+            CellValue::NotNumber => {}
+            _ => return false,
         }
-        _ => false,
     }
+    normalize::is_placeholder(s)
+        || (s.contains(char::REPLACEMENT_CHARACTER)
+            && s.chars().all(|c| {
+                c.is_ascii_digit() || matches!(c, '.' | ',' | char::REPLACEMENT_CHARACTER)
+            }))
 }
 
 /// The longest text a value cell may hold (`-1,234,567,890.1234万元`, placeholders, digits

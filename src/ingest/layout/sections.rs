@@ -300,6 +300,13 @@ pub(super) fn find_year(title: &str) -> Option<(i32, usize, usize)> {
 /// Scores the markers of each version in cells short enough to be labels (FORMAT.md §7).
 pub(super) fn detect_version(lines: &[Line]) -> (Option<Version>, Markers) {
     let mut markers = Markers::default();
+    // The keys of the short lines, each on a line of its own: a marker's key (letters and
+    // ideographs only) found in it is found in one line's key, as when each is searched.
+    let mut keys = String::new();
+    for l in lines.iter().filter(|l| l.key.len() <= 240) {
+        keys.push_str(&l.key);
+        keys.push('\n');
+    }
     for v in Version::ALL {
         let found: Vec<&'static str> = v
             .def()
@@ -308,9 +315,9 @@ pub(super) fn detect_version(lines: &[Line]) -> (Option<Version>, Markers) {
             .copied()
             .filter(|m| {
                 let mk = label_key(m);
-                lines
-                    .iter()
-                    .any(|l| l.key.len() <= 240 && l.key.contains(&mk))
+                // (An empty key is in every line: found when there is a short line.)
+                memchr::memmem::find(keys.as_bytes(), mk.as_bytes()).is_some()
+                    && (!mk.is_empty() || !keys.is_empty())
             })
             .collect();
         match v {
