@@ -303,7 +303,7 @@ pub fn ingest(input: &[u8]) -> Result<Ingested, InputError> {
     } else if is_json(&source) {
         (Format::Json, json::read(&source, &mut findings)?)
     } else {
-        let lines = source.bytes().filter(|&b| b == b'\n').count() + 1;
+        let lines = memchr::memchr_iter(b'\n', source.as_bytes()).count() + 1;
         if lines > MAX_TEXT_LINES {
             return Err(InputError::TooManyLines {
                 lines,

@@ -187,20 +187,42 @@ pub(crate) fn compare(report: &Report) -> Vec<Comparison> {
 fn sentences(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if matches!(c, '。' | '！' | '？' | '\n' | '!' | '?') {
-            out.push((start, &text[start..i]));
-            start = i + c.len_utf8();
+    let mut push = |from: usize, to: usize| {
+        let s = &text[from..to];
+        let lead = s.len() - s.trim_start().len();
+        let s = s.trim();
+        if !s.is_empty() {
+            out.push((from + lead, s));
         }
+    };
+    // The ends, found by their bytes: `\n`, `!`, `?`, and the lead bytes of `。` (E3 80 82),
+    // `！` (EF BC 81) and `？` (EF BC 9F). A UTF-8 lead byte never stands inside a character.
+    let bytes = text.as_bytes();
+    let wide = memchr::memchr2_iter(0xE3, 0xEF, bytes).filter_map(|i| {
+        let end = matches!(
+            bytes.get(i..i + 3),
+            Some([0xE3, 0x80, 0x82] | [0xEF, 0xBC, 0x81 | 0x9F])
+        );
+        end.then_some((i, 3))
+    });
+    let narrow = memchr::memchr3_iter(b'\n', b'!', b'?', bytes).map(|i| (i, 1));
+    let mut wide = wide.peekable();
+    let mut narrow = narrow.peekable();
+    loop {
+        let next = match (wide.peek(), narrow.peek()) {
+            (Some(w), Some(n)) if w.0 < n.0 => wide.next(),
+            (_, Some(_)) => narrow.next(),
+            (Some(_), None) => wide.next(),
+            (None, None) => None,
+        };
+        let Some((at, len)) = next else {
+            break;
+        };
+        push(start, at);
+        start = at + len;
     }
-    out.push((start, &text[start..]));
-    out.into_iter()
-        .filter_map(|(o, s)| {
-            let lead = s.len() - s.trim_start().len();
-            let s = s.trim();
-            (!s.is_empty()).then_some((o + lead, s))
-        })
-        .collect()
+    push(start, text.len());
+    out
 }
 
 /// A sentence's characters with whitespace dropped (a space kept between digits), digits
@@ -215,18 +237,24 @@ fn compact(sentence: &str) -> Vec<char> {
 /// [`compact`] into `out` (cleared first).
 fn compact_into(sentence: &str, out: &mut Vec<char>) {
     out.clear();
-    let mut chars = sentence.chars().map(fold).peekable();
-    while let Some(c) = chars.next() {
-        if c.is_whitespace() {
-            // The run of whitespace is one gap: a space where it parts two digits.
-            while chars.next_if(|c| c.is_whitespace()).is_some() {}
-            let digits = out.last().is_some_and(char::is_ascii_digit)
-                && chars.peek().is_some_and(char::is_ascii_digit);
-            if digits {
-                out.push(' ');
-            }
+    // A run of whitespace is one gap: a space where it parts two digits.
+    let mut gap = false;
+    for c in sentence.chars() {
+        // Most characters are ideographs: kept as they are.
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            out.push(c);
+            gap = false;
             continue;
         }
+        let c = fold(c);
+        if c.is_whitespace() {
+            gap = true;
+            continue;
+        }
+        if gap && c.is_ascii_digit() && out.last().is_some_and(char::is_ascii_digit) {
+            out.push(' ');
+        }
+        gap = false;
         out.push(c);
     }
 }
@@ -303,7 +331,7 @@ fn read_sentence(
 ) {
     // No number, no figure to compare (what follows only reads figures).
     let numeral = |c: char| fold(c).is_ascii_digit() || is_numeral_char(c);
-    if !sentence.chars().any(numeral) {
+    if !sentence.bytes().any(|b| b.is_ascii_digit()) && !sentence.chars().any(numeral) {
         return;
     }
     compact_into(sentence, chars);
