@@ -68,18 +68,7 @@ pub(super) fn unglue<'a>(doc: &'a Doc<'a>) -> Vec<Cow<'a, DocLine<'a>>> {
     let mut out = Vec::with_capacity(doc.lines.len());
     for l in &doc.lines {
         // Long, with at least as many places where digits follow CJK as rows are needed.
-        let long = |c: &DocCell| {
-            if c.text.len() < MIN_RUN_CHARS {
-                return false;
-            }
-            let chars: Vec<char> = c.text.chars().collect();
-            chars.len() >= MIN_RUN_CHARS
-                && chars
-                    .windows(2)
-                    .filter(|w| normalize::is_digit(w[1]) && normalize::is_cjk(w[0]))
-                    .count()
-                    >= MIN_ROWS
-        };
+        let long = |c: &DocCell| long_run(&c.text);
         if l.tabbed || !l.cells.iter().any(long) {
             out.push(Cow::Borrowed(l));
             continue;
@@ -132,6 +121,32 @@ pub(super) fn unglue<'a>(doc: &'a Doc<'a>) -> Vec<Cow<'a, DocLine<'a>>> {
         }
     }
     out
+}
+
+/// Whether a cell is long enough, with places enough where a digit follows CJK, to be a
+/// report run together. Told from the bytes: characters are the bytes that start one, and
+/// a digit (ASCII, or full-width `EF BC 90..=99`) has the character before it decoded.
+fn long_run(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() < MIN_RUN_CHARS
+        || bytes.iter().filter(|&&b| (b as i8) >= -0x40).count() < MIN_RUN_CHARS
+    {
+        return false;
+    }
+    let mut rows = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let digit = b.is_ascii_digit()
+            || (b == 0xEF
+                && bytes.get(i + 1) == Some(&0xBC)
+                && bytes.get(i + 2).is_some_and(|n| (0x90..=0x99).contains(n)));
+        if digit && text[..i].chars().next_back().is_some_and(normalize::is_cjk) {
+            rows += 1;
+            if rows >= MIN_ROWS {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// `text` parted before each word found in it (leftmost, longest), each part with its
