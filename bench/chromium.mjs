@@ -24,7 +24,7 @@ const FORMATS = [
   ['.docx', FIXTURES.docx],
   ['PDF', FIXTURES.pdf],
 ];
-const version = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim();
+const version = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 const h = await start({
   pages: {
     '/bench/pick.html': async () => ({

@@ -1,8 +1,8 @@
 // What the scripts of `bash bench/run` share: quantiles of a sample (nearest rank, no
 // interpolation), the Markdown cells they print, and the canonical JSON inputs (the compact
-// canonical report of examples/minhe-2020.txt with its prose, and the same without
-// `sections`: the tables alone, what a portal's form of fields posts), made with the release
-// binary's `nianbao normalize`.
+// canonical report of examples/minhe-2020.txt with its prose, and the same without its prose,
+// `preamble`, `sections` and `extra_sections`: the tables alone, what a portal's form of
+// fields posts), made with the release binary's `nianbao normalize`.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -39,11 +39,14 @@ export function nianbao(...args) {
   return run.stdout;
 }
 
+/** The keys of the canonical report that hold prose, not tables. */
+export const PROSE = ['preamble', 'sections', 'extra_sections'];
+
 /** The two canonical JSON inputs, as compact text: { full, tables }. */
 export function canonicalInputs() {
   const report = JSON.parse(nianbao('normalize', path.join(ROOT, 'examples/minhe-2020.txt')));
   const full = JSON.stringify(report);
-  delete report.sections;
+  for (const prose of PROSE) delete report[prose];
   return { full, tables: JSON.stringify(report) };
 }
 
