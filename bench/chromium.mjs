@@ -4,9 +4,10 @@
 // from a pick to the first result (the file input's `change`, a File set as a pick sets it,
 // to the form's `nianbao:result`: reading the File, the check in the worker - for .docx and
 // PDF the core answers `reader_not_loaded` and the full engine is fetched and started first -
-// the result's trip back, the panel), then a second pick of the same bytes (the engine
-// warm). Each run is a fresh page in a fresh browser context (nothing cached); the runs go
-// round the formats in turn. ms: median (min–max).
+// the result's trip back, the panel), then a second pick of the same bytes on the same page
+// (the engine loaded, but its code not yet hot: bench/dropin.mjs times picks after five
+// warm-up picks). Each run is a fresh page in a fresh browser context (nothing cached); the
+// runs go round the formats in turn. ms: median (min–max).
 // Run (after bash scripts/build-wasm): node bench/chromium.mjs   (RUNS=12)
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
@@ -94,7 +95,10 @@ const cell = (xs) => {
   return `**${fmt(s.median)}** (${fmt(s.min)}–${fmt(s.max)})`;
 };
 const out = [`${version}, headless; the drop-in (\`www/nianbao.js\`, worker mode) on a page served from 127.0.0.1; ` +
-  `${RUNS} fresh pages per format, the formats in turn. ms: median (min–max).`, '',
+  `${RUNS} fresh pages per format, the formats in turn; on each, the file picked once, then again (the ` +
+  'engine loaded but not yet hot; `node bench/dropin.mjs` times warm picks). Pick → result: from the file ' +
+  'input\'s `change` to the form\'s `nianbao:result` (the File read, the check in the worker — for .docx and PDF ' +
+  'the full engine fetched and started first — and the panel drawn). ms: median (min–max).', '',
   '| format | file | bytes | script → engine ready | pick → first result | pick → result again |', '|---|---|---|---|---|---|'];
 FORMATS.forEach(([format, file], i) => {
   out.push(`| ${format} | \`${path.basename(file)}\` | ${statSync(file).size} | ${cell(times[i].ready)} | ` +

@@ -49,8 +49,10 @@ const cases = [
 function assertSchemaHolds(name, text) {
   const parsed = JSON.parse(text);
   if (!validate(parsed)) {
-    console.error(`bench/node: ajv ${ajvVersion} finds ${name} INVALID against \`nianbao schema report\`:`);
-    console.error(JSON.stringify(validate.errors, null, 2));
+    // A finding, not a benchmark: said in the report, and the run fails.
+    console.log(`ajv ${ajvVersion} finds ${name} **invalid** against \`nianbao schema report\`; its errors:\n\n` +
+      `\`\`\`json\n${JSON.stringify(validate.errors, null, 2)}\n\`\`\``);
+    console.error(`bench/node: ajv finds ${name} invalid against the schema (its errors are in the report)`);
     process.exit(1);
   }
   const broken = structuredClone(parsed);
