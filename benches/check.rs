@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the engine on the real fixtures: one check of each, and a batch
 //! on one core (reports per second = the `thrpt` criterion prints for `batch`).
-//! Results are recorded in BENCHMARKS.md.
+//! `bash bench/run` runs these and reads criterion's estimates; results are recorded in
+//! BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use nianbao::{check, Options};
@@ -37,9 +38,19 @@ fn bench(c: &mut Criterion) {
     c.bench_function("check pingtan-2023.html", |b| {
         b.iter(|| check(std::hint::black_box(&pingtan), &options).unwrap())
     });
-    let canonical = serde_json::to_vec(&check(&minhe, &options).unwrap().report).unwrap();
+    let report = check(&minhe, &options).unwrap().report;
+    let canonical = serde_json::to_vec(&report).unwrap();
     c.bench_function("check minhe-2020 canonical JSON", |b| {
         b.iter(|| check(std::hint::black_box(&canonical), &options).unwrap())
+    });
+    // The same without the prose: the tables alone, what a portal's form of fields posts.
+    let mut tables = serde_json::to_value(&report).unwrap();
+    for prose in ["preamble", "sections", "extra_sections"] {
+        tables.as_object_mut().unwrap().remove(prose);
+    }
+    let tables = serde_json::to_vec(&tables).unwrap();
+    c.bench_function("check minhe-2020 canonical JSON, tables only", |b| {
+        b.iter(|| check(std::hint::black_box(&tables), &options).unwrap())
     });
     let batch: Vec<&[u8]> = [minhe.as_slice(), huaian.as_slice()].repeat(50);
     let mut group = c.benchmark_group("batch");
