@@ -257,7 +257,8 @@ pub(super) fn read_title(lines: &[Line], report: &mut Report) -> usize {
 
 /// Removes spaces a title was broken by (`2020 年度` → `2020年度`).
 pub(super) fn collapse_title(s: &str) -> String {
-    let s = collapse_cjk_spaces(&fold(s));
+    let folded = fold(s);
+    let s = collapse_cjk_spaces(&folded);
     let chars: Vec<char> = s.trim().chars().collect();
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {
