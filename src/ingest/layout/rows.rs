@@ -22,10 +22,10 @@ pub(super) struct RawRow<'a> {
 
 /// Places a row's tokens into `n` columns: by count when they fill them, else by position
 /// against rows that do. `None` when they do not fit.
-pub(super) fn place_tokens<'a, 't>(
+pub(super) fn place_tokens<'a, 't, A: AsRef<[u32]>>(
     tokens: &'a [Token<'t>],
     n: usize,
-    anchors: &[Vec<u32>],
+    anchors: &[A],
     tabbed: bool,
 ) -> Option<(Vec<Option<&'a Token<'t>>>, Vec<u32>)> {
     if tokens.len() == n {
@@ -37,7 +37,7 @@ pub(super) fn place_tokens<'a, 't>(
     if tokens.len() > n || tokens.iter().any(|t| t.shared || t.run) {
         return None;
     }
-    'anchor: for a in anchors.iter().filter(|a| a.len() == n) {
+    'anchor: for a in anchors.iter().map(A::as_ref).filter(|a| a.len() == n) {
         let mut out: Vec<Option<&Token<'t>>> = vec![None; n];
         let tolerance = if tabbed {
             0
@@ -59,7 +59,7 @@ pub(super) fn place_tokens<'a, 't>(
                 None => continue 'anchor,
             }
         }
-        return Some((out, a.clone()));
+        return Some((out, a.to_vec()));
     }
     None
 }
@@ -682,10 +682,13 @@ pub(super) fn anchors_of(rows: &[RawRow], n: usize) -> Vec<(usize, Vec<u32>)> {
         .collect()
 }
 
-pub(super) fn nearest_anchors(anchors: &[(usize, Vec<u32>)], at: usize) -> Vec<Vec<u32>> {
+pub(super) fn nearest_anchors(anchors: &[(usize, Vec<u32>)], at: usize) -> Vec<Cow<'_, [u32]>> {
     let mut sorted: Vec<&(usize, Vec<u32>)> = anchors.iter().collect();
     sorted.sort_by_key(|(i, _)| i.abs_diff(at));
-    sorted.into_iter().map(|(_, a)| a.clone()).collect()
+    sorted
+        .into_iter()
+        .map(|(_, a)| Cow::Borrowed(a.as_slice()))
+        .collect()
 }
 
 /// `1st`, `2nd`, `3rd`, `4th`, … `11th`, `21st`.

@@ -320,19 +320,19 @@ fn table_start(lines: &[Line], from: usize, first: usize) -> usize {
 ///
 /// A grid row that shows its own columns ([`own_grid_slots`]) needs no other evidence.
 /// Elsewhere (layout text) the positions of the nearest full rows.
-pub(super) fn row_anchors(
-    anchors: &[(usize, Vec<u32>)],
-    grid: &[(usize, Vec<u32>)],
+pub(super) fn row_anchors<'a>(
+    anchors: &'a [(usize, Vec<u32>)],
+    grid: &'a [(usize, Vec<u32>)],
     lines: &[Line],
     at: usize,
     n: usize,
-) -> Vec<Vec<u32>> {
+) -> Vec<Cow<'a, [u32]>> {
     let line = &lines[at];
     if !line.tabbed {
         return nearest_anchors(anchors, at);
     }
     if let Some(own) = own_grid_slots(line, n) {
-        return vec![own];
+        return vec![Cow::Owned(own)];
     }
     let label_end = label_end(line);
     let width = line.slot_cols.len();
@@ -357,7 +357,7 @@ pub(super) fn row_anchors(
             line.tokens.last().map(|t| t.slot) == line.slot_cols.last().map(|(s, _)| *s);
         if ends_in_value && line.slot_cols.len() > n && line.cells.len() < line.slot_cols.len() {
             let slots = &line.slot_cols[line.slot_cols.len() - n..];
-            return vec![slots.iter().map(|(s, _)| *s).collect()];
+            return vec![Cow::Owned(slots.iter().map(|(s, _)| *s).collect())];
         }
         return Vec::new();
     }
@@ -365,7 +365,7 @@ pub(super) fn row_anchors(
     if near.len() < 2 || near[0] != near[1] || !after_label(near[0]) {
         return Vec::new();
     }
-    vec![near[0].clone()]
+    vec![Cow::Borrowed(near[0].as_slice())]
 }
 
 /// The slots of 表三's seven column labels on a header line (`自然人 … 其他 总计`, damaged
