@@ -6,6 +6,12 @@ mod cli;
 mod server;
 mod store;
 
+/// The binary's allocator: mimalloc, for a check's many small allocations (about a tenth of
+/// its instructions went to glibc's malloc and free; BENCHMARKS.md). The library leaves the
+/// choice to its user; the WebAssembly build keeps Rust's own.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     cli::main()
 }
