@@ -34,6 +34,7 @@
 //! character of the name's meaning, and a wrong pair would fire X001 falsely.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::normalize::fold;
 
@@ -175,9 +176,11 @@ pub struct Partner {
 pub enum Unpaired {
     /// The report gives no agency or no year.
     Unknown,
-    /// Another report of the same agency and year is in the set (their indices): neither is
-    /// paired, as this year's or as last year's.
-    Duplicate(Vec<usize>),
+    /// Other reports of the same agency and year are in the set: the indices of all of
+    /// them, this one among them, in order (one list shared by the group, so that a batch of
+    /// many copies of one report costs memory in proportion to the copies, not their square);
+    /// none is paired, as this year's or as last year's.
+    Duplicate(Arc<[usize]>),
     /// No report of the agency for the year before.
     NotFound,
     /// Last year's report of the agency is there more than once (their indices).
@@ -197,6 +200,8 @@ pub fn pair(candidates: &[Candidate]) -> Vec<Result<Partner, Unpaired>> {
         })
         .collect();
     let mut by_key: HashMap<(&str, i32), Vec<usize>> = HashMap::new();
+    // Each group of reports of one agency and year, as the list its members share.
+    let mut groups: HashMap<(&str, i32), Arc<[usize]>> = HashMap::new();
     let mut by_place: HashMap<(String, i32), Vec<usize>> = HashMap::new();
     for (i, k) in keys.iter().enumerate() {
         if let Some((key, year)) = k {
@@ -207,16 +212,16 @@ pub fn pair(candidates: &[Candidate]) -> Vec<Result<Partner, Unpaired>> {
         }
     }
     keys.iter()
-        .enumerate()
-        .map(|(i, k)| {
+        .map(|k| {
             let Some((key, year)) = k else {
                 return Err(Unpaired::Unknown);
             };
             let same = &by_key[&(key.as_str(), *year)];
             if same.len() > 1 {
-                return Err(Unpaired::Duplicate(
-                    same.iter().copied().filter(|&j| j != i).collect(),
-                ));
+                let group = groups
+                    .entry((key.as_str(), *year))
+                    .or_insert_with(|| same.as_slice().into());
+                return Err(Unpaired::Duplicate(group.clone()));
             }
             match by_key.get(&(key.as_str(), year - 1)) {
                 Some(last) if last.len() == 1 => {
@@ -354,6 +359,21 @@ mod tests {
     }
 
     #[test]
+    fn copies_of_one_report_share_one_group() {
+        // Each copy's Duplicate is the one list of the group, not a list of its own (which
+        // made a batch of n copies cost n² in memory).
+        let got = pair(&vec![c("示例县人民政府", 2021); 2_000]);
+        let Err(Unpaired::Duplicate(first)) = &got[0] else {
+            panic!("not a duplicate: {:?}", got[0]);
+        };
+        assert_eq!(first.len(), 2_000);
+        assert!(first.iter().copied().eq(0..2_000));
+        for g in &got {
+            assert!(matches!(g, Err(Unpaired::Duplicate(group)) if Arc::ptr_eq(group, first)));
+        }
+    }
+
+    #[test]
     fn duplicates_pair_neither() {
         let got = pair(&[
             c("示例县人民政府", 2020),
@@ -365,8 +385,8 @@ mod tests {
             got,
             vec![
                 Err(Unpaired::NotFound),
-                Err(Unpaired::Duplicate(vec![2])),
-                Err(Unpaired::Duplicate(vec![1])),
+                Err(Unpaired::Duplicate(vec![1, 2].into())),
+                Err(Unpaired::Duplicate(vec![1, 2].into())),
                 Err(Unpaired::PreviousDuplicate(vec![1, 2])),
             ]
         );

@@ -67,11 +67,9 @@ pub fn plan(inputs: &[Input], jobs: usize) -> (Vec<Option<Paired>>, Summary) {
                     Unpaired::Unknown => summary.unknown.push(name(i)),
                     Unpaired::NotFound => summary.without.push(name(i)),
                     // Each group once: from its first member.
-                    Unpaired::Duplicate(others) => {
-                        if others.iter().all(|&j| j > i) {
-                            let mut group = vec![name(i)];
-                            group.extend(others.into_iter().map(name));
-                            summary.duplicates.push(group);
+                    Unpaired::Duplicate(group) => {
+                        if group.first() == Some(&i) {
+                            summary.duplicates.push(group.iter().map(|&j| name(j)).collect());
                         }
                     }
                     Unpaired::PreviousDuplicate(last) => {
