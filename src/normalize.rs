@@ -123,7 +123,10 @@ fn may_start_whitespace(b: u8) -> bool {
 /// whole, without a branch a byte (so that the test runs on vectors).
 fn next_candidate(bytes: &[u8], mut i: usize) -> Option<usize> {
     while let Some(block) = bytes.get(i..i + 16) {
-        if block.iter().fold(false, |any, &b| any | may_start_whitespace(b)) {
+        if block
+            .iter()
+            .fold(false, |any, &b| any | may_start_whitespace(b))
+        {
             break;
         }
         i += 16;

@@ -69,7 +69,9 @@ pub fn plan(inputs: &[Input], jobs: usize) -> (Vec<Option<Paired>>, Summary) {
                     // Each group once: from its first member.
                     Unpaired::Duplicate(group) => {
                         if group.first() == Some(&i) {
-                            summary.duplicates.push(group.iter().map(|&j| name(j)).collect());
+                            summary
+                                .duplicates
+                                .push(group.iter().map(|&j| name(j)).collect());
                         }
                     }
                     Unpaired::PreviousDuplicate(last) => {

@@ -43,10 +43,10 @@ pub fn decode_input(input: &[u8], is_html: bool) -> Result<(String, &'static str
         // No BOM, not UTF-8, not a page that may declare its charset: with the readers,
         // `decode` refuses binary data here before any detection.
         None if !is_html
-                && !input.starts_with(b"\xEF\xBB\xBF")
-                && !input.starts_with(b"\xFF\xFE")
-                && !input.starts_with(b"\xFE\xFF")
-                && looks_binary(input) =>
+            && !input.starts_with(b"\xEF\xBB\xBF")
+            && !input.starts_with(b"\xFF\xFE")
+            && !input.starts_with(b"\xFE\xFF")
+            && looks_binary(input) =>
         {
             Err(InputError::Binary)
         }
@@ -116,8 +116,7 @@ fn looks_binary(bytes: &[u8]) -> bool {
         .chunks(255)
         .map(|block| {
             let n = block.iter().fold(0u8, |n, &b| {
-                let control =
-                    (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') & (b != 0x0C);
+                let control = (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') & (b != 0x0C);
                 n + u8::from(control)
             });
             usize::from(n)

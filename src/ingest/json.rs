@@ -32,12 +32,15 @@ struct InReport<'a> {
     #[serde(default)]
     extra_sections: Option<Vec<InSection>>,
     #[serde(default, borrow)]
-    t2: Option<BTreeMap<Cow<'a, str>, BTreeMap<Cow<'a, str>, InRow<'a>>>>,
+    t2: Option<BTreeMap<Cow<'a, str>, InRows<'a>>>,
     #[serde(default, borrow)]
-    t3: Option<BTreeMap<Cow<'a, str>, InRow<'a>>>,
+    t3: Option<InRows<'a>>,
     #[serde(default, borrow)]
     t4: Option<BTreeMap<Cow<'a, str>, &'a RawValue>>,
 }
+
+/// A block's rows by their keys, borrowed from the text where no escape is in a key.
+type InRows<'a> = BTreeMap<Cow<'a, str>, InRow<'a>>;
 
 /// A row's cells as written: the JSON text of each value, kept with its place. Keys are
 /// slices of the JSON text (copied only when they hold an escape).

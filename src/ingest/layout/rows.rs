@@ -268,7 +268,9 @@ pub(super) fn gather_rows<'a>(
                 last: group.last().map_or(run[0], |(i, _)| *i),
                 own: group
                     .first()
-                    .map_or(Cow::<'a, str>::Borrowed(""), |(i, _)| lines[*i].label.clone()),
+                    .map_or(Cow::<'a, str>::Borrowed(""), |(i, _)| {
+                        lines[*i].label.clone()
+                    }),
                 tokens: group.into_iter().map(|(_, t)| t).collect(),
             });
         }
@@ -500,12 +502,8 @@ pub(super) fn align(rows: &[RawRow], ctx: &[(String, String)], expected: &[&RowD
         rows.iter().map(|_| std::cell::OnceCell::new()).collect()
     };
     let (aboves, belows, arounds) = (lazy(), lazy(), lazy());
-    let above_of = |i: usize| {
-        aboves[i].get_or_init(|| joined(&[&context_key(i).0, &own_keys[i]]))
-    };
-    let below_of = |i: usize| {
-        belows[i].get_or_init(|| joined(&[&own_keys[i], &context_key(i).1]))
-    };
+    let above_of = |i: usize| aboves[i].get_or_init(|| joined(&[&context_key(i).0, &own_keys[i]]));
+    let below_of = |i: usize| belows[i].get_or_init(|| joined(&[&own_keys[i], &context_key(i).1]));
     let around_of = |i: usize| {
         arounds[i].get_or_init(|| {
             let (above, below) = context_key(i);

@@ -118,7 +118,9 @@ pub(super) fn read_t2(
                     // A label ends the run: a label alone, or another row's (whose values
                     // are on its own line); the rest of a wrapped label does not.
                     let other_row = !l.label_key().is_empty()
-                        && row_keys.iter().any(|r| l.label_key().starts_with(r.as_str()));
+                        && row_keys
+                            .iter()
+                            .any(|r| l.label_key().starts_with(r.as_str()));
                     if !l.page_number && !l.label.is_empty() && (l.tokens.is_empty() || other_row) {
                         break;
                     }

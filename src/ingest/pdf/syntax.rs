@@ -231,7 +231,8 @@ impl<'a> Lexer<'a> {
         }
         if real && digits <= 15 {
             const POWERS: [f64; 16] = [
-                1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+                1e15,
             ];
             let v = mantissa as f64 / POWERS[decimals as usize];
             return Token::Real(if neg { -v } else { v });

@@ -375,7 +375,7 @@ fn read_sentence(
     let mut group: Option<&'static str> = None;
     let mut previous_had_figure = false;
     let mut stopped = false;
-    for clause in clauses(&chars) {
+    for clause in clauses(chars) {
         stopped &= !clause.new_part;
         stopped |= other_time(clause.chars);
         if stopped {
