@@ -5,10 +5,15 @@
 # stats) is kept in fuzz/logs/<target>.<n>.log, crashes in fuzz/artifacts/<target>/.
 #
 #     sh fuzz/run.sh TARGET MAX_LEN [SECONDS]
+#     TIMEOUT=120 sh fuzz/run.sh TARGET MAX_LEN [SECONDS]
+#
+# TIMEOUT is libFuzzer's -timeout (seconds one input may take before it is a timeout
+# artifact and the run stops), default 30; the sanitizer build at nice 19 is 30-50 times
+# slower than a release build, so a slow, bounded input may need more.
 #
 # Build first: (cd fuzz && cargo +nightly fuzz build -O).
 set -u
-target=$1 max_len=$2 total=${3:-1800}
+target=$1 max_len=$2 total=${3:-1800} timeout=${TIMEOUT:-30}
 fuzz=$(cd "$(dirname "$0")" && pwd)
 bin="$fuzz/target/x86_64-unknown-linux-gnu/release/$target"
 mkdir -p "$fuzz/corpus/$target" "$fuzz/artifacts/$target" "$fuzz/logs"
@@ -22,7 +27,7 @@ while :; do
     [ "$left" -gt 20 ] || break
     n=$((n + 1))
     nice -n 19 "$bin" "$fuzz/corpus/$target" "$fuzz/seeds/$target" \
-        -max_total_time="$left" -max_len="$max_len" -rss_limit_mb=2048 -timeout=30 \
+        -max_total_time="$left" -max_len="$max_len" -rss_limit_mb=2048 -timeout="$timeout" \
         -print_final_stats=1 -artifact_prefix="$fuzz/artifacts/$target/" \
         > "$fuzz/logs/$target.$n.log" 2>&1
     echo "$target run $n exit $? after $(($(date +%s) - start)) s"
