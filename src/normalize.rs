@@ -603,6 +603,22 @@ mod tests {
             let s: String = chars.into_iter().collect();
             proptest::prop_assert_eq!(label_key(&s), label_key_by_chars(&s));
         }
+
+        /// The key of labels joined is their keys joined (a character's key never depends
+        /// on its neighbours): what rows::align relies on to key each label once.
+        #[test]
+        fn label_key_of_a_join_is_the_keys_joined(chars in proptest::collection::vec(proptest::prop_oneof![
+            proptest::char::range('\u{4DF0}', '\u{4E10}'),
+            proptest::char::range('\0', '\u{7F}'),
+            proptest::char::range('\u{FF00}', '\u{FF60}'),
+            proptest::char::range('\u{3000}', '\u{303F}'),
+            proptest::char::range('\u{C0}', '\u{3FF}'),
+            proptest::sample::select(vec!['\u{200B}', '\u{FEFF}', '“', '\u{20000}', 'İ', 'ẞ']),
+        ], 0..40), cut in 0usize..40) {
+            let cut = cut.min(chars.len());
+            let (a, b): (String, String) = (chars[..cut].iter().collect(), chars[cut..].iter().collect());
+            proptest::prop_assert_eq!(label_key(&format!("{a}{b}")), label_key(&a) + &label_key(&b));
+        }
     }
 
     /// `collapse_cjk_spaces` as its doc defines it, a character at a time.

@@ -124,8 +124,9 @@ pub(super) fn unglue<'a>(doc: &'a Doc<'a>) -> Vec<Cow<'a, DocLine<'a>>> {
 }
 
 /// Whether a cell is long enough, with places enough where a digit follows CJK, to be a
-/// report run together. Told from the bytes: characters are the bytes that start one, and
-/// a digit (ASCII, or full-width `EF BC 90..=99`) has the character before it decoded.
+/// report run together. Told from the bytes: characters are the bytes that start one; only
+/// an ASCII digit or a character starting `EF` (where the full-width digits are) is decoded
+/// and asked [`normalize::is_digit`], and then the character before it [`normalize::is_cjk`].
 fn long_run(text: &str) -> bool {
     let bytes = text.as_bytes();
     if bytes.len() < MIN_RUN_CHARS
@@ -136,9 +137,7 @@ fn long_run(text: &str) -> bool {
     let mut rows = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let digit = b.is_ascii_digit()
-            || (b == 0xEF
-                && bytes.get(i + 1) == Some(&0xBC)
-                && bytes.get(i + 2).is_some_and(|n| (0x90..=0x99).contains(n)));
+            || (b == 0xEF && text[i..].chars().next().is_some_and(normalize::is_digit));
         if digit && text[..i].chars().next_back().is_some_and(normalize::is_cjk) {
             rows += 1;
             if rows >= MIN_ROWS {
@@ -207,6 +206,28 @@ fn part(text: &str, words: &[Word]) -> Vec<(usize, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_run_decodes_every_digit() {
+        // long_run decodes only ASCII digits and characters whose UTF-8 starts with EF:
+        // every digit normalize::is_digit knows must be one of those.
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| normalize::is_digit(c))
+        {
+            let first = c.encode_utf8(&mut buf).as_bytes()[0];
+            assert!(first.is_ascii_digit() || first == 0xEF, "{c:?}");
+        }
+        // Rows of digits after CJK, ASCII and full-width alike, past MIN_RUN_CHARS.
+        let run =
+            "本年新收12件上年结转３件予以公开4件部分公开５件不予公开6件无法提供７件不予处理8件"
+                .repeat(5);
+        assert!(long_run(&run));
+        assert!(!long_run(
+            &run.replace(|c: char| normalize::is_digit(c), "")
+        ));
+    }
 
     #[test]
     fn a_run_is_parted_at_labels_and_numerals_stay_with_them() {

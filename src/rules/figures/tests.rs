@@ -484,3 +484,66 @@ fn other_fixtures() {
         assert!(n001(&r).is_empty(), "{p}\n{}", show(&cs));
     }
 }
+
+/// `sentences` as its definition reads: parted after each of 。！？!? and line breaks,
+/// trimmed, empty ones dropped, each with the byte offset of its first character.
+fn sentences_by_chars(text: &str) -> Vec<(usize, &str)> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if matches!(c, '。' | '！' | '？' | '\n' | '!' | '?') {
+            parts.push((start, &text[start..i]));
+            start = i + c.len_utf8();
+        }
+    }
+    parts.push((start, &text[start..]));
+    parts
+        .into_iter()
+        .filter_map(|(o, s)| {
+            let lead = s.len() - s.trim_start().len();
+            let s = s.trim();
+            (!s.is_empty()).then_some((o + lead, s))
+        })
+        .collect()
+}
+
+/// `compact` as its definition reads: folded, whitespace dropped, a run of it kept as one
+/// space only between two digits.
+fn compact_by_chars(sentence: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    let mut chars = sentence.chars().map(fold).peekable();
+    while let Some(c) = chars.next() {
+        if c.is_whitespace() {
+            while chars.next_if(|c| c.is_whitespace()).is_some() {}
+            if out.last().is_some_and(char::is_ascii_digit)
+                && chars.peek().is_some_and(char::is_ascii_digit)
+            {
+                out.push(' ');
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+    /// Sentence ends found by their bytes, and ideographs kept without folding, give what
+    /// the definitions give on any text: the ends among characters that share their lead
+    /// bytes (、〃「 after E3 80, ！？'s neighbours after EF BC), full-width digits and spaces.
+    #[test]
+    fn sentences_and_compact_are_their_definitions(chars in proptest::collection::vec(proptest::prop_oneof![
+        proptest::sample::select(vec!['。', '！', '？', '\n', '!', '?', ' ', '\u{3000}', '\t',
+            '、', '〃', '「', '＂', '＠', '１', '５', '％', '\u{a0}', '\u{2003}']),
+        proptest::char::range('\u{3000}', '\u{3010}'),
+        proptest::char::range('\u{FF00}', '\u{FF20}'),
+        proptest::char::range('\u{4E00}', '\u{4E10}'),
+        proptest::char::range('0', '9'),
+        proptest::char::range('a', 'c'),
+    ], 0..40)) {
+        let text: String = chars.into_iter().collect();
+        proptest::prop_assert_eq!(sentences(&text), sentences_by_chars(&text));
+        proptest::prop_assert_eq!(compact(&text), compact_by_chars(&text));
+    }
+}
