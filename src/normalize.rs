@@ -119,22 +119,27 @@ fn may_start_whitespace(b: u8) -> bool {
     b <= b' ' || b.wrapping_sub(0xC2) <= 0xE3 - 0xC2
 }
 
-/// The first byte from `i` on that may start whitespace. Blocks of sixteen are tested
+/// The first byte from `i` on that may start whitespace.
+fn next_candidate(bytes: &[u8], i: usize) -> Option<usize> {
+    next_byte_where(bytes, i, may_start_whitespace)
+}
+
+/// The first byte from `i` on that `wanted` says yes to. Blocks of sixteen are tested
 /// whole, without a branch a byte (so that the test runs on vectors).
-fn next_candidate(bytes: &[u8], mut i: usize) -> Option<usize> {
+#[inline]
+pub(crate) fn next_byte_where(
+    bytes: &[u8],
+    mut i: usize,
+    wanted: impl Fn(u8) -> bool,
+) -> Option<usize> {
     while let Some(block) = bytes.get(i..i + 16) {
-        if block
-            .iter()
-            .fold(false, |any, &b| any | may_start_whitespace(b))
-        {
+        if block.iter().fold(false, |any, &b| any | wanted(b)) {
             break;
         }
         i += 16;
     }
     let rest = bytes.get(i..)?;
-    rest.iter()
-        .position(|&b| may_start_whitespace(b))
-        .map(|p| i + p)
+    rest.iter().position(|&b| wanted(b)).map(|p| i + p)
 }
 
 /// How many bytes the whitespace character at byte `i` of `s` takes (0: none there).
@@ -297,6 +302,12 @@ const PLACEHOLDERS: &[&str] = &[
 
 /// Whether a cell's text is a placeholder for "no value" (`-`, `/`, `无`).
 pub fn is_placeholder(raw: &str) -> bool {
+    // None has more than three characters besides spaces (and the `**` that `fold` drops):
+    // a text with more is none, told without folding it.
+    let kept = |c: &char| *c != '*' && fold_char(*c).is_some_and(|f| !f.is_whitespace());
+    if raw.chars().filter(kept).nth(3).is_some() {
+        return false;
+    }
     PLACEHOLDERS.contains(&fold(raw).trim())
 }
 
@@ -585,6 +596,16 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// Telling long texts by their characters answers as folding them does.
+        #[test]
+        fn is_placeholder_is_its_definition(chars in proptest::collection::vec(proptest::prop_oneof![
+            proptest::sample::select(PLACEHOLDERS.iter().flat_map(|p| p.chars()).collect::<Vec<_>>()),
+            proptest::sample::select(vec![' ', '*', '\u{3000}', '\u{200B}', '\u{FEFF}', '／', '－', 'Ｎ', '\t', '一']),
+        ], 0..8)) {
+            let raw: String = chars.into_iter().collect();
+            proptest::prop_assert_eq!(is_placeholder(&raw), PLACEHOLDERS.contains(&fold(&raw).trim()));
+        }
+
         /// The runs copied whole give what the definition gives, on any text (ideographs
         /// at the block's edges, full-width forms, other scripts, ASCII).
         #[test]

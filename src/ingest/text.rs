@@ -137,33 +137,44 @@ fn html_table<'a>(raws: &[grid::Raw<'a>]) -> Vec<DocLine<'a>> {
 }
 
 fn split_line(raw: &str) -> Vec<DocCell<'_>> {
-    let mut cells = Vec::new();
-    if raw.contains('\t') {
+    let tabs = memchr::memchr_iter(b'\t', raw.as_bytes()).count();
+    if tabs > 0 {
+        let mut cells = Vec::with_capacity(tabs + 1);
         let mut start = 0;
         for (slot, part) in raw.split('\t').enumerate() {
             push_cell(&mut cells, part, start, slot as u32);
-            start += part.chars().count() + 1;
+            start += char_count(part.as_bytes()) + 1;
         }
         return cells;
     }
+    let mut cells = Vec::new();
     // Layout text: a cell ends at two or more spaces (or an ideographic space). Byte
-    // offsets (`at`) and character columns (`col`) are kept together.
-    let char_at = |at: usize| raw[at..].chars().next();
+    // offsets (`at`) and character columns (`col`) are kept together. The spaces are told
+    // by their bytes (` `, C2 A0, E3 80 80); what lies between is passed over by memchr
+    // and its characters counted, not decoded one at a time.
+    let bytes = raw.as_bytes();
+    let space_at = |at: usize| space_width(bytes, at);
     let (mut at, mut col) = (0, 0);
-    while at < raw.len() {
-        while let Some(c) = char_at(at).filter(|c| is_space(*c)) {
-            at += c.len_utf8();
+    while at < bytes.len() {
+        while let w @ 1.. = space_at(at) {
+            at += w;
             col += 1;
         }
         let (start, start_col) = (at, col);
-        while let Some(c) = char_at(at) {
-            if c == '\u{3000}' {
+        while at < bytes.len() {
+            let w = space_at(at);
+            if w == 0 {
+                // To the next byte that may start a space: none between stands for one.
+                let next = memchr::memchr3(b' ', 0xC2, 0xE3, &bytes[at + 1..])
+                    .map_or(bytes.len(), |p| at + 1 + p);
+                col += char_count(&bytes[at..next]);
+                at = next;
+                continue;
+            }
+            if w == 3 || space_at(at + w) > 0 {
                 break;
             }
-            if is_space(c) && char_at(at + c.len_utf8()).is_some_and(is_space) {
-                break;
-            }
-            at += c.len_utf8();
+            at += w;
             col += 1;
         }
         if col > start_col {
@@ -173,9 +184,29 @@ fn split_line(raw: &str) -> Vec<DocCell<'_>> {
     cells
 }
 
+/// How many bytes the space at byte `at` takes (` `, U+00A0, U+3000; 0: none there).
+fn space_width(bytes: &[u8], at: usize) -> usize {
+    match bytes.get(at..).unwrap_or_default() {
+        [b' ', ..] => 1,
+        [0xC2, 0xA0, ..] => 2,
+        [0xE3, 0x80, 0x80, ..] => 3,
+        _ => 0,
+    }
+}
+
+/// The characters of UTF-8 bytes that start and end on character boundaries.
+fn char_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
 /// A cell of `text`, which starts at character `start` of its line.
 fn push_cell<'a>(cells: &mut Vec<DocCell<'a>>, text: &'a str, start: usize, slot: u32) {
-    let lead = text.chars().take_while(|c| is_space(*c)).count();
+    let mut lead = 0;
+    let mut at = 0;
+    while let w @ 1.. = space_width(text.as_bytes(), at) {
+        at += w;
+        lead += 1;
+    }
     cells.push(DocCell {
         text: Cow::Borrowed(text.trim()),
         col: u32::try_from(start + lead + 1).unwrap_or(u32::MAX),
@@ -199,6 +230,56 @@ mod tests {
         assert_eq!(l.cells[2].text, "减 40");
         assert_eq!(l.cells[2].slot, 2);
         assert_eq!(l.cells[2].col, 11);
+    }
+
+    /// A layout line's cells as the doc of `split_line` defines them, a character at a
+    /// time: (text, column, slot).
+    fn layout_cells_by_chars(raw: &str) -> Vec<(String, u32, u32)> {
+        let chars: Vec<char> = raw.chars().collect();
+        let mut cells = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            while i < chars.len() && is_space(chars[i]) {
+                i += 1;
+            }
+            let start = i;
+            while i < chars.len() {
+                let c = chars[i];
+                if c == '\u{3000}' || is_space(c) && chars.get(i + 1).is_some_and(|&n| is_space(n))
+                {
+                    break;
+                }
+                i += 1;
+            }
+            if i > start {
+                let text: String = chars[start..i].iter().collect();
+                let col = start + text.chars().take_while(|&c| is_space(c)).count() + 1;
+                cells.push((text.trim().to_string(), col as u32, start as u32));
+            }
+        }
+        cells
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// The byte-level split is the character-at-a-time one, on any text without tabs.
+        #[test]
+        fn layout_split_is_its_definition(chars in proptest::collection::vec(proptest::prop_oneof![
+            proptest::sample::select(vec![' ', '\u{3000}', '\u{00A0}', '\u{3001}', '\u{3002}', '\u{00C2}', '\u{2003}']),
+            proptest::char::range('\u{4E00}', '\u{4E10}'),
+            proptest::char::range('\u{21}', '\u{7E}'),
+            proptest::char::range('\u{80}', '\u{3FF}'),
+            proptest::char::range('\u{E000}', '\u{E010}'),
+            proptest::char::range('\u{1F600}', '\u{1F604}'),
+        ], 0..60)) {
+            let raw: String = chars.into_iter().filter(|&c| c != '\t').collect();
+            let got: Vec<(String, u32, u32)> = split_line(&raw)
+                .into_iter()
+                .map(|c| (c.text.into_owned(), c.col, c.slot))
+                .collect();
+            proptest::prop_assert_eq!(got, layout_cells_by_chars(&raw));
+        }
     }
 
     #[test]

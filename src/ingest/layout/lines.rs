@@ -295,6 +295,19 @@ pub(super) fn leading_zero(s: &str) -> bool {
 
 /// `- 4 -`, `-4-`, `第 4 页`, `4 / 12`: page numbers, dropped wherever they stand (N15).
 pub(crate) fn is_page_number(s: &str) -> bool {
+    // Every form below is made of digits, dashes, `第页共`, `/`, spaces (and the `**` that
+    // `fold` drops): a line with another character is none (most lines, at their first).
+    let page_char = |c: char| {
+        c.is_ascii_digit()
+            || c.is_whitespace()
+            || matches!(c, '-' | '—' | '–' | '·' | '第' | '页' | '共' | '/' | '*')
+    };
+    if !s
+        .chars()
+        .all(|c| normalize::fold_char(c).is_none_or(page_char))
+    {
+        return false;
+    }
     // Never fewer characters than `t` below has (`fold` drops only `**` and zero widths).
     if s.chars()
         .filter(|&c| c != '*' && normalize::fold_char(c).is_some_and(|c| !c.is_whitespace()))

@@ -135,9 +135,12 @@ fn long_run(text: &str) -> bool {
         return false;
     }
     let mut rows = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let digit = b.is_ascii_digit()
-            || (b == 0xEF && text[i..].chars().next().is_some_and(normalize::is_digit));
+    let mut next = 0;
+    while let Some(i) = normalize::next_byte_where(bytes, next, |b| b.is_ascii_digit() || b == 0xEF)
+    {
+        next = i + 1;
+        let digit =
+            bytes[i].is_ascii_digit() || text[i..].chars().next().is_some_and(normalize::is_digit);
         if digit && text[..i].chars().next_back().is_some_and(normalize::is_cjk) {
             rows += 1;
             if rows >= MIN_ROWS {
