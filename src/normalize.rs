@@ -235,6 +235,56 @@ pub fn lcs(a: &[char], b: &[char]) -> usize {
     if a.is_empty() || b.is_empty() {
         return 0;
     }
+    // Labels are short: the shorter side, up to 64 characters, is a word of bits.
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.len() <= 64 {
+        return lcs_bits(short, long);
+    }
+    lcs_table(a, b)
+}
+
+/// [`lcs`] a bit per character of `a` (at most 64), a column of the table in one word
+/// (Crochemore, Iliopoulos, Pinzon and Reid, 2001): for each character of `b`, with `m`
+/// the bits of `a` that are that character, `v = (v + (v & m)) | (v & !m)`; the length is
+/// the number of zero bits. A character `a` lacks leaves `v` as it is and is passed over.
+fn lcs_bits(a: &[char], b: &[char]) -> usize {
+    debug_assert!(a.len() <= 64);
+    // The bits of each character of `a`, sorted by character.
+    let mut masks = [('\0', 0u64); 64];
+    let mut n = 0;
+    let mut set = CharSet::default();
+    for (i, &c) in a.iter().enumerate() {
+        set.add(c);
+        match masks[..n].binary_search_by_key(&c, |&(k, _)| k) {
+            Ok(at) => masks[at].1 |= 1 << i,
+            Err(at) => {
+                masks.copy_within(at..n, at + 1);
+                masks[at] = (c, 1 << i);
+                n += 1;
+            }
+        }
+    }
+    let masks = &masks[..n];
+    let mut v = u64::MAX;
+    for &c in b {
+        if !set.may_hold(c) {
+            continue;
+        }
+        if let Ok(at) = masks.binary_search_by_key(&c, |&(k, _)| k) {
+            let m = masks[at].1;
+            v = v.wrapping_add(v & m) | (v & !m);
+        }
+    }
+    let used = if a.len() == 64 {
+        u64::MAX
+    } else {
+        (1u64 << a.len()) - 1
+    };
+    (!v & used).count_ones() as usize
+}
+
+/// [`lcs`] by its table, two rows at a time (any lengths).
+fn lcs_table(a: &[char], b: &[char]) -> usize {
     // Two rows of the table on the stack for the usual label lengths (no allocation).
     const ON_STACK: usize = 128;
     let mut stack = [0u32; 2 * ON_STACK];
@@ -592,6 +642,20 @@ mod tests {
             }
         }
         out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The bit-parallel length is the table's, on short and long sides alike (a small
+        /// alphabet, so that characters repeat and match often).
+        #[test]
+        fn lcs_by_bits_is_the_tables(
+            a in proptest::collection::vec(proptest::char::range('a', 'f'), 0..80),
+            b in proptest::collection::vec(proptest::char::range('a', 'h'), 0..80),
+        ) {
+            proptest::prop_assert_eq!(lcs(&a, &b), lcs_table(&a, &b));
+            proptest::prop_assert_eq!(lcs(&b, &a), lcs_table(&a, &b));
+        }
     }
 
     proptest::proptest! {

@@ -104,14 +104,25 @@ pub(super) fn strip_numeral(text: &str) -> Option<&str> {
 }
 
 pub(super) fn classify_heading(key: &str) -> Option<&'static str> {
+    // Each section's keywords and heading, keyed once.
+    type Keys = Vec<(Vec<String>, String)>;
+    static KEYS: OnceLock<Keys> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        SECTIONS
+            .iter()
+            .map(|s| {
+                let words = s.keywords.iter().map(|k| label_key(k)).collect();
+                (words, label_key(s.heading))
+            })
+            .collect()
+    });
     SECTIONS
         .iter()
-        .filter(|s| s.keywords.iter().any(|k| key.contains(&label_key(k))))
-        .max_by(|a, b| {
-            let score = |s: &template::SectionDef| coverage(&label_key(s.heading), key);
-            score(a).total_cmp(&score(b))
-        })
-        .map(|s| s.key)
+        .zip(keys)
+        .filter(|(_, (words, _))| words.iter().any(|k| key.contains(k.as_str())))
+        .map(|(s, (_, heading))| (s.key, coverage(heading, key)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(k, _)| k)
 }
 
 /// The lines of a section: from its heading to the next heading; when the section has no
