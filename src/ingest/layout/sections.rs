@@ -22,18 +22,15 @@ pub(super) const MAX_HEADING_CANDIDATES: usize = 400;
 /// Top-level headings: `一、总体情况` … — a short line of its own that starts with a
 /// Chinese numeral and 、, and is not a label of 表三.
 pub(super) fn find_headings(lines: &[Line]) -> Vec<Heading> {
-    // The keys of 表三's row labels, each with the set of its characters.
-    static T3_LABELS: OnceLock<Vec<(String, CharSet)>> = OnceLock::new();
+    // The keys of 表三's row labels, each as characters with the set of them.
+    static T3_LABELS: OnceLock<Vec<(Vec<char>, CharSet)>> = OnceLock::new();
     let t3_labels = T3_LABELS.get_or_init(|| {
         Version::ALL
             .iter()
             .flat_map(|v| v.def().t3_rows())
             .map(|r| label_key(r.label))
             .chain(std::iter::once(label_key(template::T3_RESULTS_GROUP)))
-            .map(|k| {
-                let set = CharSet::of(&k);
-                (k, set)
-            })
+            .map(|k| (k.chars().collect(), CharSet::of(&k)))
             .collect()
     });
     let mut out: Vec<Heading> = Vec::new();
@@ -63,17 +60,23 @@ pub(super) fn find_headings(lines: &[Line]) -> Vec<Heading> {
         let whole = label_key(&text);
         // A 表三 row label, or the first line of one wrapped (`一、本年新收政府信息`), is
         // not a heading.
-        let whole_chars = whole.chars().count();
+        let whole: Vec<char> = whole.chars().collect();
+        let whole_chars = whole.len();
         if t3_labels.iter().any(|(t, set)| {
             // Most of the line's characters must be in the label before it can be inside
-            // it (a count — of characters that may be in it — cheaper than the comparison
-            // it spares).
-            let shared = whole.chars().filter(|c| set.may_hold(*c)).count();
+            // it: the label is long enough, and holds enough of them (a count — of
+            // characters that may be in it — cheaper than the comparison it spares).
+            if t.len() * 10 < whole_chars * 6 {
+                return false;
+            }
+            let shared = whole.iter().filter(|c| set.may_hold(**c)).count();
             if shared * 10 < whole_chars * 6 {
                 return false;
             }
-            let inside = coverage(&whole, t);
-            (inside >= 0.6 && coverage(t, &whole) >= 0.8) || inside >= 0.9
+            // `coverage` both ways, from one common subsequence.
+            let common = normalize::lcs(&whole, t) as f32;
+            let inside = common / whole_chars as f32;
+            (inside >= 0.6 && common / t.len() as f32 >= 0.8) || inside >= 0.9
         }) {
             continue;
         }
