@@ -491,11 +491,19 @@ pub struct Finding {
 impl Finding {
     /// A finding with its message rendered in Chinese ([`Finding::relabel`] for others).
     pub fn new(code: Code, params: Map<String, Value>, location: Location) -> Self {
-        let message = render(code, &params, &location, Lang::Zh, None);
+        let mut f = Finding::unrendered(code, params, location);
+        f.relabel(Lang::Zh, None);
+        f
+    }
+
+    /// A finding whose message is not written yet: what the readers and rules make.
+    /// `check` writes every message once, in the language asked and with the labels of
+    /// the version the tables were read with ([`Finding::relabel`]).
+    pub(crate) fn unrendered(code: Code, params: Map<String, Value>, location: Location) -> Self {
         Finding {
             code,
             severity: code.severity(),
-            message,
+            message: String::new(),
             params,
             location,
         }
@@ -506,6 +514,16 @@ impl Finding {
     pub fn relabel(&mut self, lang: Lang, version: Option<Version>) {
         self.message = render(self.code, &self.params, &self.location, lang, version);
     }
+}
+
+/// Findings with their messages in Chinese, as [`Finding::new`] makes them: for the tests
+/// of the rules and readers, which run without `check`.
+#[cfg(test)]
+pub(crate) fn in_chinese(mut findings: Vec<Finding>) -> Vec<Finding> {
+    for f in &mut findings {
+        f.relabel(Lang::Zh, None);
+    }
+    findings
 }
 
 /// Builds params in order: `params!{"reported" => 81, "computed" => 80}`.

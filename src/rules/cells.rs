@@ -59,7 +59,7 @@ fn check(
         CellValue::Count(_) | CellValue::Money(_) | CellValue::Unreadable { .. } => return None,
     };
     let location = Location::cell(table, row.block, row.key, cell.column).at(cell.place);
-    Some(Finding::new(code, p, location))
+    Some(Finding::unrendered(code, p, location))
 }
 
 /// A blank cell's params: when it is a total that its addends decide, the value it would
@@ -116,7 +116,7 @@ mod tests {
     fn run_cells(r: &Report) -> Vec<Finding> {
         let mut f = Vec::new();
         run(r, &OnceCell::new(), &mut f);
-        f
+        crate::finding::in_chinese(f)
     }
 
     fn dec(s: &str) -> Decimal {

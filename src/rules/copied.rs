@@ -91,7 +91,7 @@ pub(crate) fn run(report: &Report, previous: &Report, findings: &mut Vec<Finding
             "sections": keys,
         }),
     };
-    findings.push(Finding::new(
+    findings.push(Finding::unrendered(
         Code::P002,
         p,
         Location::section(key).at(place),

@@ -50,7 +50,7 @@ fn split_numeral(heading: &str) -> (Option<&str>, &str) {
 fn sections(report: &Report, findings: &mut Vec<Finding>) {
     for (def, found) in SECTIONS.iter().zip(&report.sections.known) {
         match found {
-            None => findings.push(Finding::new(
+            None => findings.push(Finding::unrendered(
                 Code::S001,
                 params! {"heading" => def.heading},
                 Location::section(def.key),
@@ -58,7 +58,7 @@ fn sections(report: &Report, findings: &mut Vec<Finding>) {
             Some(sec) => {
                 let wording = |h: &str| label_key(split_numeral(h).1);
                 if wording(&sec.heading) != wording(def.heading) {
-                    findings.push(Finding::new(
+                    findings.push(Finding::unrendered(
                         Code::S002,
                         params! {"found" => sec.heading, "expected" => def.heading},
                         Location::section(def.key).at(sec.place),
@@ -110,7 +110,7 @@ fn order(report: &Report, findings: &mut Vec<Finding>) {
                 )
             }
         };
-        findings.push(Finding::new(
+        findings.push(Finding::unrendered(
             Code::S003,
             params! {"found" => sec.heading, "reason" => reason, "reason_en" => reason_en},
             location.at(sec.place),
@@ -122,7 +122,7 @@ fn order(report: &Report, findings: &mut Vec<Finding>) {
 fn version(report: &Report, findings: &mut Vec<Finding>) {
     if let (Some(found), Some(year)) = (report.template, report.year) {
         if let Some(expected) = Version::expected_for_year(year).filter(|v| *v != found) {
-            findings.push(Finding::new(
+            findings.push(Finding::unrendered(
                 Code::S004,
                 params! {"year" => year, "expected" => expected.as_str(), "found" => found.as_str()},
                 Location::default(),
@@ -131,7 +131,7 @@ fn version(report: &Report, findings: &mut Vec<Finding>) {
     }
     let markers = &report.markers;
     if !markers.v2019.is_empty() && !markers.v2021.is_empty() {
-        findings.push(Finding::new(
+        findings.push(Finding::unrendered(
             Code::S005,
             params! {"markers_2019" => markers.v2019, "markers_2021" => markers.v2021},
             Location::default(),
@@ -147,7 +147,7 @@ fn title(report: &Report, findings: &mut Vec<Finding>) {
         (false, true) => ("机关名称", "the agency"),
         (true, true) => ("年度和机关名称", "the year or the agency"),
     };
-    findings.push(Finding::new(
+    findings.push(Finding::unrendered(
         Code::S006,
         params! {"missing" => missing, "missing_en" => missing_en},
         Location::default(),
@@ -159,7 +159,11 @@ fn tables(report: &Report, findings: &mut Vec<Finding>) {
     let def = report.reading_version().def();
     for id in TableId::ALL {
         let Some(table) = report.table(id) else {
-            findings.push(Finding::new(Code::C001, params! {}, Location::table(id)));
+            findings.push(Finding::unrendered(
+                Code::C001,
+                params! {},
+                Location::table(id),
+            ));
             continue;
         };
         let mut missing = |block: Option<&'static str>, row: &'static str, label: Option<&str>| {
@@ -168,7 +172,7 @@ fn tables(report: &Report, findings: &mut Vec<Finding>) {
                     Some(l) => params! {"row" => l},
                     None => params! {},
                 };
-                findings.push(Finding::new(
+                findings.push(Finding::unrendered(
                     Code::C002,
                     p,
                     Location::row(id, block, row).at(table.place),
@@ -209,7 +213,7 @@ mod tests {
     fn run_structure(r: &Report) -> Vec<Finding> {
         let mut f = Vec::new();
         run(r, &mut f);
-        f
+        crate::finding::in_chinese(f)
     }
 
     fn sec(heading: &str, line: u32) -> Section {

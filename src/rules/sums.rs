@@ -520,7 +520,7 @@ fn finding(
     if let Some((cell, value)) = suspect {
         p.insert("suspect".into(), cell.suspect_json(value));
     }
-    Finding::new(rule.code, p, rule.at.location(report))
+    Finding::unrendered(rule.code, p, rule.at.location(report))
 }
 
 /// Runs A001–A006 over the tables present, table by table in template order.
@@ -597,7 +597,7 @@ mod tests {
     fn run_sums(r: &Report) -> Vec<Finding> {
         let mut f = Vec::new();
         run(r, &SumRules::of(r), &mut f);
-        f
+        crate::finding::in_chinese(f)
     }
 
     fn p<'a>(f: &'a Finding, k: &str) -> &'a Value {

@@ -25,7 +25,7 @@ fn problems_section(report: &Report, findings: &mut Vec<Finding>) {
     };
     let chars = label_key(&sec.text).chars().count();
     if chars < MIN_CHARS {
-        findings.push(Finding::new(
+        findings.push(Finding::unrendered(
             Code::N002,
             params! {"chars" => chars},
             Location::section(KEY).at(sec.place),
@@ -56,7 +56,7 @@ fn fees(report: &Report, findings: &mut Vec<Finding>) {
     else {
         return;
     };
-    findings.push(Finding::new(
+    findings.push(Finding::unrendered(
         Code::N003,
         params! {"evidence" => evidence, "evidence_en" => evidence_en},
         Location::section(KEY).at(sec.place),
@@ -124,7 +124,7 @@ fn regulations(report: &Report, findings: &mut Vec<Finding>) {
         return;
     };
     if let Some(n) = cell.value.count().filter(|n| *n > 0) {
-        findings.push(Finding::new(
+        findings.push(Finding::unrendered(
             Code::P001,
             params! {"agency" => agency, "reported" => n},
             Location::cell(TableId::T2, Some(BLOCK), ROW, column.key).at(cell.place),
@@ -217,7 +217,7 @@ mod tests {
     fn run_text(r: &Report) -> Vec<Finding> {
         let mut f = Vec::new();
         run(r, &mut f);
-        f
+        crate::finding::in_chinese(f)
     }
 
     fn text(r: &mut Report, key: &str, t: &str) {

@@ -51,7 +51,7 @@ fn carried_over(report: &Report, previous: &Report, findings: &mut Vec<Finding>)
         if reported != computed {
             let mut p = params(previous, reported, computed, &[then]);
             p.insert("cells".into(), sums::cell_names(&[now]));
-            findings.push(Finding::new(Code::X001, p, now.location(report)));
+            findings.push(Finding::unrendered(Code::X001, p, now.location(report)));
         }
     }
 }
@@ -91,7 +91,7 @@ fn in_force(report: &Report, previous: &Report, findings: &mut Vec<Finding>) {
             if !blank.is_empty() {
                 p.insert("blank_as_zero".into(), sums::cell_names(&blank));
             }
-            findings.push(Finding::new(Code::X002, p, valid.location(report)));
+            findings.push(Finding::unrendered(Code::X002, p, valid.location(report)));
         }
     }
 }
@@ -131,7 +131,7 @@ fn items(report: &Report, previous: &Report, findings: &mut Vec<Finding>) {
                         json!([format!("previous.{}", delta.name())]),
                     );
                 }
-                findings.push(Finding::new(Code::X003, p, items.location(report)));
+                findings.push(Finding::unrendered(Code::X003, p, items.location(report)));
             }
         }
     }
@@ -208,7 +208,7 @@ fn not_run(code: Code, reason: &str, reason_en: &str) -> Finding {
         "reason" => reason,
         "reason_en" => reason_en,
     };
-    Finding::new(Code::X004, p, Location::default())
+    Finding::unrendered(Code::X004, p, Location::default())
 }
 
 /// The params every cross-year finding has: the two sides, last year's report and cells.
@@ -246,7 +246,7 @@ mod tests {
     fn run_years(now: &Report, then: &Report) -> Vec<Finding> {
         let mut f = Vec::new();
         run(now, then, &mut f);
-        f
+        crate::finding::in_chinese(f)
     }
 
     fn codes(f: &[Finding]) -> Vec<(&str, Option<&str>)> {

@@ -62,7 +62,7 @@ fn with_section(mut r: Report, key: &str, text: &str) -> Report {
 fn p002(now: &Report, then: &Report) -> Vec<Finding> {
     let mut f = Vec::new();
     run(now, then, &mut f);
-    f
+    crate::finding::in_chinese(f)
 }
 
 #[test]

@@ -112,7 +112,7 @@ impl Comparison {
         loc.line = self.line;
         loc.col = self.col;
         let (what, what_en) = describe(&self.cells, version);
-        Finding::new(
+        Finding::unrendered(
             Code::N001,
             crate::params! {
                 "quote" => self.sentence,

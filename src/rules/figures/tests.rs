@@ -15,7 +15,7 @@ fn with_text(version: Version, key: &str, text: &str) -> Report {
 fn n001(r: &Report) -> Vec<Finding> {
     let mut f = Vec::new();
     run(r, &mut f);
-    of(&f, Code::N001).into_iter().cloned().collect()
+    crate::finding::in_chinese(of(&f, Code::N001).into_iter().cloned().collect())
 }
 
 #[test]
