@@ -91,9 +91,9 @@ pub fn check_ingested_with(
         mut findings,
         ..
     } = ingested;
-    rules::run(&report, &mut findings);
+    rules::run_unrendered(&report, &mut findings);
     if let Some(previous) = previous {
-        rules::run_across_years(&report, previous, &mut findings);
+        rules::run_across_years_unrendered(&report, previous, &mut findings);
     }
     // Errors first, then in document order; a stable sort keeps the rules' own order.
     findings.sort_by_key(|f| {

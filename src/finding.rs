@@ -516,13 +516,18 @@ impl Finding {
     }
 }
 
-/// Findings with their messages in Chinese, as [`Finding::new`] makes them: for the tests
-/// of the rules and readers, which run without `check`.
-#[cfg(test)]
-pub(crate) fn in_chinese(mut findings: Vec<Finding>) -> Vec<Finding> {
-    for f in &mut findings {
+/// Writes the messages of unrendered findings in Chinese, as [`Finding::new`] does.
+pub(crate) fn write_chinese(findings: &mut [Finding]) {
+    for f in findings {
         f.relabel(Lang::Zh, None);
     }
+}
+
+/// Findings with their messages in Chinese: for the tests of the rule families, which run
+/// without `check`.
+#[cfg(test)]
+pub(crate) fn in_chinese(mut findings: Vec<Finding>) -> Vec<Finding> {
+    write_chinese(&mut findings);
     findings
 }
 

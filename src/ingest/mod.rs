@@ -462,7 +462,7 @@ pub(crate) fn read_cell(
 ) -> Cell {
     let parsed = normalize::parse_cell(raw, kind);
     for code in &parsed.repairs {
-        findings.push(Finding::unrendered(
+        findings.push(Finding::new(
             *code,
             params! {"raw" => raw.trim(), "value" => value_text(&parsed.value)},
             row.cell(column).at(place),

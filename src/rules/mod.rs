@@ -18,9 +18,17 @@ mod years;
 use crate::finding::Finding;
 use crate::model::Report;
 
-/// Runs every rule over the report, appending findings. The order is fixed: structure,
-/// cells, sums, text, figures, each in template order.
+/// Runs every rule over the report, appending findings with their messages in Chinese.
+/// The order is fixed: structure, cells, sums, text, figures, each in template order.
 pub fn run(report: &Report, findings: &mut Vec<Finding>) {
+    let from = findings.len();
+    run_unrendered(report, findings);
+    crate::finding::write_chinese(&mut findings[from..]);
+}
+
+/// [`run`], the findings' messages not written: `check` writes each once, in the language
+/// asked.
+pub(crate) fn run_unrendered(report: &Report, findings: &mut Vec<Finding>) {
     structure::run(report, findings);
     // The sums' rules, made once: the cells ask them what a blank total implies.
     let sum_rules = std::cell::OnceCell::new();
@@ -35,8 +43,19 @@ pub fn run(report: &Report, findings: &mut Vec<Finding>) {
 }
 
 /// Runs the rules that compare the report with last year's report of the agency, after
-/// [`run`].
+/// [`run`], appending findings with their messages in Chinese.
 pub fn run_across_years(report: &Report, previous: &Report, findings: &mut Vec<Finding>) {
+    let from = findings.len();
+    run_across_years_unrendered(report, previous, findings);
+    crate::finding::write_chinese(&mut findings[from..]);
+}
+
+/// [`run_across_years`], the findings' messages not written (as [`run_unrendered`]).
+pub(crate) fn run_across_years_unrendered(
+    report: &Report,
+    previous: &Report,
+    findings: &mut Vec<Finding>,
+) {
     years::run(report, previous, findings);
     copied::run(report, previous, findings);
 }
