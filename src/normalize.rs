@@ -179,7 +179,41 @@ pub fn label_key(s: &str) -> String {
             i += kept;
             continue;
         }
-        out.push_str(&s[run..i]);
+        // What a key drops, told by its bytes as well: ASCII but letters and digits; the
+        // ideographic space, 、。〃 and the brackets (E3 80 xx); full-width ASCII punctuation
+        // (EF BC xx, folded to ASCII); dashes, quotes and … (E2 80 xx).
+        let next = |k: usize| bytes.get(i + k).copied();
+        let dropped = match b {
+            b'A'..=b'Z' => 0,
+            0..=0x7F => 1,
+            0xE3 if next(1) == Some(0x80)
+                && matches!(next(2), Some(0x80..=0x83 | 0x88..=0x91 | 0x94..=0x9F)) =>
+            {
+                3
+            }
+            0xEF if next(1) == Some(0xBC)
+                && matches!(next(2), Some(0x81..=0x8F | 0x9A..=0xA0 | 0xBB..=0xBF)) =>
+            {
+                3
+            }
+            0xE2 if next(1) == Some(0x80)
+                && matches!(
+                    next(2),
+                    Some(0x93 | 0x94 | 0x98 | 0x99 | 0x9C | 0x9D | 0xA6)
+                ) =>
+            {
+                3
+            }
+            _ => 0,
+        };
+        if run < i {
+            out.push_str(&s[run..i]);
+        }
+        if dropped > 0 {
+            i += dropped;
+            run = i;
+            continue;
+        }
         let Some(c) = s[i..].chars().next() else {
             break;
         };
@@ -695,6 +729,7 @@ mod tests {
             proptest::char::range('\u{FF00}', '\u{FF60}'),
             proptest::char::range('\u{3000}', '\u{303F}'),
             proptest::char::range('\u{C0}', '\u{3FF}'),
+            proptest::char::range('\u{2000}', '\u{203F}'),
             proptest::sample::select(vec!['\u{200B}', '\u{FEFF}', '“', '”', '\u{20000}']),
         ], 0..40)) {
             let s: String = chars.into_iter().collect();
