@@ -161,7 +161,8 @@ fn whitespace_width(s: &str, i: usize) -> usize {
 pub fn label_key(s: &str) -> String {
     // Runs of what a key keeps as it is — ASCII lowercase letters and digits, ideographs of
     // the unified block (three bytes each in UTF-8, told by their first two) — are copied
-    // whole; the rest goes through `fold_char` a character at a time.
+    // whole; the commonest characters it drops are told by their bytes and passed over; the
+    // rest goes through `fold_char` a character at a time.
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     let mut run = 0;

@@ -466,6 +466,13 @@ pub fn read_report(input: Input) -> Result<nianbao::Report, ReadError> {
     guarded(|| nianbao::normalize(&bytes))?.map_err(ReadError::from)
 }
 
+/// An input's title, agency and year, the rest unread ([`nianbao::ingest::ingest_title`]):
+/// what a batch's first pass needs to pair the reports.
+pub fn read_title(input: Input) -> Result<nianbao::Report, ReadError> {
+    let bytes = input.read()?;
+    guarded(|| nianbao::ingest::ingest_title(&bytes))?.map_err(ReadError::from)
+}
+
 /// A worker's part: reads, checks (against last year's report: given, the file it is
 /// paired with, or — with a store — the stored one) and renders one input; with a store,
 /// keeps it.

@@ -1,5 +1,6 @@
 //! A batch's reports paired with last year's of the same agency ([`nianbao::agency::pair`]):
-//! a first pass reads each file's agency and year, on the pool's threads; each report of
+//! a first pass reads each file's agency and year (its title only, not its tables:
+//! [`nianbao::ingest::ingest_title`]), on the pool's threads; each report of
 //! year N then gets the file of year N − 1 as its previous, which its worker reads again (so
 //! that memory stays bounded: no report is held between the passes). What was not paired is
 //! said once, in the summary — never as a finding. Standard input is read once, so it is
@@ -11,7 +12,7 @@ use std::sync::Mutex;
 use nianbao::agency::{self, Candidate, Unpaired};
 use nianbao::Lang;
 
-use super::check::read_report;
+use super::check::read_title;
 use super::inputs::Input;
 
 /// The file a report is paired with.
@@ -107,7 +108,7 @@ fn scan(inputs: &[Input], jobs: usize) -> Vec<Facts> {
                 };
                 let found = input
                     .reopen()
-                    .and_then(|input| read_report(input).ok())
+                    .and_then(|input| read_title(input).ok())
                     .map(|r| (r.agency, r.year));
                 facts.lock().unwrap_or_else(|e| e.into_inner())[i] = found;
             });

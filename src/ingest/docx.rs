@@ -39,10 +39,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
-use crate::finding::Finding;
-use crate::model::Report;
-
-use super::layout::{self, Doc, DocCell, DocLine};
+use super::layout::{Doc, DocCell, DocLine};
 use super::{InputError, MAX_INPUT_BYTES, MAX_TEXT_LINES};
 
 /// The most bytes the ZIP's entries may claim unpacked, together, and the most read of
@@ -192,12 +189,6 @@ impl From<DocxError> for InputError {
     fn from(e: DocxError) -> Self {
         InputError::Docx(e)
     }
-}
-
-/// Reads a Word document into a report.
-pub fn read(input: &[u8], findings: &mut Vec<Finding>) -> Result<Report, InputError> {
-    let doc = doc(input)?;
-    Ok(layout::read(&doc, findings))
 }
 
 /// Reads a Word document into lines of cells.

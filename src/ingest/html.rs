@@ -44,10 +44,7 @@
 //! paragraphs they are, table rows with their cells joined by tabs), and a cell's column is
 //! its character column in that line. The grid column of a cell is its `slot`.
 
-use crate::finding::Finding;
-use crate::model::Report;
-
-use super::layout::{self, Doc, DocCell, DocLine};
+use super::layout::{Doc, DocCell, DocLine};
 use super::InputError;
 
 /// Deepest element nesting read.
@@ -56,13 +53,6 @@ pub const MAX_DEPTH: usize = 512;
 pub const MAX_ELEMENTS: usize = 200_000;
 /// Most cells of all table grids of one page together (spans expanded).
 pub const MAX_GRID_CELLS: usize = 2_000_000;
-
-/// Reads an HTML page; returns the report and the text the places refer to.
-pub fn read(source: &str, findings: &mut Vec<Finding>) -> Result<(Report, String), InputError> {
-    let doc = to_doc(source)?;
-    let text = render(&doc);
-    Ok((layout::read(&doc, findings), text))
-}
 
 /// Whether bytes look like an HTML page: they start with a doctype or `<html`, or with
 /// markup (`<?xml`, a comment) and have one of `<html`, `<head`, `<body`, `<meta` in the
@@ -109,7 +99,7 @@ const INDENT: &str = "  ";
 
 /// The page's text as read, one line per [`DocLine`]: blocks indented as paragraphs, table
 /// rows with their cells joined by tabs.
-fn render(doc: &Doc) -> String {
+pub(super) fn render(doc: &Doc) -> String {
     let mut out = String::new();
     for l in &doc.lines {
         if !l.tabbed {

@@ -274,6 +274,35 @@ impl std::error::Error for InputError {}
 
 /// Reads a report from bytes, telling the format by content, not by name.
 pub fn ingest(input: &[u8]) -> Result<Ingested, InputError> {
+    ingest_to(input, Depth::Whole)
+}
+
+/// A report's title, agency and year (the rest of the report left empty): what [`ingest`]
+/// reads of them, with its errors for the same input, but reading no more of a text, an
+/// HTML page, a .docx or a PDF's text than the lines up to the title's end. A batch reads
+/// every file's title first, to pair each report with last year's of its agency.
+pub fn ingest_title(input: &[u8]) -> Result<Report, InputError> {
+    ingest_to(input, Depth::Title).map(|read| read.report)
+}
+
+/// How much of a report is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    /// All of it, with the findings of reading it and the source it was read from.
+    Whole,
+    /// Its title only (no findings; the source as decoded).
+    Title,
+}
+
+/// What a document read into lines gives at the depth asked.
+fn read_doc(doc: &layout::Doc, findings: &mut Vec<Finding>, depth: Depth) -> Report {
+    match depth {
+        Depth::Whole => layout::read(doc, findings),
+        Depth::Title => layout::read_title_only(doc),
+    }
+}
+
+fn ingest_to(input: &[u8], depth: Depth) -> Result<Ingested, InputError> {
     if input.len() > MAX_INPUT_BYTES {
         return Err(InputError::TooLarge {
             bytes: input.len(),
@@ -284,10 +313,10 @@ pub fn ingest(input: &[u8]) -> Result<Ingested, InputError> {
         return Err(err);
     }
     if is_pdf(input) {
-        return read_pdf(input);
+        return read_pdf(input, depth);
     }
     if input.starts_with(b"PK\x03\x04") {
-        return read_docx(input);
+        return read_docx(input, depth);
     }
     let is_html = html::sniff(input);
     let (mut source, encoding) = decode::decode_input(input, is_html)?;
@@ -296,11 +325,15 @@ pub fn ingest(input: &[u8]) -> Result<Ingested, InputError> {
     }
     let mut findings = Vec::new();
     let (format, report) = if is_html {
-        let (report, text) = html::read(&source, &mut findings)?;
+        let doc = html::to_doc(&source)?;
         // Places refer to the page as read (html.rs, "Places"): that is the text quoted.
-        source = text;
-        (Format::Html, report)
+        if depth == Depth::Whole {
+            source = html::render(&doc);
+        }
+        (Format::Html, read_doc(&doc, &mut findings, depth))
     } else if is_json(&source) {
+        // The JSON states its agency and year: read whole at either depth (its errors are
+        // the whole read's).
         (Format::Json, json::read(&source, &mut findings)?)
     } else {
         let lines = memchr::memchr_iter(b'\n', source.as_bytes()).count() + 1;
@@ -310,7 +343,8 @@ pub fn ingest(input: &[u8]) -> Result<Ingested, InputError> {
                 limit: MAX_TEXT_LINES,
             });
         }
-        (Format::Text, text::read(&source, &mut findings))
+        let report = read_doc(&text::split(&source), &mut findings, depth);
+        (Format::Text, report)
     };
     Ok(Ingested {
         format,
@@ -345,9 +379,10 @@ pub fn ingest_object(json: &str) -> Result<Ingested, InputError> {
 
 /// A PDF. Places are those of the text rebuilt from the page (pdf/mod.rs, "Places").
 #[cfg(feature = "readers")]
-fn read_pdf(input: &[u8]) -> Result<Ingested, InputError> {
+fn read_pdf(input: &[u8], depth: Depth) -> Result<Ingested, InputError> {
     let mut findings = Vec::new();
-    let (report, source) = pdf::read(input, &mut findings).map_err(InputError::Pdf)?;
+    let source = pdf::to_text(input).map_err(InputError::Pdf)?;
+    let report = read_doc(&text::split(&source), &mut findings, depth);
     Ok(Ingested {
         format: Format::Pdf,
         report,
@@ -360,9 +395,9 @@ fn read_pdf(input: &[u8]) -> Result<Ingested, InputError> {
 /// A Word document (a ZIP). Places in it are its lines and grid columns (docx.rs,
 /// "Places"), not those of a text: there is no source text to quote.
 #[cfg(feature = "readers")]
-fn read_docx(input: &[u8]) -> Result<Ingested, InputError> {
+fn read_docx(input: &[u8], depth: Depth) -> Result<Ingested, InputError> {
     let mut findings = Vec::new();
-    let report = docx::read(input, &mut findings)?;
+    let report = read_doc(&docx::doc(input)?, &mut findings, depth);
     Ok(Ingested {
         format: Format::Docx,
         report,
@@ -374,14 +409,14 @@ fn read_docx(input: &[u8]) -> Result<Ingested, InputError> {
 
 /// Without the readers, the kind is told all the same, and said.
 #[cfg(not(feature = "readers"))]
-fn read_pdf(_: &[u8]) -> Result<Ingested, InputError> {
+fn read_pdf(_: &[u8], _: Depth) -> Result<Ingested, InputError> {
     Err(InputError::ReaderNotLoaded {
         reader: Reader::Pdf,
     })
 }
 
 #[cfg(not(feature = "readers"))]
-fn read_docx(_: &[u8]) -> Result<Ingested, InputError> {
+fn read_docx(_: &[u8], _: Depth) -> Result<Ingested, InputError> {
     Err(InputError::ReaderNotLoaded {
         reader: Reader::Docx,
     })

@@ -5,20 +5,12 @@
 
 use std::borrow::Cow;
 
-use crate::finding::Finding;
-use crate::model::Report;
-
 use super::grid;
-use super::layout::{self, Doc, DocCell, DocLine};
+use super::layout::{Doc, DocCell, DocLine};
 
 /// The most cells a table row has (表四: fifteen values, its label cells, a few empty
 /// ones); a tab-separated line with more is text flowed onto one line.
 const MAX_ROW_CELLS: usize = 40;
-
-/// Reads a text report.
-pub fn read(source: &str, findings: &mut Vec<Finding>) -> Report {
-    layout::read(&split(source), findings)
-}
 
 /// Splits text into lines and cells.
 pub fn split(source: &str) -> Doc<'_> {

@@ -160,6 +160,34 @@ pub fn read(doc: &Doc, findings: &mut Vec<Finding>) -> Report {
     report
 }
 
+/// A document's title, its agency and year — the report [`read`] would give, with nothing
+/// else read: only the lines up to the title's end are prepared (`read_title` looks at the
+/// first [`TITLE_LINES`] lines before the first heading that are neither blank nor a page
+/// number; a line is a heading or not by itself and the lines before it).
+pub fn read_title_only(doc: &Doc) -> Report {
+    let parted = unglue::unglue(doc);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut candidates = 0;
+    let mut shown = 0;
+    for (index, l) in parted.iter().enumerate() {
+        let line = prepare(l);
+        // As find_headings: past so many candidates, no line is a heading.
+        if candidates <= MAX_HEADING_CANDIDATES
+            && heading_at(index, &line, &mut candidates).is_some()
+        {
+            break;
+        }
+        shown += usize::from(!line.is_blank() && !line.page_number);
+        lines.push(line);
+        if shown == TITLE_LINES {
+            break;
+        }
+    }
+    let mut report = Report::default();
+    read_title(&lines, &mut report);
+    report
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

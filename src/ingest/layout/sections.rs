@@ -22,8 +22,44 @@ pub(super) const MAX_HEADING_CANDIDATES: usize = 400;
 /// Top-level headings: `一、总体情况` … — a short line of its own that starts with a
 /// Chinese numeral and 、, and is not a label of 表三.
 pub(super) fn find_headings(lines: &[Line]) -> Vec<Heading> {
+    let mut out: Vec<Heading> = Vec::new();
+    let mut candidates = 0;
+    for (index, l) in lines.iter().enumerate() {
+        if candidates > MAX_HEADING_CANDIDATES {
+            break;
+        }
+        let Some(h) = heading_at(index, l, &mut candidates) else {
+            continue;
+        };
+        if h.key.is_some() && out.iter().any(|o| o.key == h.key) {
+            continue;
+        }
+        out.push(h);
+    }
+    out
+}
+
+/// The line at `index` as a heading, when it is one; `candidates` counts the lines that
+/// looked like one (a numeral, a short text), headings or not.
+pub(super) fn heading_at(index: usize, l: &Line, candidates: &mut usize) -> Option<Heading> {
     // The keys of 表三's row labels, each as characters with the set of them.
     static T3_LABELS: OnceLock<Vec<(Vec<char>, CharSet)>> = OnceLock::new();
+    if !l.tokens.is_empty() || l.page_number {
+        return None;
+    }
+    // A heading starts with a numeral (`一、`): look no further at lines that do not.
+    let first =
+        (l.text.chars().filter_map(normalize::fold_char)).find(|&c| !c.is_whitespace() && c != '*');
+    if !first.is_some_and(|c| NUMERALS.contains(&c)) {
+        return None;
+    }
+    let text = collapse_cjk_spaces(&fold(&l.text)).trim().to_string();
+    let rest = strip_numeral(&text)?;
+    let key = label_key(rest);
+    if key.chars().count() < 2 || text.chars().count() > 40 || text.ends_with('。') {
+        return None;
+    }
+    *candidates += 1;
     let t3_labels = T3_LABELS.get_or_init(|| {
         Version::ALL
             .iter()
@@ -33,64 +69,31 @@ pub(super) fn find_headings(lines: &[Line]) -> Vec<Heading> {
             .map(|k| (k.chars().collect(), CharSet::of(&k)))
             .collect()
     });
-    let mut out: Vec<Heading> = Vec::new();
-    let mut candidates = 0;
-    for (index, l) in lines.iter().enumerate() {
-        if !l.tokens.is_empty() || l.page_number {
-            continue;
+    // A 表三 row label, or the first line of one wrapped (`一、本年新收政府信息`), is not a
+    // heading.
+    let whole: Vec<char> = label_key(&text).chars().collect();
+    let whole_chars = whole.len();
+    let t3_label = t3_labels.iter().any(|(t, set)| {
+        // Most of the line's characters must be in the label before it can be inside it:
+        // the label is long enough, and holds enough of them (a count — of characters that
+        // may be in it — cheaper than the comparison it spares).
+        if t.len() * 10 < whole_chars * 6 {
+            return false;
         }
-        if candidates > MAX_HEADING_CANDIDATES {
-            break;
+        let shared = whole.iter().filter(|c| set.may_hold(**c)).count();
+        if shared * 10 < whole_chars * 6 {
+            return false;
         }
-        // A heading starts with a numeral (`一、`): look no further at lines that do not.
-        let first = (l.text.chars().filter_map(normalize::fold_char))
-            .find(|&c| !c.is_whitespace() && c != '*');
-        if !first.is_some_and(|c| NUMERALS.contains(&c)) {
-            continue;
-        }
-        let text = collapse_cjk_spaces(&fold(&l.text)).trim().to_string();
-        let Some(rest) = strip_numeral(&text) else {
-            continue;
-        };
-        let key = label_key(rest);
-        if key.chars().count() < 2 || text.chars().count() > 40 || text.ends_with('。') {
-            continue;
-        }
-        candidates += 1;
-        let whole = label_key(&text);
-        // A 表三 row label, or the first line of one wrapped (`一、本年新收政府信息`), is
-        // not a heading.
-        let whole: Vec<char> = whole.chars().collect();
-        let whole_chars = whole.len();
-        if t3_labels.iter().any(|(t, set)| {
-            // Most of the line's characters must be in the label before it can be inside
-            // it: the label is long enough, and holds enough of them (a count — of
-            // characters that may be in it — cheaper than the comparison it spares).
-            if t.len() * 10 < whole_chars * 6 {
-                return false;
-            }
-            let shared = whole.iter().filter(|c| set.may_hold(**c)).count();
-            if shared * 10 < whole_chars * 6 {
-                return false;
-            }
-            // `coverage` both ways, from one common subsequence.
-            let common = normalize::lcs(&whole, t) as f32;
-            let inside = common / whole_chars as f32;
-            (inside >= 0.6 && common / t.len() as f32 >= 0.8) || inside >= 0.9
-        }) {
-            continue;
-        }
-        let key = classify_heading(&key);
-        if key.is_some() && out.iter().any(|h| h.key == key) {
-            continue;
-        }
-        out.push(Heading {
-            index,
-            key,
-            text: text.to_string(),
-        });
-    }
-    out
+        // `coverage` both ways, from one common subsequence.
+        let common = normalize::lcs(&whole, t) as f32;
+        let inside = common / whole_chars as f32;
+        (inside >= 0.6 && common / t.len() as f32 >= 0.8) || inside >= 0.9
+    });
+    (!t3_label).then(|| Heading {
+        index,
+        key: classify_heading(&key),
+        text,
+    })
 }
 
 /// The text after a leading `一、` (or `一.`), if the line starts so.
@@ -226,6 +229,10 @@ pub(super) fn join_paragraphs_placed(lines: &[&Line]) -> (String, Vec<TextLine>)
     (out, placed)
 }
 
+/// The most lines a title is looked for in: the first this many before the first heading
+/// that are neither blank nor a page number.
+pub(super) const TITLE_LINES: usize = 6;
+
 /// The title (`<agency><year>年（度）政府信息公开工作年度报告`), its year and the agency.
 /// Returns how many lines the title takes (0 when there is none).
 pub(super) fn read_title(lines: &[Line], report: &mut Report) -> usize {
@@ -233,7 +240,7 @@ pub(super) fn read_title(lines: &[Line], report: &mut Report) -> usize {
         .iter()
         .enumerate()
         .filter(|(_, l)| !l.is_blank() && !l.page_number)
-        .take(6)
+        .take(TITLE_LINES)
         .map(|(i, l)| (i, collapse_title(&l.text)))
         .unzip();
     let Some(end) = texts.iter().position(|t| t.contains("报告")) else {

@@ -42,10 +42,7 @@ mod syntax;
 
 use std::fmt;
 
-use crate::finding::Finding;
-use crate::model::Report;
-
-use super::{layout, text, MAX_INPUT_BYTES, MAX_TEXT_LINES};
+use super::{layout, MAX_INPUT_BYTES, MAX_TEXT_LINES};
 
 pub use content::{MAX_CHARACTERS, MAX_OPERATORS};
 pub use font::MAX_FONT_ENTRIES;
@@ -212,13 +209,6 @@ impl fmt::Display for PdfError {
             ),
         }
     }
-}
-
-/// Reads a PDF; returns the report and the text the places refer to.
-pub fn read(input: &[u8], findings: &mut Vec<Finding>) -> Result<(Report, String), PdfError> {
-    let text = to_text(input)?;
-    let report = text::read(&text, findings);
-    Ok((report, text))
 }
 
 /// The PDF's text, laid out by position.
