@@ -316,6 +316,11 @@ pub(crate) fn is_page_number(s: &str) -> bool {
     {
         return false;
     }
+    page_number_forms(s)
+}
+
+/// [`is_page_number`] without its shortcuts: folded, whitespace dropped, one of the forms.
+pub(super) fn page_number_forms(s: &str) -> bool {
     let t: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
     if t.is_empty() || t.chars().count() > 12 {
         return false;

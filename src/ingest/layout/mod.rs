@@ -210,41 +210,49 @@ mod tests {
         }
     }
 
-    /// `is_page_number` without its shortcut: fold, drop whitespace, match the forms.
-    fn page_number_by_forms(s: &str) -> bool {
-        let t: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
-        if t.is_empty() || t.chars().count() > 12 {
-            return false;
-        }
-        let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-        let dash = |c: char| matches!(c, '-' | '—' | '–' | '·');
-        let core = t.trim_matches(dash);
-        if t.starts_with(dash) && t.ends_with(dash) && digits(core) {
-            return true;
-        }
-        if let Some((n, rest)) = t.strip_prefix('第').and_then(|r| r.split_once('页')) {
-            let total = rest.strip_prefix('共').and_then(|r| r.strip_suffix('页'));
-            return digits(n) && (rest.is_empty() || total.is_some_and(digits));
-        }
-        if let Some((a, b)) = t.split_once('/') {
-            return digits(a) && digits(b);
-        }
-        false
-    }
-
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
         /// The shortcuts (too many characters, a character no form has) answer as the
         /// forms do.
         #[test]
-        fn page_numbers_are_their_forms(chars in proptest::collection::vec(proptest::sample::select(vec![
-            '1', '2', '０', '９', '-', '—', '–', '·', '－', '第', '页', '共', '/', '／', ' ',
-            '\u{3000}', '*', '\u{200B}', '\u{FEFF}', '一', 'a', '.',
-        ]), 0..16)) {
+        fn page_numbers_are_their_forms(
+            chars in proptest::collection::vec(proptest::sample::select(PAGE_CHARS), 0..16),
+        ) {
             let s: String = chars.into_iter().collect();
-            proptest::prop_assert_eq!(is_page_number(&s), page_number_by_forms(&s));
+            proptest::prop_assert_eq!(is_page_number(&s), lines::page_number_forms(&s));
+        }
+
+        /// Each form, whole or with one character put in anywhere, answers as the forms do
+        /// (random characters seldom spell `第 3 页 共 12 页`).
+        #[test]
+        fn page_number_forms_with_a_character_put_in(
+            form in 0usize..4,
+            a in 0u32..200,
+            b in 0u32..200,
+            dash in proptest::sample::select(vec!['-', '—', '–', '·', '－']),
+            put in proptest::option::of((proptest::sample::select(PAGE_CHARS), 0usize..12)),
+        ) {
+            let mut s: Vec<char> = match form {
+                0 => format!("第{a}页共{b}页"),
+                1 => format!("第 {a} 页"),
+                2 => format!("{dash} {a} {dash}"),
+                _ => format!("{a} / {b}"),
+            }
+            .chars()
+            .collect();
+            if let Some((c, at)) = put {
+                s.insert(at.min(s.len()), c);
+            }
+            let s: String = s.into_iter().collect();
+            proptest::prop_assert_eq!(is_page_number(&s), lines::page_number_forms(&s));
         }
     }
+
+    /// What page numbers are made of, and characters they are not.
+    const PAGE_CHARS: &[char] = &[
+        '1', '2', '０', '９', '-', '—', '–', '·', '－', '第', '页', '共', '/', '／', ' ',
+        '\u{3000}', '*', '\u{200B}', '\u{FEFF}', '一', 'a', '.',
+    ];
 
     #[test]
     fn years_in_titles() {
