@@ -135,7 +135,7 @@ fn split_line(raw: &str) -> Vec<DocCell<'_>> {
         let mut start = 0;
         for (slot, part) in raw.split('\t').enumerate() {
             push_cell(&mut cells, part, start, slot as u32);
-            start += char_count(part.as_bytes()) + 1;
+            start += part.chars().count() + 1;
         }
         return cells;
     }
@@ -143,7 +143,7 @@ fn split_line(raw: &str) -> Vec<DocCell<'_>> {
     // Layout text: a cell ends at two or more spaces (or an ideographic space). Byte
     // offsets (`at`) and character columns (`col`) are kept together. The spaces are told
     // by their bytes (` `, C2 A0, E3 80 80); what lies between is passed over by memchr
-    // and its characters counted, not decoded one at a time.
+    // and its characters counted (std's count, on bytes), not decoded one at a time.
     let bytes = raw.as_bytes();
     let space_at = |at: usize| space_width(bytes, at);
     let (mut at, mut col) = (0, 0);
@@ -159,7 +159,7 @@ fn split_line(raw: &str) -> Vec<DocCell<'_>> {
                 // To the next byte that may start a space: none between stands for one.
                 let next = memchr::memchr3(b' ', 0xC2, 0xE3, &bytes[at + 1..])
                     .map_or(bytes.len(), |p| at + 1 + p);
-                col += char_count(&bytes[at..next]);
+                col += raw[at..next].chars().count();
                 at = next;
                 continue;
             }
@@ -184,11 +184,6 @@ fn space_width(bytes: &[u8], at: usize) -> usize {
         [0xE3, 0x80, 0x80, ..] => 3,
         _ => 0,
     }
-}
-
-/// The characters of UTF-8 bytes that start and end on character boundaries.
-fn char_count(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 /// A cell of `text`, which starts at character `start` of its line.
