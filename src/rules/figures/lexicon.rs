@@ -3,7 +3,8 @@
 //! filter of its words' last characters (most slots are passed over on one look at the
 //! character before the figure), and the lists that are only looked for (`上年`, `热线` …)
 //! as sets filtered by their first character. N001 reads every clause of the prose, so the
-//! lists are not scanned word by word for each clause and figure.
+//! lists are not scanned word by word for each clause and figure; and a sentence without
+//! the words every phrase needs ([`Anchors`]) is not read clause by clause at all.
 //!
 //! The words are matched where the patterns hold them (`&'static str`), character by
 //! character against the text: building the lists costs an index, not a copy.
@@ -174,6 +175,92 @@ fn ending(slots: &[Slot], chars: &[char], len: usize, found: &mut impl FnMut(usi
     }
 }
 
+/// What a sentence must hold for a phrase of the patterns to name one of its figures: a
+/// phrase is found only with a word in each of its slots that is not optional, and an
+/// `After` phrase with one of its words. The words of those slots are looked for in one
+/// pass (indexed by their first character) and each slot found is a bit: a sentence with
+/// no pattern's slots all found has no figure a phrase names, and is not read further.
+#[derive(Debug)]
+pub(crate) struct Anchors {
+    /// The words by [`CharSet::slot`] of their first character: those of slot `k` are
+    /// `words[starts[k]..starts[k + 1]]`, each with its slot's bit.
+    starts: [u16; 129],
+    words: Vec<(&'static str, u64)>,
+    /// For each pattern, the bits of the slots it needs.
+    needs: Vec<u64>,
+}
+
+impl Anchors {
+    fn new() -> Self {
+        let mut slots: Vec<&'static [&'static str]> = Vec::new();
+        let mut needs = Vec::with_capacity(PATTERNS.len());
+        for p in PATTERNS {
+            let required: Vec<&'static [&'static str]> = match p.side {
+                Side::Before(slots) => slots
+                    .iter()
+                    .copied()
+                    .filter(|s| !s.iter().any(|w| w.is_empty()))
+                    .collect(),
+                Side::After(words) => vec![words],
+            };
+            let mut need = Some(0u64);
+            for slot in required {
+                let at = slots.iter().position(|s| *s == slot).unwrap_or_else(|| {
+                    slots.push(slot);
+                    slots.len() - 1
+                });
+                // More slots than bits: a pattern that needs one is never passed over.
+                need = need
+                    .zip(1u64.checked_shl(at as u32))
+                    .map(|(n, bit)| n | bit);
+            }
+            // 0: needs nothing, found in any sentence.
+            needs.push(need.unwrap_or(0));
+        }
+        let mut words: Vec<(usize, &'static str, u64)> = Vec::new();
+        for (at, slot) in slots.iter().enumerate().take(64) {
+            for w in slot.iter() {
+                if let Some(a) = w.chars().next() {
+                    words.push((CharSet::slot(a), *w, 1u64 << at));
+                }
+            }
+        }
+        words.sort_unstable();
+        let mut starts = [0u16; 129];
+        for (k, start) in starts.iter_mut().enumerate() {
+            let n = words.partition_point(|(slot, _, _)| *slot < k);
+            *start = u16::try_from(n).unwrap_or(u16::MAX);
+        }
+        Anchors {
+            starts,
+            words: words.into_iter().map(|(_, w, bit)| (w, bit)).collect(),
+            needs,
+        }
+    }
+
+    /// Whether some pattern's phrase may name a figure in `chars`: every slot it needs has
+    /// a word in them.
+    pub(crate) fn may_name(&self, chars: &[char]) -> bool {
+        if self.needs.contains(&0) {
+            return true;
+        }
+        let mut found = 0u64;
+        for (i, &c) in chars.iter().enumerate() {
+            let k = CharSet::slot(c);
+            let (from, to) = (self.starts[k] as usize, self.starts[k + 1] as usize);
+            for &(w, bit) in self.words.get(from..to).unwrap_or_default() {
+                if found & bit == 0 && prefix_len(&chars[i..], w).is_some() {
+                    found |= bit;
+                    if self.needs.iter().any(|need| need & !found == 0) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+}
+
 /// The compiled lists.
 #[derive(Debug)]
 pub(crate) struct Lexicon {
@@ -188,6 +275,7 @@ pub(crate) struct Lexicon {
     pub lead: Words,
     pub part_lead: Words,
     pub fillers: Words,
+    pub anchors: Anchors,
 }
 
 pub(crate) fn lexicon() -> &'static Lexicon {
@@ -210,6 +298,7 @@ pub(crate) fn lexicon() -> &'static Lexicon {
             lead: Words::new(patterns::LEAD),
             part_lead: Words::new(&[patterns::PART_LEAD]),
             fillers: Words::new(patterns::FILLERS),
+            anchors: Anchors::new(),
         }
     })
 }

@@ -167,6 +167,19 @@ fn stated_json(a: Amount) -> Value {
 
 /// Every figure of the prose that a phrase names, compared with the tables.
 pub(crate) fn compare(report: &Report) -> Vec<Comparison> {
+    compare_with(report, Filter::Anchors)
+}
+
+/// Whether sentences without the words any phrase needs are passed over unread (always
+/// but in the test that holds the filter to the whole reading).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Filter {
+    Anchors,
+    #[cfg(test)]
+    None,
+}
+
+fn compare_with(report: &Report, filter: Filter) -> Vec<Comparison> {
     let mut out = Vec::new();
     let known = SECTIONS
         .iter()
@@ -177,7 +190,15 @@ pub(crate) fn compare(report: &Report) -> Vec<Comparison> {
     let mut chars = Vec::new();
     for (key, sec) in known.chain(extra) {
         for (offset, sentence) in sentences(&sec.text) {
-            read_sentence(report, key, sec, offset, sentence, &mut chars, &mut out);
+            read_sentence(
+                report,
+                key,
+                sec,
+                (offset, sentence),
+                filter,
+                &mut chars,
+                &mut out,
+            );
         }
     }
     out
@@ -324,8 +345,8 @@ fn read_sentence(
     report: &Report,
     key: Option<&'static str>,
     sec: &Section,
-    offset: usize,
-    sentence: &str,
+    (offset, sentence): (usize, &str),
+    filter: Filter,
     chars: &mut Vec<char>,
     out: &mut Vec<Comparison>,
 ) {
@@ -336,10 +357,16 @@ fn read_sentence(
     }
     compact_into(sentence, chars);
     let chars: &[char] = chars;
+    let lex = lexicon();
+    // A comparison is of a figure a phrase names, or of a share of one (a figure named
+    // before it, or a result named before `占`): never without a phrase. Most sentences
+    // with a numeral (`一是`, `进一步`) have none.
+    if filter == Filter::Anchors && !lex.anchors.may_name(chars) {
+        return;
+    }
     if names_other_year(chars, report.year) {
         return;
     }
-    let lex = lexicon();
     // Which table the sentence speaks of, looked for when a figure asks (most never do).
     let t3_context = std::cell::OnceCell::new();
     let t3_context = || {

@@ -547,3 +547,187 @@ proptest::proptest! {
         proptest::prop_assert_eq!(compact(&text), compact_by_chars(&text));
     }
 }
+
+/// Every word the patterns and lists hold, the figures of the fixture tables and others,
+/// units, separators and words of no list: what generated sentences are made of.
+fn sentence_parts() -> Vec<String> {
+    let mut parts: Vec<String> = PATTERNS
+        .iter()
+        .flat_map(|p| match p.side {
+            Side::Before(slots) => slots.iter().flat_map(|s| s.iter()).copied().collect(),
+            Side::After(words) => words.to_vec(),
+        })
+        .chain(patterns::LEAD.iter().copied())
+        .chain(patterns::FILLERS.iter().copied())
+        .chain(patterns::OTHER_TIME.iter().copied())
+        .chain(patterns::OTHER_SUBJECTS.iter().copied())
+        .chain(patterns::CARRIED_IN_WORDS.iter().copied())
+        .chain(patterns::SHARE.iter().copied())
+        .chain(patterns::BASE_DECIDED.iter().copied())
+        .chain([patterns::PART_LEAD])
+        .map(String::from)
+        .collect();
+    // A word's first character alone: a word begun and not finished.
+    let firsts: Vec<String> = parts
+        .iter()
+        .filter_map(|w| w.chars().next().map(String::from))
+        .collect();
+    parts.extend(firsts);
+    for p in [
+        "126",
+        "6",
+        "48",
+        "18",
+        "8",
+        "5",
+        "3",
+        "28",
+        "29",
+        "0",
+        "1",
+        "一百二十六",
+        "六",
+        "四十八",
+        "一",
+        "4.76",
+        "38.1",
+        "50",
+        "件",
+        "个",
+        "条",
+        "次",
+        "%",
+        "％",
+        "万元",
+        "元",
+        "，",
+        "、",
+        "；",
+        "：",
+        "（",
+        "）",
+        "。",
+        " ",
+        "一是",
+        "进一步",
+        "工作",
+        "的",
+        "2021年",
+        "2022年",
+        "约",
+        "余",
+    ] {
+        parts.push(p.to_string());
+    }
+    parts
+}
+
+/// A sentence drawn by `picks`: clauses parted by separators, each a phrase of a pattern
+/// (a word or none in each slot, lead words before it) with a figure, a unit and maybe a
+/// share after it, or parts of [`sentence_parts`] strung together.
+fn sentence_of(picks: &[proptest::sample::Index]) -> String {
+    let parts = sentence_parts();
+    let mut picks = picks.iter().cycle();
+    let mut pick = |n: usize| picks.next().map_or(0, |i| i.index(n));
+    let mut text = String::new();
+    for _ in 0..1 + pick(4) {
+        match pick(4) {
+            // A share with its base, after a clause or alone.
+            3 => {
+                let base = [patterns::BASE_DECIDED, &[""]][pick(2)];
+                text.push_str(patterns::SHARE[pick(patterns::SHARE.len())]);
+                text.push_str(base[pick(base.len())]);
+                text.push_str(["4.76", "38.1", "100"][pick(3)]);
+                text.push_str(["%", "％"][pick(2)]);
+            }
+            0 => {
+                for _ in 0..pick(3) {
+                    text.push_str(parts[pick(parts.len())].as_str());
+                }
+            }
+            _ => {
+                let lead = [
+                    patterns::LEAD,
+                    patterns::FILLERS,
+                    &[patterns::PART_LEAD],
+                    &["", ""],
+                ];
+                let list = lead[pick(lead.len())];
+                text.push_str(list[pick(list.len())]);
+                let figure = ["126", "6", "48", "18", "8", "0", "一百二十六", "六", "3"][pick(9)];
+                let unit = ["件", "", "个", "条", "万元"][pick(5)];
+                match PATTERNS[pick(PATTERNS.len())].side {
+                    Side::Before(slots) => {
+                        for slot in slots {
+                            text.push_str(slot[pick(slot.len())]);
+                        }
+                        text.push_str(figure);
+                        text.push_str(unit);
+                    }
+                    Side::After(words) => {
+                        text.push_str(figure);
+                        text.push_str(unit);
+                        text.push_str(words[pick(words.len())]);
+                    }
+                }
+                if pick(3) == 0 {
+                    text.push_str(["，占", "，占比", "，占总数的"][pick(3)]);
+                    text.push_str(["4.76", "38.1", "100", "50"][pick(4)]);
+                    text.push_str(["%", "％"][pick(2)]);
+                }
+            }
+        }
+        text.push_str(["，", "、", "；", "：", "（", "）", " ", ""][pick(8)]);
+    }
+    text
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(600))]
+    /// Passing over the sentences without the words of any phrase changes no comparison:
+    /// sentences made of the patterns' phrases, figures, units, shares and other words, in
+    /// every section of either version, read with and without the filter.
+    #[test]
+    fn sentences_passed_over_name_no_figure(
+        picks in proptest::collection::vec(proptest::arbitrary::any::<proptest::sample::Index>(), 1..60),
+        section in 0usize..6,
+        v2019 in proptest::arbitrary::any::<bool>(),
+    ) {
+        let text = sentence_of(&picks);
+        let version = if v2019 { V2019 } else { V2021 };
+        let r = with_text(version, SECTIONS[section].key, &text);
+        proptest::prop_assert_eq!(
+            show(&compare_with(&r, Filter::Anchors)),
+            show(&compare_with(&r, Filter::None))
+        );
+    }
+}
+
+/// The generated sentences are not all passed over: most of them make comparisons.
+#[test]
+fn generated_sentences_make_comparisons() {
+    use proptest::strategy::{Strategy, ValueTree};
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let picks =
+        proptest::collection::vec(proptest::arbitrary::any::<proptest::sample::Index>(), 1..60);
+    let mut compared = 0;
+    for _ in 0..200 {
+        let text = sentence_of(&picks.new_tree(&mut runner).unwrap().current());
+        compared += usize::from(!one(V2021, "s3", &text).is_empty());
+    }
+    assert!(compared > 60, "{compared} of 200");
+}
+
+#[test]
+fn anchors_tell_sentences_no_phrase_can_name() {
+    let chars = |s: &str| s.chars().collect::<Vec<char>>();
+    let anchors = &lexicon().anchors;
+    assert!(!anchors.may_name(&chars("一是进一步加大宣传力度")));
+    assert!(!anchors.may_name(&chars("部分单位公开的内容避实就虚")));
+    assert!(anchors.may_name(&chars("本年新收申请126件")));
+    assert!(anchors.may_name(&chars("其中予以公开6件")));
+    // 收到 alone is not enough: the phrase needs 申请 after it.
+    assert!(!anchors.may_name(&chars("收到来信3件")));
+    assert!(anchors.may_name(&chars("收到政府信息公开申请3件")));
+    assert!(anchors.may_name(&chars("另有3件结转下年度")));
+}
