@@ -125,6 +125,10 @@ pub(crate) fn is_value(s: &str) -> bool {
     if s.len() > MAX_VALUE_BYTES {
         return false;
     }
+    // Most value cells are a count in ASCII digits: a number, whatever it reads as.
+    if plain_count(s) {
+        return true;
+    }
     // Without a digit a cell reads as no number (most label cells): only what stands for
     // none, or unreadable characters, is a value then.
     if s.chars().any(normalize::is_digit) {
@@ -140,6 +144,12 @@ pub(crate) fn is_value(s: &str) -> bool {
             && s.chars().all(|c| {
                 c.is_ascii_digit() || matches!(c, '.' | ',' | char::REPLACEMENT_CHARACTER)
             }))
+}
+
+/// Up to 18 ASCII digits (an `i64` holds them): a number in any column, `parse_cell`'s
+/// `NoUnit` (held so by a property test).
+fn plain_count(s: &str) -> bool {
+    (1..=18).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The longest text a value cell may hold (`-1,234,567,890.1234万元`, placeholders, digits

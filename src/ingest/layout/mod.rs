@@ -248,6 +248,18 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// A plain count is a value as parsing it says: every string of 1 to 18 ASCII
+        /// digits (leading zeros, the largest) reads as a number.
+        #[test]
+        fn plain_counts_are_values_as_parsed(digits in "[0-9]{1,18}") {
+            let p = normalize::parse_cell(&digits, ColumnKind::MoneyUnitInCell);
+            proptest::prop_assert!(matches!(p.value, CellValue::NoUnit(_) | CellValue::Money(_)));
+            proptest::prop_assert!(is_value(&digits));
+        }
+    }
+
     /// What page numbers are made of, and characters they are not.
     const PAGE_CHARS: &[char] = &[
         '1', '2', '０', '９', '-', '—', '–', '·', '－', '第', '页', '共', '/', '／', ' ',
