@@ -276,25 +276,25 @@ pub fn lcs(a: &[char], b: &[char]) -> usize {
     if a.is_empty() || b.is_empty() {
         return 0;
     }
-    // Labels are short: the shorter side, up to 64 characters, is a word of bits.
+    // Labels are short: the shorter side, up to 64 characters, is a word of bits (its
+    // masks on the stack: most comparisons are made once).
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if short.len() <= 64 {
-        return lcs_bits(short, long);
+    if short.len() > 64 {
+        return lcs_table(a, b);
     }
-    lcs_table(a, b)
+    let mut masks = [('\0', 0u64); 64];
+    let (n, set) = bit_masks(short, &mut masks);
+    lcs_bits(&masks[..n], set, short.len(), long)
 }
 
-/// [`lcs`] a bit per character of `a` (at most 64), a column of the table in one word
-/// (Crochemore, Iliopoulos, Pinzon and Reid, 2001): for each character of `b`, with `m`
-/// the bits of `a` that are that character, `v = (v + (v & m)) | (v & !m)`; the length is
-/// the number of zero bits. A character `a` lacks leaves `v` as it is and is passed over.
-fn lcs_bits(a: &[char], b: &[char]) -> usize {
+/// The bits of each character of `a` (at most 64), sorted by character, into `masks`:
+/// how many there are, and the set of them.
+#[inline]
+fn bit_masks(a: &[char], masks: &mut [(char, u64); 64]) -> (usize, CharSet) {
     debug_assert!(a.len() <= 64);
-    // The bits of each character of `a`, sorted by character.
-    let mut masks = [('\0', 0u64); 64];
     let mut n = 0;
     let mut set = CharSet::default();
-    for (i, &c) in a.iter().enumerate() {
+    for (i, &c) in a.iter().enumerate().take(64) {
         set.add(c);
         match masks[..n].binary_search_by_key(&c, |&(k, _)| k) {
             Ok(at) => masks[at].1 |= 1 << i,
@@ -305,7 +305,16 @@ fn lcs_bits(a: &[char], b: &[char]) -> usize {
             }
         }
     }
-    let masks = &masks[..n];
+    (n, set)
+}
+
+/// [`lcs`] of a text of `len` characters (at most 64), given by [`bit_masks`], and `b`: a
+/// bit per character of the text, a column of the table in one word (Crochemore,
+/// Iliopoulos, Pinzon and Reid, 2001). For each character of `b`, with `m` the bits that
+/// are that character, `v = (v + (v & m)) | (v & !m)`; the length is the number of zero
+/// bits. A character the text lacks leaves `v` as it is and is passed over.
+#[inline]
+fn lcs_bits(masks: &[(char, u64)], set: CharSet, len: usize, b: &[char]) -> usize {
     let mut v = u64::MAX;
     for &c in b {
         if !set.may_hold(c) {
@@ -316,12 +325,42 @@ fn lcs_bits(a: &[char], b: &[char]) -> usize {
             v = v.wrapping_add(v & m) | (v & !m);
         }
     }
-    let used = if a.len() == 64 {
+    let used = if len >= 64 {
         u64::MAX
     } else {
-        (1u64 << a.len()) - 1
+        (1u64 << len) - 1
     };
     (!v & used).count_ones() as usize
+}
+
+/// A text of at most 64 characters made ready for [`lcs`] with many others (a template
+/// label compared with every line): its bits sorted once.
+#[derive(Debug, Clone)]
+pub struct Subsequence {
+    masks: Vec<(char, u64)>,
+    set: CharSet,
+    len: usize,
+}
+
+impl Subsequence {
+    /// `None` for a text longer than 64 characters.
+    pub fn new(a: &[char]) -> Option<Subsequence> {
+        if a.len() > 64 {
+            return None;
+        }
+        let mut masks = [('\0', 0u64); 64];
+        let (n, set) = bit_masks(a, &mut masks);
+        Some(Subsequence {
+            masks: masks[..n].to_vec(),
+            set,
+            len: a.len(),
+        })
+    }
+
+    /// The longest common subsequence of this text and `b` (any length).
+    pub fn lcs(&self, b: &[char]) -> usize {
+        lcs_bits(&self.masks, self.set, self.len, b)
+    }
 }
 
 /// [`lcs`] by its table, two rows at a time (any lengths).
@@ -702,6 +741,10 @@ mod tests {
             proptest::prop_assert_eq!(CharSet::slot('a'), CharSet::slot('\u{4E2F}'));
             proptest::prop_assert_eq!(lcs(&a, &b), lcs_table(&a, &b));
             proptest::prop_assert_eq!(lcs(&b, &a), lcs_table(&a, &b));
+            // Made once and compared with a text of any length, longer than it too.
+            if let Some(bits) = Subsequence::new(&a) {
+                proptest::prop_assert_eq!(bits.lcs(&b), lcs_table(&a, &b));
+            }
         }
     }
 

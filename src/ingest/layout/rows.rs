@@ -455,6 +455,8 @@ const OWN_NAMES: f32 = 0.8;
 struct Letters {
     chars: Vec<char>,
     set: CharSet,
+    /// Made ready to be compared with many (a template row's key, with every row's).
+    bits: Option<normalize::Subsequence>,
 }
 
 impl Letters {
@@ -464,7 +466,17 @@ impl Letters {
         for &c in &chars {
             set.add(c);
         }
-        Letters { chars, set }
+        Letters {
+            chars,
+            set,
+            bits: None,
+        }
+    }
+
+    fn compared_often(key: &str) -> Letters {
+        let mut letters = Letters::new(key);
+        letters.bits = normalize::Subsequence::new(&letters.chars);
+        letters
     }
 
     /// How many of these characters could be in `seen` at all: never less than their
@@ -482,7 +494,7 @@ impl Letters {
 pub(super) fn align(rows: &[RawRow], ctx: &[(String, String)], expected: &[&RowDef]) -> Aligned {
     let keys: Vec<Letters> = expected
         .iter()
-        .map(|r| Letters::new(&label_key(r.label)))
+        .map(|r| Letters::compared_often(&label_key(r.label)))
         .collect();
     // A key is a character's fold at a time, so the key of labels joined is their keys
     // joined: each label is keyed once, and the joined ones only for the rows that ask
@@ -515,7 +527,11 @@ pub(super) fn align(rows: &[RawRow], ctx: &[(String, String)], expected: &[&RowD
         if key.chars.is_empty() || key.at_most(seen) * 2 < key.chars.len() {
             0.0
         } else {
-            normalize::lcs(&key.chars, &seen.chars) as f32 / key.chars.len() as f32
+            let common = match &key.bits {
+                Some(bits) => bits.lcs(&seen.chars),
+                None => normalize::lcs(&key.chars, &seen.chars),
+            };
+            common as f32 / key.chars.len() as f32
         }
     };
     // How much of each template row the row's own label holds.
@@ -557,14 +573,18 @@ pub(super) fn align(rows: &[RawRow], ctx: &[(String, String)], expected: &[&RowD
             0.0
         }
     };
-    let score = named;
     let (n, m) = (rows.len(), expected.len());
+    // Every score once: the alignment asks for each, and the checks after it again.
+    let scores: Vec<Vec<f32>> = (0..n)
+        .map(|i| (0..m).map(|j| named(i, j)).collect())
+        .collect();
+    let named = |i: usize, j: usize| scores[i][j];
     let mut best = vec![vec![0f32; m + 1]; n + 1];
     for i in 1..=n {
         for j in 1..=m {
             best[i][j] = best[i - 1][j]
                 .max(best[i][j - 1])
-                .max(best[i - 1][j - 1] + score(i - 1, j - 1));
+                .max(best[i - 1][j - 1] + named(i - 1, j - 1));
         }
     }
     let mut out = vec![None; m];
