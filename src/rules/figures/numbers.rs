@@ -10,7 +10,11 @@
 //! (120 or 102?), `一万二` (12000?), `1万2千` — and none says which figure in a sentence
 //! is approximate. What is refused is not read as a number at all, so nothing is compared.
 
+use std::sync::OnceLock;
+
 use rust_decimal::Decimal;
+
+use crate::normalize::CharSet;
 
 /// What a figure is, with its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +74,14 @@ pub(crate) struct Figure {
 /// A character of a Chinese numeral: a digit (`〇`…`九`, `两`) or a unit (`十`…`亿`).
 pub(crate) fn is_numeral_char(c: char) -> bool {
     digit(c).is_some() || unit(c).is_some()
+}
+
+/// The characters of a number in prose: Chinese numerals and full-width digits (ASCII
+/// digits are told by their bytes), as a set that may hold others too: a character it
+/// lacks is none, told on one look (most characters of prose are none).
+pub(crate) fn numeral_set() -> CharSet {
+    static SET: OnceLock<CharSet> = OnceLock::new();
+    *SET.get_or_init(|| CharSet::of("〇零一二两三四五六七八九十百千万亿０１２３４５６７８９"))
 }
 
 /// Units of counts, longest first.
@@ -459,6 +471,21 @@ mod tests {
             .into_iter()
             .map(|f| (f.amount, f.approx))
             .collect()
+    }
+
+    #[test]
+    fn the_numeral_set_holds_every_numeral() {
+        // Every character, to the last plane: the filter never passes a numeral over.
+        let numeral = |c: char| super::super::fold(c).is_ascii_digit() || is_numeral_char(c);
+        let set = numeral_set();
+        let mut numerals = 0;
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if numeral(c) && !c.is_ascii_digit() {
+                numerals += 1;
+                assert!(set.may_hold(c), "{c}");
+            }
+        }
+        assert_eq!(numerals, 27, "the numerals and full-width digits");
     }
 
     #[test]
