@@ -8,7 +8,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::finding::{Code, Finding, Location};
-use crate::model::{Cell, CellValue, Report, TableId};
+use crate::model::{Cell, CellValue, Report, Row, TableId};
 use crate::template::{Version, T3_COLUMNS, T4_COLUMNS, T4_GROUPS};
 
 /// The key of 表三's 总计 column and the suffix of 表四's.
@@ -213,8 +213,16 @@ fn side(report: &Report, terms: &[Term], checked: bool) -> Option<Side> {
         blank_as_zero: Vec::new(),
         bounded: false,
     };
+    // The row of the term before: the terms of a row's sum are all in one row, found once.
+    let mut last: Option<(CellRef, &Row)> = None;
     for t in terms {
-        let value = &t.cell.lookup(report)?.value;
+        let c = t.cell;
+        let row = match last {
+            Some((l, row)) if l.table == c.table && l.block == c.block && l.row == c.row => row,
+            _ => report.table(c.table)?.row(c.block, c.row)?,
+        };
+        last = Some((c, row));
+        let value = &row.cell(c.column)?.value;
         if checked && *value == CellValue::Blank {
             return None;
         }
