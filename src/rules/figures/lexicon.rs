@@ -183,9 +183,9 @@ fn ending(slots: &[Slot], chars: &[char], len: usize, found: &mut impl FnMut(usi
 #[derive(Debug)]
 pub(crate) struct Anchors {
     /// The words by [`CharSet::slot`] of their first character: those of slot `k` are
-    /// `words[starts[k]..starts[k + 1]]`, each with its slot's bit.
+    /// `words[starts[k]..starts[k + 1]]`, each with that character and its slot's bit.
     starts: [u16; 129],
-    words: Vec<(&'static str, u64)>,
+    words: Vec<(char, &'static str, u64)>,
     /// For each pattern, the bits of the slots it needs.
     needs: Vec<u64>,
 }
@@ -217,23 +217,23 @@ impl Anchors {
             // 0: needs nothing, found in any sentence.
             needs.push(need.unwrap_or(0));
         }
-        let mut words: Vec<(usize, &'static str, u64)> = Vec::new();
+        let mut words: Vec<(usize, char, &'static str, u64)> = Vec::new();
         for (at, slot) in slots.iter().enumerate().take(64) {
             for w in slot.iter() {
                 if let Some(a) = w.chars().next() {
-                    words.push((CharSet::slot(a), *w, 1u64 << at));
+                    words.push((CharSet::slot(a), a, *w, 1u64 << at));
                 }
             }
         }
         words.sort_unstable();
         let mut starts = [0u16; 129];
         for (k, start) in starts.iter_mut().enumerate() {
-            let n = words.partition_point(|(slot, _, _)| *slot < k);
+            let n = words.partition_point(|(slot, _, _, _)| *slot < k);
             *start = u16::try_from(n).unwrap_or(u16::MAX);
         }
         Anchors {
             starts,
-            words: words.into_iter().map(|(_, w, bit)| (w, bit)).collect(),
+            words: words.into_iter().map(|(_, a, w, bit)| (a, w, bit)).collect(),
             needs,
         }
     }
@@ -248,8 +248,8 @@ impl Anchors {
         for (i, &c) in chars.iter().enumerate() {
             let k = CharSet::slot(c);
             let (from, to) = (self.starts[k] as usize, self.starts[k + 1] as usize);
-            for &(w, bit) in self.words.get(from..to).unwrap_or_default() {
-                if found & bit == 0 && prefix_len(&chars[i..], w).is_some() {
+            for &(a, w, bit) in self.words.get(from..to).unwrap_or_default() {
+                if a == c && found & bit == 0 && prefix_len(&chars[i..], w).is_some() {
                     found |= bit;
                     if self.needs.iter().any(|need| need & !found == 0) {
                         return true;
