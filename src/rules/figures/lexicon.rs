@@ -233,7 +233,10 @@ impl Anchors {
         }
         Anchors {
             starts,
-            words: words.into_iter().map(|(_, a, w, bit)| (a, w, bit)).collect(),
+            words: words
+                .into_iter()
+                .map(|(_, a, w, bit)| (a, w, bit))
+                .collect(),
             needs,
         }
     }

@@ -351,9 +351,7 @@ fn read_sentence(
     out: &mut Vec<Comparison>,
 ) {
     // No number, no figure to compare (what follows only reads figures).
-    let may_be = numbers::numeral_set();
-    let numeral = |c: char| may_be.may_hold(c) && (fold(c).is_ascii_digit() || is_numeral_char(c));
-    if !sentence.bytes().any(|b| b.is_ascii_digit()) && !sentence.chars().any(numeral) {
+    if !numbers::has_numeral(sentence) {
         return;
     }
     compact_into(sentence, chars);

@@ -14,8 +14,6 @@ use std::sync::OnceLock;
 
 use rust_decimal::Decimal;
 
-use crate::normalize::CharSet;
-
 /// What a figure is, with its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Amount {
@@ -76,12 +74,49 @@ pub(crate) fn is_numeral_char(c: char) -> bool {
     digit(c).is_some() || unit(c).is_some()
 }
 
-/// The characters of a number in prose: Chinese numerals and full-width digits (ASCII
-/// digits are told by their bytes), as a set that may hold others too: a character it
-/// lacks is none, told on one look (most characters of prose are none).
-pub(crate) fn numeral_set() -> CharSet {
-    static SET: OnceLock<CharSet> = OnceLock::new();
-    *SET.get_or_init(|| CharSet::of("〇零一二两三四五六七八九十百千万亿０１２３４５６７８９"))
+/// The characters of a number in prose besides ASCII digits: the Chinese numerals and the
+/// full-width digits, all three bytes long in UTF-8.
+const NUMERALS: &str = "〇零一二两三四五六七八九十百千万亿０１２３４５６７８９";
+
+/// Whether `s` holds a digit or a numeral (ASCII, full-width, Chinese: a character
+/// [`is_numeral_char`] or that folds to an ASCII digit), told by its bytes: the three
+/// bytes of each character that starts with E0…EF looked up among the numerals' (most
+/// characters of prose are ideographs, three bytes each, and none is a numeral).
+pub(crate) fn has_numeral(s: &str) -> bool {
+    static CODES: OnceLock<Vec<u32>> = OnceLock::new();
+    let codes = CODES.get_or_init(|| {
+        let mut codes: Vec<u32> = NUMERALS
+            .chars()
+            .map(|c| {
+                let mut buf = [0u8; 4];
+                let b = c.encode_utf8(&mut buf).as_bytes();
+                u32::from_be_bytes([0, b[0], b[1], b[2]])
+            })
+            .collect();
+        codes.sort_unstable();
+        codes
+    });
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii_digit() {
+            return true;
+        }
+        // E0…EF starts a character of three bytes (the string is UTF-8); any other byte
+        // is one of a character that is no numeral.
+        if let (0xE0..=0xEF, Some(&[b1, b2])) = (b, bytes.get(i + 1..i + 3)) {
+            if codes
+                .binary_search(&u32::from_be_bytes([0, b, b1, b2]))
+                .is_ok()
+            {
+                return true;
+            }
+            i += 3;
+            continue;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Units of counts, longest first.
@@ -473,19 +508,42 @@ mod tests {
             .collect()
     }
 
+    /// What a number in prose may be made of, a character at a time.
+    fn numeral(c: char) -> bool {
+        super::super::fold(c).is_ascii_digit() || is_numeral_char(c)
+    }
+
     #[test]
-    fn the_numeral_set_holds_every_numeral() {
-        // Every character, to the last plane: the filter never passes a numeral over.
-        let numeral = |c: char| super::super::fold(c).is_ascii_digit() || is_numeral_char(c);
-        let set = numeral_set();
+    fn numerals_are_told_by_their_bytes() {
+        // Every character, to the last plane, alone and between two ideographs.
         let mut numerals = 0;
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            if numeral(c) && !c.is_ascii_digit() {
-                numerals += 1;
-                assert!(set.may_hold(c), "{c}");
-            }
+            numerals += usize::from(numeral(c));
+            assert_eq!(has_numeral(&c.to_string()), numeral(c), "{c:?}");
+            assert_eq!(has_numeral(&format!("的{c}的")), numeral(c), "{c:?}");
         }
-        assert_eq!(numerals, 27, "the numerals and full-width digits");
+        assert_eq!(
+            numerals, 37,
+            "ASCII and full-width digits, 17 Chinese numerals"
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// On any text, the bytes answer as the characters do.
+        #[test]
+        fn has_numeral_is_its_definition(chars in proptest::collection::vec(proptest::prop_oneof![
+            proptest::sample::select(NUMERALS.chars().collect::<Vec<_>>()),
+            proptest::char::range('\u{4E00}', '\u{4E20}'),
+            proptest::char::range('\u{FF00}', '\u{FF20}'),
+            proptest::char::range('\u{3000}', '\u{3010}'),
+            proptest::char::range('\0', '\u{7F}'),
+            proptest::char::range('\u{80}', '\u{7FF}'),
+            proptest::char::range('\u{10000}', '\u{10010}'),
+        ], 0..30)) {
+            let s: String = chars.into_iter().collect();
+            proptest::prop_assert_eq!(has_numeral(&s), s.chars().any(numeral));
+        }
     }
 
     #[test]
