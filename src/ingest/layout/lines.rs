@@ -9,13 +9,15 @@ pub(super) fn prepare<'a>(l: &'a DocLine<'_>) -> Line<'a> {
     // The label's cells (one, mostly: then the label is that cell's text, not a copy).
     let mut label_parts: Vec<&'a str> = Vec::new();
     let mut label_col = 0;
-    let mut tokens = Vec::new();
-    let cells: Vec<(&'a str, u32, u32)> = l
-        .cells
-        .iter()
-        .filter(|c| !c.text.is_empty())
-        .map(|c| (c.text.as_ref(), c.slot, c.col))
-        .collect();
+    let mut cells: Vec<(&'a str, u32, u32)> = Vec::with_capacity(l.cells.len());
+    cells.extend(
+        l.cells
+            .iter()
+            .filter(|c| !c.text.is_empty())
+            .map(|c| (c.text.as_ref(), c.slot, c.col)),
+    );
+    // Most value cells hold one value each.
+    let mut tokens = Vec::with_capacity(cells.len());
     for &(text, slot, col) in &cells {
         let place = Place::new(l.line, col);
         if is_value(text) {
