@@ -42,7 +42,8 @@ pub(super) fn find_headings(lines: &[Line]) -> Vec<Heading> {
 /// The line at `index` as a heading, when it is one; `candidates` counts the lines that
 /// looked like one (a numeral, a short text), headings or not.
 pub(super) fn heading_at(index: usize, l: &Line, candidates: &mut usize) -> Option<Heading> {
-    // The keys of 表三's row labels, each as characters with the set of them.
+    // The keys of 表三's row labels, each as characters with the set of them and its bits
+    // for the common subsequence (made when first needed).
     type Bits = OnceLock<Option<normalize::Subsequence>>;
     static T3_LABELS: OnceLock<Vec<(Vec<char>, CharSet, Bits)>> = OnceLock::new();
     if !l.tokens.is_empty() || l.page_number {
