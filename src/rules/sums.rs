@@ -55,9 +55,17 @@ impl CellRef {
     }
 
     pub fn lookup<'a>(&self, report: &'a Report) -> Option<&'a Cell> {
-        report
-            .table(self.table)?
-            .cell(self.block, self.row, self.column)
+        self.row_in(report)?.cell(self.column)
+    }
+
+    /// The row the cell is in, as read.
+    fn row_in<'a>(&self, report: &'a Report) -> Option<&'a Row> {
+        report.table(self.table)?.row(self.block, self.row)
+    }
+
+    /// Whether `other` is in the same row.
+    fn same_row(&self, other: &CellRef) -> bool {
+        self.table == other.table && self.block == other.block && self.row == other.row
     }
 
     /// The location of the cell, with its place in the source when it has one.
@@ -216,13 +224,12 @@ fn side(report: &Report, terms: &[Term], checked: bool) -> Option<Side> {
     // The row of the term before: the terms of a row's sum are all in one row, found once.
     let mut last: Option<(CellRef, &Row)> = None;
     for t in terms {
-        let c = t.cell;
         let row = match last {
-            Some((l, row)) if l.table == c.table && l.block == c.block && l.row == c.row => row,
-            _ => report.table(c.table)?.row(c.block, c.row)?,
+            Some((l, row)) if l.same_row(&t.cell) => row,
+            _ => t.cell.row_in(report)?,
         };
-        last = Some((c, row));
-        let value = &row.cell(c.column)?.value;
+        last = Some((t.cell, row));
+        let value = &row.cell(t.cell.column)?.value;
         if checked && *value == CellValue::Blank {
             return None;
         }

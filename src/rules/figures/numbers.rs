@@ -76,7 +76,7 @@ pub(crate) fn is_numeral_char(c: char) -> bool {
 
 /// The characters of a number in prose besides ASCII digits: the Chinese numerals and the
 /// full-width digits, all three bytes long in UTF-8.
-const NUMERALS: &str = "〇零一二两三四五六七八九十百千万亿０１２３４５６７８９";
+const NUMERAL_CHARS: &str = "〇零一二两三四五六七八九十百千万亿０１２３４５６７８９";
 
 /// Whether `s` holds a digit or a numeral (ASCII, full-width, Chinese: a character
 /// [`is_numeral_char`] or that folds to an ASCII digit), told by its bytes: the three
@@ -85,7 +85,7 @@ const NUMERALS: &str = "〇零一二两三四五六七八九十百千万亿０�
 pub(crate) fn has_numeral(s: &str) -> bool {
     static CODES: OnceLock<Vec<u32>> = OnceLock::new();
     let codes = CODES.get_or_init(|| {
-        let mut codes: Vec<u32> = NUMERALS
+        let mut codes: Vec<u32> = NUMERAL_CHARS
             .chars()
             .map(|c| {
                 let mut buf = [0u8; 4];
@@ -533,7 +533,7 @@ mod tests {
         /// On any text, the bytes answer as the characters do.
         #[test]
         fn has_numeral_is_its_definition(chars in proptest::collection::vec(proptest::prop_oneof![
-            proptest::sample::select(NUMERALS.chars().collect::<Vec<_>>()),
+            proptest::sample::select(NUMERAL_CHARS.chars().collect::<Vec<_>>()),
             proptest::char::range('\u{4E00}', '\u{4E20}'),
             proptest::char::range('\u{FF00}', '\u{FF20}'),
             proptest::char::range('\u{3000}', '\u{3010}'),
