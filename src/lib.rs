@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod labels;
 pub mod model;
 pub mod normalize;
+pub mod pretty;
 pub mod rules;
 pub mod schema;
 pub mod template;

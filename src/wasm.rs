@@ -386,7 +386,7 @@ pub fn check_json(input: JsValue, options: Option<JsValue>) -> Result<JsValue, J
         opts.lang,
         move |input, previous| {
             let result = run_check(&input, previous, &opts)?;
-            serde_json::to_string_pretty(&result)
+            crate::pretty::to_string(&result)
                 .map(JsValue::from)
                 .map_err(|e| error("internal", &e.to_string()))
         },

@@ -144,7 +144,7 @@ struct Done {
     /// The code of each finding.
     codes: Vec<Code>,
     /// What is written for it on standard output (may be empty).
-    text: String,
+    text: Vec<u8>,
     html: Option<html::Row>,
 }
 
@@ -432,15 +432,16 @@ fn write_all(
                         if !d.text.is_empty() && !first {
                             writeln!(out)?;
                         }
-                        out.write_all(d.text.as_bytes())?;
+                        out.write_all(&d.text)?;
                     }
                     OutputFormat::Json if batch => {
                         let sep = if first { "" } else { "," };
-                        write!(out, "{sep}\n  {}", d.text)?;
+                        write!(out, "{sep}\n  ")?;
+                        out.write_all(&d.text)?;
                     }
-                    OutputFormat::Json => out.write_all(d.text.as_bytes())?,
+                    OutputFormat::Json => out.write_all(&d.text)?,
                     OutputFormat::Ndjson => {
-                        out.write_all(d.text.as_bytes())?;
+                        out.write_all(&d.text)?;
                         out.flush()?;
                     }
                 }
@@ -512,7 +513,7 @@ fn work(
         });
     let text = rendered(&name, &outcome, &source, paired, render).unwrap_or_else(|e| {
         // Rendering into memory fails only on a bug; the entry says so.
-        format!("nianbao: {name}: {e}\n")
+        format!("nianbao: {name}: {e}\n").into_bytes()
     });
     let html = render.html.then(|| {
         let mut row = html::Row::new(&name, &outcome, render.lang);
@@ -541,7 +542,7 @@ fn rendered(
     source: &str,
     paired: Option<&Paired>,
     render: Render,
-) -> io::Result<String> {
+) -> io::Result<Vec<u8>> {
     let lang = render.lang;
     let entry = |name, outcome| entry(name, outcome, paired, lang);
     Ok(match (render.format, outcome) {
@@ -551,18 +552,34 @@ fn rendered(
                 human::render_pairing(&mut buf, name, &p.name, p.renamed, lang)?;
             }
             human::render_result(&mut buf, name, result, source, lang)?;
-            String::from_utf8(buf).map_err(io::Error::other)?
+            buf
         }
-        (OutputFormat::Human, Err(_)) => String::new(),
+        (OutputFormat::Human, Err(_)) => Vec::new(),
         (OutputFormat::Json, Ok(result)) if !render.batch => {
-            format!("{}\n", to_json(result, true)?)
+            let mut text = to_json(result, true)?;
+            text.push(b'\n');
+            text
         }
         // One input, not read: the message on stderr is all there is.
-        (OutputFormat::Json, Err(_)) if !render.batch => String::new(),
-        // The array written element by element, laid out as `to_string_pretty` lays out
+        (OutputFormat::Json, Err(_)) if !render.batch => Vec::new(),
+        // The array written element by element, laid out as `pretty::to_vec` lays out
         // the whole array (JSON strings hold no raw line breaks).
-        (OutputFormat::Json, _) => to_json(&entry(name, outcome), true)?.replace('\n', "\n  "),
-        (OutputFormat::Ndjson, _) => format!("{}\n", to_json(&entry(name, outcome), false)?),
+        (OutputFormat::Json, _) => {
+            let text = to_json(&entry(name, outcome), true)?;
+            let mut indented = Vec::with_capacity(text.len() + text.len() / 8);
+            for &b in &text {
+                indented.push(b);
+                if b == b'\n' {
+                    indented.extend_from_slice(b"  ");
+                }
+            }
+            indented
+        }
+        (OutputFormat::Ndjson, _) => {
+            let mut text = to_json(&entry(name, outcome), false)?;
+            text.push(b'\n');
+            text
+        }
     })
 }
 
@@ -598,11 +615,11 @@ fn entry<'a>(
     }
 }
 
-fn to_json<T: Serialize>(value: &T, pretty: bool) -> io::Result<String> {
+fn to_json<T: Serialize>(value: &T, pretty: bool) -> io::Result<Vec<u8>> {
     if pretty {
-        serde_json::to_string_pretty(value)
+        nianbao::pretty::to_vec(value)
     } else {
-        serde_json::to_string(value)
+        serde_json::to_vec(value)
     }
     .map_err(io::Error::other)
 }

@@ -219,7 +219,7 @@ fn normalize(args: &NormalizeArgs, lang: Lang, status: &mut Status) -> io::Resul
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> io::Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    let text = nianbao::pretty::to_string(value).map_err(io::Error::other)?;
     let mut out = io::stdout().lock();
     writeln!(out, "{text}")?;
     out.flush()

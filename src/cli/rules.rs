@@ -31,7 +31,7 @@ pub fn run(args: &RulesArgs, lang: Lang) -> io::Result<()> {
         RulesFormat::Table => table(lang),
         RulesFormat::Markdown => markdown(),
         RulesFormat::Json => {
-            serde_json::to_string_pretty(DEFINITIONS).map_err(io::Error::other)? + "\n"
+            nianbao::pretty::to_string(DEFINITIONS).map_err(io::Error::other)? + "\n"
         }
     };
     let mut out = io::stdout().lock();
