@@ -18,7 +18,8 @@ pub fn to_string<T: ?Sized + Serialize>(value: &T) -> serde_json::Result<String>
 
 /// `value` as pretty JSON text, in bytes (not checked again for UTF-8: for a writer).
 pub fn to_vec<T: ?Sized + Serialize>(value: &T) -> serde_json::Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(4096);
+    // A check's result is tens of kilobytes: room for it at once, not grown by copies.
+    let mut out = Vec::with_capacity(64 << 10);
     to_writer(&mut out, value)?;
     Ok(out)
 }
