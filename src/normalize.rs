@@ -169,15 +169,14 @@ pub fn label_key(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let kept = match b {
-            b'a'..=b'z' | b'0'..=b'9' => 1,
-            // U+4E00..=U+9FFF: E4 B8 80 ..= E9 BF BF.
-            0xE4 if bytes.get(i + 1).is_some_and(|&n| n >= 0xB8) => 3,
-            0xE5..=0xE9 => 3,
-            _ => 0,
+        // U+4E00..=U+9FFF: E4 B8 80 ..= E9 BF BF (E4 is told by its next byte).
+        let kept = match KEPT_RUN[usize::from(b)] {
+            E4 if bytes.get(i + 1).is_some_and(|&n| n >= 0xB8) => 3,
+            E4 => 0,
+            k => k,
         };
         if kept > 0 {
-            i += kept;
+            i += usize::from(kept);
             continue;
         }
         // What a key drops, told by its bytes as well: ASCII but letters and digits; the
@@ -237,6 +236,27 @@ pub fn label_key(s: &str) -> String {
     out.push_str(&s[run..]);
     out
 }
+
+/// For each first byte, how many bytes of a kept run it starts (`label_key`): 1 for ASCII
+/// lowercase letters and digits, 3 for E5–E9 (ideographs), `E4` for E4 (an ideograph from
+/// E4 B8), 0 for the rest. A table, because this is the loop every label's key runs.
+static KEPT_RUN: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b'a'..=b'z' | b'0'..=b'9' => 1,
+            0xE4 => E4,
+            0xE5..=0xE9 => 3,
+            _ => 0,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// `KEPT_RUN`'s mark for E4, whose ideographs start at E4 B8.
+const E4: u8 = 4;
 
 /// A set of characters kept as 128 bits of a hash of each: it may hold characters never
 /// added, never the other way — a filter that answers "not in the set" at once.
