@@ -14,14 +14,7 @@ const MAX_ROW_CELLS: usize = 40;
 
 /// Splits text into lines and cells.
 pub fn split(source: &str) -> Doc<'_> {
-    let raws: Vec<grid::Raw> = source
-        .split('\n')
-        .enumerate()
-        .map(|(i, raw)| {
-            let line = u32::try_from(i + 1).unwrap_or(u32::MAX);
-            (line, raw.strip_suffix('\r').unwrap_or(raw))
-        })
-        .collect();
+    let raws = raw_lines(source);
     let mut lines = Vec::with_capacity(raws.len());
     let mut i = 0;
     while i < raws.len() {
@@ -40,8 +33,9 @@ pub fn split(source: &str) -> Doc<'_> {
             continue;
         }
         let (line, raw) = raws[i];
-        let cells = split_line(raw);
-        if raw.contains('\t') && cells.len() > MAX_ROW_CELLS {
+        let tabbed = memchr::memchr(b'\t', raw.as_bytes()).is_some();
+        let cells = split_line_tabbed(raw, tabbed);
+        if tabbed && cells.len() > MAX_ROW_CELLS {
             // Not a table row but a page's text nodes joined by tabs (BeautifulSoup's
             // `get_text("\t")`): each is a line of its own, as with `get_text("\n")`.
             lines.extend(cells.into_iter().map(|c| DocLine {
@@ -56,12 +50,27 @@ pub fn split(source: &str) -> Doc<'_> {
             lines.push(DocLine {
                 line,
                 cells,
-                tabbed: raw.contains('\t'),
+                tabbed,
             });
         }
         i += 1;
     }
     Doc { lines }
+}
+
+/// The lines of `source` with their numbers: `source.split('\n')`, a `\r` before each break
+/// dropped. Found by memchr: most lines are short, and std's search costs more per line.
+fn raw_lines(source: &str) -> Vec<grid::Raw<'_>> {
+    let mut raws = Vec::with_capacity(source.len() / 32 + 1);
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', source.as_bytes()).chain([source.len()]);
+    for (i, end) in ends.enumerate() {
+        let raw = &source[start..end];
+        let line = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        raws.push((line, raw.strip_suffix('\r').unwrap_or(raw)));
+        start = end + 1;
+    }
+    raws
 }
 
 /// The most lines an HTML `<table>` inside a text may span.
@@ -71,7 +80,7 @@ const MAX_HTML_TABLE_LINES: usize = 2_000;
 /// from it: PDF-to-Markdown converters write tables with merged cells as HTML.
 fn html_table_end(raws: &[grid::Raw]) -> Option<usize> {
     let has = |raw: &str, tag: &[u8]| {
-        raw.contains('<')
+        memchr::memchr(b'<', raw.as_bytes()).is_some()
             && raw
                 .as_bytes()
                 .windows(tag.len())
@@ -129,8 +138,13 @@ fn html_table<'a>(raws: &[grid::Raw<'a>]) -> Vec<DocLine<'a>> {
 }
 
 fn split_line(raw: &str) -> Vec<DocCell<'_>> {
-    let tabs = memchr::memchr_iter(b'\t', raw.as_bytes()).count();
-    if tabs > 0 {
+    split_line_tabbed(raw, memchr::memchr(b'\t', raw.as_bytes()).is_some())
+}
+
+/// [`split_line`] told whether the line holds a tab.
+fn split_line_tabbed(raw: &str, tabbed: bool) -> Vec<DocCell<'_>> {
+    if tabbed {
+        let tabs = memchr::memchr_iter(b'\t', raw.as_bytes()).count();
         let mut cells = Vec::with_capacity(tabs + 1);
         let mut start = 0;
         for (slot, part) in raw.split('\t').enumerate() {
@@ -266,6 +280,18 @@ mod tests {
                 .map(|c| (c.text.into_owned(), c.col, c.slot))
                 .collect();
             proptest::prop_assert_eq!(got, layout_cells_by_chars(&raw));
+        }
+
+        /// The lines found by memchr are `split('\n')`'s, numbered from 1, a `\r` before
+        /// each break dropped (empty texts, breaks at either end and `\r\n` too).
+        #[test]
+        fn raw_lines_are_splits_lines(s in "[a\n\r中 ]{0,24}") {
+            let want: Vec<(u32, &str)> = s
+                .split('\n')
+                .enumerate()
+                .map(|(i, l)| (i as u32 + 1, l.strip_suffix('\r').unwrap_or(l)))
+                .collect();
+            proptest::prop_assert_eq!(raw_lines(&s), want);
         }
     }
 
