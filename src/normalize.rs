@@ -291,6 +291,36 @@ impl CharSet {
     }
 }
 
+/// A text's characters as [`CharSet`] slots with how often each occurs, in layers: layer
+/// `k` holds the slots met more than `k` times. How many of the characters a set may hold
+/// is then a count of bits a layer (one or two, mostly), not a hash a character — for a
+/// text counted against many sets.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CharCounts(Vec<u128>);
+
+impl CharCounts {
+    pub(crate) fn of(chars: &[char]) -> CharCounts {
+        let mut layers: Vec<u128> = Vec::new();
+        for &c in chars {
+            let bit = CharSet::bit(c);
+            // A slot's n-th character goes in the n-th layer.
+            match layers.iter_mut().find(|l| **l & bit == 0) {
+                Some(layer) => *layer |= bit,
+                None => layers.push(bit),
+            }
+        }
+        CharCounts(layers)
+    }
+
+    /// How many of the characters `set` may hold (each as often as it occurs).
+    pub(crate) fn held_by(&self, set: CharSet) -> usize {
+        self.0
+            .iter()
+            .map(|layer| (layer & set.0).count_ones() as usize)
+            .sum()
+    }
+}
+
 /// Longest common subsequence of two char slices.
 pub fn lcs(a: &[char], b: &[char]) -> usize {
     if a.is_empty() || b.is_empty() {
@@ -782,6 +812,17 @@ mod tests {
 
         /// The runs copied whole give what the definition gives, on any text (ideographs
         /// at the block's edges, full-width forms, other scripts, ASCII).
+        #[test]
+        fn char_counts_count_what_a_set_may_hold(
+            text in proptest::collection::vec(proptest::char::range('\u{4E00}', '\u{4E40}'), 0..60),
+            other in proptest::collection::vec(proptest::char::range('\u{4E00}', '\u{4E40}'), 0..20),
+        ) {
+            // 64 characters in 128 slots: some share a slot, and most repeat in `text`.
+            let set = CharSet::of(&other.iter().collect::<String>());
+            let want = text.iter().filter(|&&c| set.may_hold(c)).count();
+            proptest::prop_assert_eq!(CharCounts::of(&text).held_by(set), want);
+        }
+
         #[test]
         fn label_key_is_its_definition(chars in proptest::collection::vec(proptest::prop_oneof![
             // Each kind as often as the others: the block's edges, ASCII, full-width

@@ -18,7 +18,7 @@ use crate::finding::{Code, Finding, Location};
 use crate::model::{
     Cell, CellValue, Markers, Place, Report, Row, Section, Sections, Table, TableId, TextLine,
 };
-use crate::normalize::{self, collapse_cjk_spaces, coverage, fold, label_key, CharSet};
+use crate::normalize::{self, collapse_cjk_spaces, coverage, fold, label_key, CharCounts, CharSet};
 use crate::params;
 use crate::template::{
     self, ColumnKind, RowDef, TemplateDef, Version, SECTIONS, T3_COLUMNS, T4_COLUMNS,

@@ -457,6 +457,8 @@ struct Letters {
     set: CharSet,
     /// Made ready to be compared with many (a template row's key, with every row's).
     bits: Option<normalize::Subsequence>,
+    /// The characters counted by slot, for the same (see [`Letters::at_most`]).
+    counts: Option<CharCounts>,
 }
 
 impl Letters {
@@ -470,19 +472,24 @@ impl Letters {
             chars,
             set,
             bits: None,
+            counts: None,
         }
     }
 
     fn compared_often(key: &str) -> Letters {
         let mut letters = Letters::new(key);
         letters.bits = normalize::Subsequence::new(&letters.chars);
+        letters.counts = Some(CharCounts::of(&letters.chars));
         letters
     }
 
     /// How many of these characters could be in `seen` at all: never less than their
     /// longest common subsequence, and far cheaper to count.
     fn at_most(&self, seen: &Letters) -> usize {
-        self.chars.iter().filter(|&&c| seen.set.may_hold(c)).count()
+        match &self.counts {
+            Some(counts) => counts.held_by(seen.set),
+            None => self.chars.iter().filter(|&&c| seen.set.may_hold(c)).count(),
+        }
     }
 }
 

@@ -78,6 +78,7 @@ pub(super) fn heading_at(index: usize, l: &Line, candidates: &mut usize) -> Opti
     // heading.
     let whole: Vec<char> = label_key(&text).chars().collect();
     let whole_chars = whole.len();
+    let whole_counts = CharCounts::of(&whole);
     let t3_label = t3_labels.iter().any(|(t, set, bits)| {
         // Most of the line's characters must be in the label before it can be inside it:
         // the label is long enough, and holds enough of them (a count — of characters that
@@ -85,7 +86,7 @@ pub(super) fn heading_at(index: usize, l: &Line, candidates: &mut usize) -> Opti
         if t.len() * 10 < whole_chars * 6 {
             return false;
         }
-        let shared = whole.iter().filter(|c| set.may_hold(**c)).count();
+        let shared = whole_counts.held_by(*set);
         if shared * 10 < whole_chars * 6 {
             return false;
         }
