@@ -119,6 +119,13 @@ pub(super) fn prepare<'a>(l: &'a DocLine<'_>) -> Line<'a> {
     }
 }
 
+/// The first character of `text` that is not a space, a `*` or dropped, folded: what
+/// `fold(text).trim_start()` starts with, unless that is a `*` (a lone one `fold` keeps),
+/// told without folding the text.
+pub(super) fn first_folded(text: &str) -> Option<char> {
+    (text.chars().filter_map(normalize::fold_char)).find(|&c| !c.is_whitespace() && c != '*')
+}
+
 /// A cell that holds one value: a number (with sign word or unit), a placeholder, or a
 /// number with characters that could not be read (U+FFFD from a PDF font without a map:
 /// a value, reported as not a number — never read as a shorter number or as a label).

@@ -434,6 +434,12 @@ pub(super) fn contexts(
 
 /// Whether a line starts a row label of the template: `一、`, `（六）`, `1.` or `1、`.
 fn starts_row_label(text: &str) -> bool {
+    // Unless the line starts with a numeral, `(` or a digit, no label starts here (told
+    // without folding the line).
+    let first = first_folded(text);
+    if !first.is_some_and(|c| NUMERALS.contains(&c) || c == '(' || c.is_ascii_digit()) {
+        return false;
+    }
     let t = fold(text);
     let t = t.trim_start();
     if strip_numeral(t).is_some() {
@@ -726,4 +732,41 @@ fn ordinal(n: usize) -> String {
         _ => "th",
     };
     format!("{n}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`starts_row_label`] by its definition: the whole line folded first.
+    fn starts_row_label_folded(text: &str) -> bool {
+        let t = fold(text);
+        let t = t.trim_start();
+        if strip_numeral(t).is_some() {
+            return true;
+        }
+        if let Some(rest) = t.strip_prefix('(') {
+            let n = rest.chars().take_while(|c| NUMERALS.contains(c)).count();
+            return n > 0 && rest.chars().nth(n) == Some(')');
+        }
+        let digits = t.chars().take_while(char::is_ascii_digit).count();
+        digits > 0 && matches!(t.chars().nth(digits), Some('.' | '、'))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The first character told without folding answers as the folded line does:
+        /// spaces of every width, `*` alone and in pairs, full-width forms, zero-width
+        /// characters before the label's start.
+        #[test]
+        fn row_label_starts_are_their_definition(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                ' ', '\u{3000}', '\u{A0}', '\u{2003}', '\u{200B}', '\u{FEFF}', '*', '＊', '一',
+                '十', '三', '(', '（', ')', '）', '1', '１', '9', '.', '．', '、', '本', 'a',
+            ]), 0..10),
+        ) {
+            let s: String = chars.into_iter().collect();
+            proptest::prop_assert_eq!(starts_row_label(&s), starts_row_label_folded(&s));
+        }
+    }
 }

@@ -50,9 +50,7 @@ pub(super) fn heading_at(index: usize, l: &Line, candidates: &mut usize) -> Opti
         return None;
     }
     // A heading starts with a numeral (`一、`): look no further at lines that do not.
-    let first =
-        (l.text.chars().filter_map(normalize::fold_char)).find(|&c| !c.is_whitespace() && c != '*');
-    if !first.is_some_and(|c| NUMERALS.contains(&c)) {
+    if !first_folded(&l.text).is_some_and(|c| NUMERALS.contains(&c)) {
         return None;
     }
     let text = collapse_cjk_spaces(&fold(&l.text)).trim().to_string();
