@@ -153,11 +153,10 @@ fn split_line_tabbed(raw: &str, tabbed: bool) -> Vec<DocCell<'_>> {
         }
         return cells;
     }
+    // Layout text: a cell ends at two or more spaces (or an ideographic space). The spaces
+    // are told by their bytes (` `, C2 A0, E3 80 80), what lies between passed over by
+    // memchr; a cell's characters are counted once, when it ends (std's count, on bytes).
     let mut cells = Vec::new();
-    // Layout text: a cell ends at two or more spaces (or an ideographic space). Byte
-    // offsets (`at`) and character columns (`col`) are kept together. The spaces are told
-    // by their bytes (` `, C2 A0, E3 80 80); what lies between is passed over by memchr
-    // and its characters counted (std's count, on bytes), not decoded one at a time.
     let bytes = raw.as_bytes();
     let space_at = |at: usize| space_width(bytes, at);
     let (mut at, mut col) = (0, 0);
@@ -166,25 +165,24 @@ fn split_line_tabbed(raw: &str, tabbed: bool) -> Vec<DocCell<'_>> {
             at += w;
             col += 1;
         }
-        let (start, start_col) = (at, col);
+        let start = at;
         while at < bytes.len() {
             let w = space_at(at);
             if w == 0 {
-                // To the next byte that may start a space: none between stands for one.
-                let next = memchr::memchr3(b' ', 0xC2, 0xE3, &bytes[at + 1..])
+                // On to the next byte that may start a space (a UTF-8 lead byte never
+                // stands inside a character).
+                at = memchr::memchr3(b' ', 0xC2, 0xE3, &bytes[at + 1..])
                     .map_or(bytes.len(), |p| at + 1 + p);
-                col += raw[at..next].chars().count();
-                at = next;
                 continue;
             }
             if w == 3 || space_at(at + w) > 0 {
                 break;
             }
             at += w;
-            col += 1;
         }
-        if col > start_col {
-            push_cell(&mut cells, &raw[start..at], start_col, start_col as u32);
+        if at > start {
+            push_cell(&mut cells, &raw[start..at], col, col as u32);
+            col += raw[start..at].chars().count();
         }
     }
     cells
