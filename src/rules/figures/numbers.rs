@@ -79,22 +79,25 @@ pub(crate) fn is_numeral_char(c: char) -> bool {
 const NUMERAL_CHARS: &str = "〇零一二两三四五六七八九十百千万亿０１２３４５６７８９";
 
 /// Whether `s` holds a digit or a numeral (ASCII, full-width, Chinese: a character
-/// [`is_numeral_char`] or that folds to an ASCII digit), told by its bytes: the three
-/// bytes of each character that starts with E0…EF looked up among the numerals' (most
-/// characters of prose are ideographs, three bytes each, and none is a numeral).
+/// [`is_numeral_char`] or that folds to an ASCII digit), told by its bytes: each character
+/// that starts with E0…EF is first told by its last two bytes (a bit of 4,096, set for
+/// the numerals' pairs: most characters of prose are ideographs, three bytes each, and
+/// none is a numeral), then, if its bit is set, looked up among the numerals' codes.
 pub(crate) fn has_numeral(s: &str) -> bool {
-    static CODES: OnceLock<Vec<u32>> = OnceLock::new();
-    let codes = CODES.get_or_init(|| {
-        let mut codes: Vec<u32> = NUMERAL_CHARS
-            .chars()
-            .map(|c| {
-                let mut buf = [0u8; 4];
-                let b = c.encode_utf8(&mut buf).as_bytes();
-                u32::from_be_bytes([0, b[0], b[1], b[2]])
-            })
-            .collect();
+    static NUMERALS: OnceLock<(Vec<u32>, [u64; 64])> = OnceLock::new();
+    let pair = |b1: u8, b2: u8| (usize::from(b1 & 0x3F), b2 & 0x3F);
+    let (codes, pairs) = NUMERALS.get_or_init(|| {
+        let mut codes = Vec::new();
+        let mut pairs = [0u64; 64];
+        for c in NUMERAL_CHARS.chars() {
+            let mut buf = [0u8; 4];
+            let b = c.encode_utf8(&mut buf).as_bytes();
+            codes.push(u32::from_be_bytes([0, b[0], b[1], b[2]]));
+            let (word, bit) = pair(b[1], b[2]);
+            pairs[word] |= 1 << bit;
+        }
         codes.sort_unstable();
-        codes
+        (codes, pairs)
     });
     let bytes = s.as_bytes();
     let mut i = 0;
@@ -105,9 +108,11 @@ pub(crate) fn has_numeral(s: &str) -> bool {
         // E0…EF starts a character of three bytes (the string is UTF-8); any other byte
         // is one of a character that is no numeral.
         if let (0xE0..=0xEF, Some(&[b1, b2])) = (b, bytes.get(i + 1..i + 3)) {
-            if codes
-                .binary_search(&u32::from_be_bytes([0, b, b1, b2]))
-                .is_ok()
+            let (word, bit) = pair(b1, b2);
+            if pairs[word] >> bit & 1 == 1
+                && codes
+                    .binary_search(&u32::from_be_bytes([0, b, b1, b2]))
+                    .is_ok()
             {
                 return true;
             }
