@@ -104,7 +104,9 @@ impl Format {
 pub struct Ingested {
     pub format: Format,
     pub report: Report,
-    /// Findings made while reading (unreadable rows, repairs).
+    /// Findings made while reading (unreadable rows, repairs), their messages not written
+    /// yet: `check` writes every message once, in the language asked and with the labels of
+    /// the version read ([`Finding::relabel`] writes one).
     pub findings: Vec<Finding>,
     /// The decoded source text, for quoting lines in human output (empty for a Word
     /// document, whose places are not in a text).
@@ -497,7 +499,7 @@ pub(crate) fn read_cell(
 ) -> Cell {
     let parsed = normalize::parse_cell(raw, kind);
     for code in &parsed.repairs {
-        findings.push(Finding::new(
+        findings.push(Finding::unrendered(
             *code,
             params! {"raw" => raw.trim(), "value" => value_text(&parsed.value)},
             row.cell(column).at(place),

@@ -110,7 +110,7 @@ pub(super) fn extra_row(table: TableId, raw: &RawRow, context: &str, line: &Line
         raw.own.trim()
     };
     let found: String = found.chars().take(40).collect();
-    Finding::new(
+    Finding::unrendered(
         Code::C008,
         params! {
             "found" => found,
@@ -148,7 +148,7 @@ pub(super) fn unreadable_row(
         params.insert("reason".into(), zh.into());
         params.insert("reason_en".into(), en.into());
     }
-    findings.push(Finding::new(
+    findings.push(Finding::unrendered(
         Code::C006,
         params,
         at.location().at(Some(place)),
@@ -366,7 +366,7 @@ fn run_rows<'a>(
             .into(),
         );
     }
-    findings.push(Finding::new(
+    findings.push(Finding::unrendered(
         Code::F007,
         params,
         Location::table(table).at(Some(tokens[0].1.place)),
@@ -695,7 +695,7 @@ pub(super) fn header_damage(
             for (label, key) in labels.iter().zip(&keys) {
                 if normalize::is_damaged_form(key, &found) && !seen.contains(&found) {
                     seen.push(found.clone());
-                    findings.push(Finding::new(
+                    findings.push(Finding::unrendered(
                         Code::F004,
                         params! {"line" => l.no, "found" => *text, "label" => *label},
                         Location::table(table).at(Some(Place::new(l.no, *col))),

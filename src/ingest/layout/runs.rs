@@ -225,7 +225,7 @@ pub(super) fn split_finding(
 ) -> Finding {
     let join = |parts: Vec<String>| parts.join(" ");
     let [by, by_en, spent, spent_en] = decided.words();
-    Finding::new(
+    Finding::unrendered(
         Code::F005,
         params! {
             "raw" => join(tokens.iter().map(|t| t.text.to_string()).collect()),

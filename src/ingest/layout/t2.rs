@@ -95,7 +95,7 @@ pub(super) fn read_t2(
             };
             if let Some((v, label, key)) = &other {
                 if lines[i].label_key() == *key {
-                    findings.push(Finding::new(
+                    findings.push(Finding::unrendered(
                         Code::C010,
                         params! {"found" => *label, "other" => v.as_str()},
                         Location::row(TableId::T2, Some(block.key), row_def.key)

@@ -107,7 +107,7 @@ pub(super) fn read_t3(
     let mut table = Table::new(TableId::T3);
     table.place = Some(lines[start].place());
     if let Some(i) = stand_in {
-        findings.push(Finding::new(
+        findings.push(Finding::unrendered(
             Code::C009,
             params! {},
             Location::row(TableId::T3, None, "r6").at(Some(lines[raws[i].at].place())),
@@ -134,7 +134,7 @@ pub(super) fn read_t3(
         );
         if !raw.tokens.is_empty() {
             let params = quiet.pop().map(|f| f.params).unwrap_or_default();
-            findings.push(Finding::new(
+            findings.push(Finding::unrendered(
                 Code::C006,
                 params,
                 Location::table(TableId::T3).at(Some(place)),
@@ -189,7 +189,7 @@ pub(super) fn read_t3(
             continue;
         }
         if positioned.contains(&i) {
-            findings.push(Finding::new(
+            findings.push(Finding::unrendered(
                 Code::F008,
                 params! {"line" => lines[raw.at].no},
                 Location::row(TableId::T3, None, row_def.key).at(Some(place)),
