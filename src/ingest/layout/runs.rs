@@ -155,6 +155,22 @@ impl Splits<'_> {
         }
     }
 
+    /// Whether `accept` allows the group from cell `start` on (its values in a buffer on
+    /// the stack: this is asked at every step of a search that may take many).
+    fn accepts(&self, start: usize) -> bool {
+        let cells = &self.cur[start..];
+        let mut values = [0i64; 16];
+        match values.get_mut(..cells.len()) {
+            Some(values) => {
+                for (v, c) in values.iter_mut().zip(cells) {
+                    *v = c.unwrap_or(0);
+                }
+                (self.accept)(values)
+            }
+            None => (self.accept)(&zeroed(cells)),
+        }
+    }
+
     fn push(&mut self, v: Option<i64>, part: usize, off: usize) {
         self.cur.push(v);
         let len = self.cur.len();
@@ -165,7 +181,7 @@ impl Splits<'_> {
             } else {
                 len % self.group
             };
-        if !judged || (self.accept)(&zeroed(&self.cur[start..])) {
+        if !judged || self.accepts(start) {
             self.go(part, off);
         }
         self.cur.pop();
