@@ -281,10 +281,10 @@ fn read_row(
                     ..Cell::new(c.key, CellValue::Blank)
                 };
             }
-            let cell_text: String = if text.starts_with('"') {
-                serde_json::from_str::<String>(text).unwrap_or_else(|_| text.to_string())
+            let cell_text: std::borrow::Cow<'_, str> = if text.starts_with('"') {
+                serde_json::from_str::<String>(text).map_or(text.into(), Into::into)
             } else {
-                text.to_string()
+                text.into()
             };
             // The canonical JSON states amounts in 万元 (RULES.md), so a bare number there
             // has its unit; raw cell text may still carry its own (`251000元`).
