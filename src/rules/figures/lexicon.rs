@@ -175,6 +175,10 @@ fn ending(slots: &[Slot], chars: &[char], len: usize, found: &mut impl FnMut(usi
     }
 }
 
+/// The bits of [`Anchors::slot`], and how many slots there are.
+const ANCHOR_SLOT_BITS: u32 = 10;
+const ANCHOR_SLOTS: usize = 1 << ANCHOR_SLOT_BITS;
+
 /// What a sentence must hold for a phrase of the patterns to name one of its figures: a
 /// phrase is found only with a word in each of its slots that is not optional, and an
 /// `After` phrase with one of its words. The words of those slots are looked for in one
@@ -182,9 +186,9 @@ fn ending(slots: &[Slot], chars: &[char], len: usize, found: &mut impl FnMut(usi
 /// no pattern's slots all found has no figure a phrase names, and is not read further.
 #[derive(Debug)]
 pub(crate) struct Anchors {
-    /// The words by [`CharSet::slot`] of their first character: those of slot `k` are
+    /// The words by [`Anchors::slot`] of their first character: those of slot `k` are
     /// `words[starts[k]..starts[k + 1]]`, each with that character and its slot's bit.
-    starts: [u16; 129],
+    starts: Box<[u16; ANCHOR_SLOTS + 1]>,
     words: Vec<(char, &'static str, u64)>,
     /// For each pattern, the bits of the slots it needs.
     needs: Vec<u64>,
@@ -221,15 +225,18 @@ impl Anchors {
         for (at, slot) in slots.iter().enumerate().take(64) {
             for w in slot.iter() {
                 if let Some(a) = w.chars().next() {
-                    words.push((CharSet::slot(a), a, *w, 1u64 << at));
+                    words.push((Anchors::slot(a), a, *w, 1u64 << at));
                 }
             }
         }
         words.sort_unstable();
-        let mut starts = [0u16; 129];
-        for (k, start) in starts.iter_mut().enumerate() {
-            let n = words.partition_point(|(slot, _, _, _)| *slot < k);
-            *start = u16::try_from(n).unwrap_or(u16::MAX);
+        // Each slot's start: the words of the slots before it, counted.
+        let mut starts = Box::new([0u16; ANCHOR_SLOTS + 1]);
+        for (slot, _, _, _) in &words {
+            starts[slot + 1] = starts[slot + 1].saturating_add(1);
+        }
+        for k in 1..starts.len() {
+            starts[k] = starts[k].saturating_add(starts[k - 1]);
         }
         Anchors {
             starts,
@@ -241,6 +248,12 @@ impl Anchors {
         }
     }
 
+    /// Which of [`ANCHOR_SLOTS`] a word's first character is filed under (a multiplicative
+    /// hash): so many that most characters of a sentence fall in an empty one.
+    fn slot(c: char) -> usize {
+        ((c as u32).wrapping_mul(2_654_435_761) >> (32 - ANCHOR_SLOT_BITS)) as usize
+    }
+
     /// Whether some pattern's phrase may name a figure in `chars`: every slot it needs has
     /// a word in them.
     pub(crate) fn may_name(&self, chars: &[char]) -> bool {
@@ -249,7 +262,7 @@ impl Anchors {
         }
         let mut found = 0u64;
         for (i, &c) in chars.iter().enumerate() {
-            let k = CharSet::slot(c);
+            let k = Anchors::slot(c);
             let (from, to) = (self.starts[k] as usize, self.starts[k + 1] as usize);
             for &(a, w, bit) in self.words.get(from..to).unwrap_or_default() {
                 if a == c && found & bit == 0 && prefix_len(&chars[i..], w).is_some() {
