@@ -258,6 +258,8 @@ fn compact(sentence: &str) -> Vec<char> {
 /// [`compact`] into `out` (cleared first).
 fn compact_into(sentence: &str, out: &mut Vec<char>) {
     out.clear();
+    // No more characters than bytes: room made once.
+    out.reserve(sentence.len());
     // A run of whitespace is one gap: a space where it parts two digits.
     let mut gap = false;
     for c in sentence.chars() {
