@@ -8,6 +8,9 @@
 //! 0.02–0.18 s each (two checks and the read-back) in a release build (30–50 times that
 //! under the fuzz build's sanitizer and coverage at nice 19), so they are slow, bounded
 //! inputs rather than hangs; kept here so that the bound is held.
+//!
+//! Smoke run of 2026-12-07 (fuzz/README.md): two more ingest_text slow units of the same
+//! kind (3 KB reports flattened onto one line; 0.03 s each in a release build).
 
 use nianbao::{Lang, Options, Severity};
 

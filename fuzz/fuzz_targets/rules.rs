@@ -187,6 +187,10 @@ fn edit(report: &mut Value, e: &Edit) {
     match e {
         Edit::Cell { at: i, value: v } => {
             pointers(report, String::new(), false, &mut at);
+            // Edits before may have removed every cell.
+            if at.is_empty() {
+                return;
+            }
             if let Some(cell) = report.pointer_mut(&at[*i as usize % at.len()]) {
                 *cell = value(v);
             }
