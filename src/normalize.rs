@@ -810,8 +810,8 @@ mod tests {
             proptest::prop_assert_eq!(is_placeholder(&raw), PLACEHOLDERS.contains(&fold(&raw).trim()));
         }
 
-        /// The runs copied whole give what the definition gives, on any text (ideographs
-        /// at the block's edges, full-width forms, other scripts, ASCII).
+        /// Counted by layers, the characters a set may hold are as many as counted one by
+        /// one (repeated characters, and characters sharing a slot).
         #[test]
         fn char_counts_count_what_a_set_may_hold(
             text in proptest::collection::vec(proptest::char::range('\u{4E00}', '\u{4E40}'), 0..60),
@@ -823,6 +823,8 @@ mod tests {
             proptest::prop_assert_eq!(CharCounts::of(&text).held_by(set), want);
         }
 
+        /// The runs copied whole give what the definition gives, on any text (ideographs
+        /// at the block's edges, full-width forms, other scripts, ASCII).
         #[test]
         fn label_key_is_its_definition(chars in proptest::collection::vec(proptest::prop_oneof![
             // Each kind as often as the others: the block's edges, ASCII, full-width

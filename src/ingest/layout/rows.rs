@@ -437,9 +437,12 @@ fn starts_row_label(text: &str) -> bool {
     // Unless the line starts with a numeral, `(` or a digit, no label starts here (told
     // without folding the line).
     let first = first_folded(text);
-    if !first.is_some_and(|c| NUMERALS.contains(&c) || c == '(' || c.is_ascii_digit()) {
-        return false;
-    }
+    first.is_some_and(|c| NUMERALS.contains(&c) || c == '(' || c.is_ascii_digit())
+        && starts_row_label_folded(text)
+}
+
+/// [`starts_row_label`] by its definition: the whole line folded first.
+fn starts_row_label_folded(text: &str) -> bool {
     let t = fold(text);
     let t = t.trim_start();
     if strip_numeral(t).is_some() {
@@ -737,21 +740,6 @@ fn ordinal(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// [`starts_row_label`] by its definition: the whole line folded first.
-    fn starts_row_label_folded(text: &str) -> bool {
-        let t = fold(text);
-        let t = t.trim_start();
-        if strip_numeral(t).is_some() {
-            return true;
-        }
-        if let Some(rest) = t.strip_prefix('(') {
-            let n = rest.chars().take_while(|c| NUMERALS.contains(c)).count();
-            return n > 0 && rest.chars().nth(n) == Some(')');
-        }
-        let digits = t.chars().take_while(char::is_ascii_digit).count();
-        digits > 0 && matches!(t.chars().nth(digits), Some('.' | '、'))
-    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
