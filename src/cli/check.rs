@@ -619,7 +619,7 @@ fn to_json<T: Serialize>(value: &T, pretty: bool) -> io::Result<Vec<u8>> {
     if pretty {
         nianbao::pretty::to_vec(value)
     } else {
-        serde_json::to_vec(value)
+        nianbao::pretty::to_vec_compact(value)
     }
     .map_err(io::Error::other)
 }

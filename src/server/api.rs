@@ -281,7 +281,7 @@ pub(super) async fn check(State(app): State<App>, req: Request) -> Result<Respon
     let json = on_engine(permit, lang, move || {
         let (ingested, previous) = input.read(lang)?;
         let result = nianbao::check_ingested_with(ingested, previous.as_ref(), &Options { lang });
-        serde_json::to_vec(&result).map_err(|_| ApiError::internal(lang))
+        nianbao::pretty::to_vec_compact(&result).map_err(|_| ApiError::internal(lang))
     })
     .await?;
     Ok(json_response(Bytes::from(json)))
@@ -327,7 +327,7 @@ pub(super) async fn normalize(State(app): State<App>, req: Request) -> Result<Re
     let json = on_engine(permit, lang, move || {
         let ingested = nianbao::ingest(&input.report).map_err(|e| ApiError::input(&e, lang))?;
         input.expect_format(ingested.format, lang)?;
-        serde_json::to_vec(&ingested.report).map_err(|_| ApiError::internal(lang))
+        nianbao::pretty::to_vec_compact(&ingested.report).map_err(|_| ApiError::internal(lang))
     })
     .await?;
     Ok(json_response(Bytes::from(json)))
