@@ -244,11 +244,13 @@ pub fn run(args: &CheckArgs, lang: Lang, status: &mut Status) -> io::Result<()> 
     };
     let store = store.as_ref();
     let total = inputs.len();
-    let jobs = args
-        .jobs
-        .map(|n| n as usize)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, total.max(1));
+    // (One input needs one job: the machine's cores are not asked for then.)
+    let jobs = match args.jobs {
+        Some(n) => n as usize,
+        None if total <= 1 => 1,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    }
+    .clamp(1, total.max(1));
     let mut tally = Tally::default();
     let partners = if batch {
         let (partners, summary) = pairing::plan(&inputs, jobs);
@@ -282,23 +284,9 @@ pub fn run(args: &CheckArgs, lang: Lang, status: &mut Status) -> io::Result<()> 
     let progress = progress_bar(batch && !args.quiet, total);
     let mut html_rows = Vec::new();
 
-    let written = std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::sync_channel::<Done>(jobs * 2);
-        for _ in 0..jobs {
-            let tx = tx.clone();
-            let queue = &queue;
-            scope.spawn(move || {
-                while let Some((index, input, paired)) = queue.take() {
-                    let done = work(index, input, previous, paired.as_ref(), store, render);
-                    if tx.send(done).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        let result = write_all(
-            &rx,
+    let mut write = |done: &mut dyn Iterator<Item = Done>| {
+        write_all(
+            done,
             args.format,
             batch,
             lang,
@@ -308,12 +296,38 @@ pub fn run(args: &CheckArgs, lang: Lang, status: &mut Status) -> io::Result<()> 
             status,
             &mut tally,
             &mut html_rows,
-        );
-        // On an error of ours (a closed pipe) the workers stop at their next input.
-        queue.stop();
-        drop(rx);
-        result
-    });
+        )
+    };
+    let written = if jobs == 1 {
+        // One job: each input checked on this thread, then written, in turn. A worker
+        // thread would cost its start and its allocator's heap, and gain nothing.
+        write(&mut std::iter::from_fn(|| {
+            let (index, input, paired) = queue.take()?;
+            Some(work(index, input, previous, paired.as_ref(), store, render))
+        }))
+    } else {
+        std::thread::scope(|scope| {
+            let (tx, rx) = mpsc::sync_channel::<Done>(jobs * 2);
+            for _ in 0..jobs {
+                let tx = tx.clone();
+                let queue = &queue;
+                scope.spawn(move || {
+                    while let Some((index, input, paired)) = queue.take() {
+                        let done = work(index, input, previous, paired.as_ref(), store, render);
+                        if tx.send(done).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            let result = write(&mut rx.iter());
+            // On an error of ours (a closed pipe) the workers stop at their next input.
+            queue.stop();
+            drop(rx);
+            result
+        })
+    };
     progress.finish_and_clear();
     written?;
     if store.is_some_and(|s| s.failed()) {
@@ -375,7 +389,7 @@ fn progress_bar(wanted: bool, total: usize) -> ProgressBar {
 /// inputs or of completion.
 #[allow(clippy::too_many_arguments)]
 fn write_all(
-    rx: &mpsc::Receiver<Done>,
+    results: &mut dyn Iterator<Item = Done>,
     format: OutputFormat,
     batch: bool,
     lang: Lang,
@@ -398,7 +412,7 @@ fn write_all(
     let mut first = true;
     let mut waiting: BTreeMap<usize, Done> = BTreeMap::new();
     let mut written = 0;
-    for done in rx {
+    for done in results {
         progress.inc(1);
         let ready: Vec<Done> = if ordered {
             waiting.insert(done.index, done);
