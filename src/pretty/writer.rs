@@ -41,7 +41,8 @@ impl<'o, F: Formatter> Serializer<'o, F> {
         let (w, f) = (&mut *self.writer, &mut self.formatter);
         f.begin_string(w).map_err(Error::io)?;
         // The start of the bytes not yet written, and where the search stands: words
-        // without a byte to escape are passed over whole.
+        // without a byte to escape are passed over whole. (The text is split only
+        // before and after ASCII bytes, so at characters' boundaries.)
         let (mut start, mut i) = (0, 0);
         while i < bytes.len() {
             if let Some(word) = bytes.get(i..i + 8) {
@@ -53,7 +54,7 @@ impl<'o, F: Formatter> Serializer<'o, F> {
             for (j, &b) in bytes.iter().enumerate().take(i + 8).skip(i) {
                 if let Some(escape) = escape(b) {
                     if start < j {
-                        f.write_string_fragment(w, utf8(&bytes[start..j]))
+                        f.write_string_fragment(w, &value[start..j])
                             .map_err(Error::io)?;
                     }
                     f.write_char_escape(w, escape).map_err(Error::io)?;
@@ -63,7 +64,7 @@ impl<'o, F: Formatter> Serializer<'o, F> {
             i += 8;
         }
         if start < bytes.len() {
-            f.write_string_fragment(w, utf8(&bytes[start..]))
+            f.write_string_fragment(w, &value[start..])
                 .map_err(Error::io)?;
         }
         f.end_string(w).map_err(Error::io)
@@ -150,11 +151,6 @@ impl<'o, F: Formatter> Serializer<'o, F> {
         };
         Ok(Compound { ser: self, state })
     }
-}
-
-/// The bytes as a `str`: `string` splits only before and after ASCII bytes.
-fn utf8(bytes: &[u8]) -> &str {
-    std::str::from_utf8(bytes).expect("split at ASCII bytes of a str")
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
