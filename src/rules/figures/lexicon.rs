@@ -229,8 +229,8 @@ impl Anchors {
                 }
             }
         }
-        words.sort_unstable();
-        // Each slot's start: the words of the slots before it, counted.
+        // Each slot's start: the words of the slots before it, counted; then each word put
+        // in its slot's place (a counting sort: the order within a slot does not matter).
         let mut starts = Box::new([0u16; ANCHOR_SLOTS + 1]);
         for (slot, _, _, _) in &words {
             starts[slot + 1] = starts[slot + 1].saturating_add(1);
@@ -238,12 +238,17 @@ impl Anchors {
         for k in 1..starts.len() {
             starts[k] = starts[k].saturating_add(starts[k - 1]);
         }
+        let mut next = starts.clone();
+        let mut placed = vec![('\0', "", 0u64); words.len()];
+        for (slot, a, w, bit) in words {
+            if let Some(place) = placed.get_mut(usize::from(next[slot])) {
+                *place = (a, w, bit);
+                next[slot] += 1;
+            }
+        }
         Anchors {
             starts,
-            words: words
-                .into_iter()
-                .map(|(_, a, w, bit)| (a, w, bit))
-                .collect(),
+            words: placed,
             needs,
         }
     }
