@@ -144,12 +144,15 @@ fn split_line(raw: &str) -> Vec<DocCell<'_>> {
 /// [`split_line`] told whether the line holds a tab.
 fn split_line_tabbed(raw: &str, tabbed: bool) -> Vec<DocCell<'_>> {
     if tabbed {
-        let tabs = memchr::memchr_iter(b'\t', raw.as_bytes()).count();
-        let mut cells = Vec::with_capacity(tabs + 1);
-        let mut start = 0;
-        for (slot, part) in raw.split('\t').enumerate() {
+        // The cells between tabs, as `split('\t')` parts them, found by memchr.
+        let tabs = || memchr::memchr_iter(b'\t', raw.as_bytes());
+        let mut cells = Vec::with_capacity(tabs().count() + 1);
+        let (mut from, mut start) = (0, 0);
+        for (slot, end) in tabs().chain(std::iter::once(raw.len())).enumerate() {
+            let part = &raw[from..end];
             push_cell(&mut cells, part, start, slot as u32);
             start += part.chars().count() + 1;
+            from = end + 1;
         }
         return cells;
     }
@@ -278,6 +281,25 @@ mod tests {
                 .map(|c| (c.text.into_owned(), c.col, c.slot))
                 .collect();
             proptest::prop_assert_eq!(got, layout_cells_by_chars(&raw));
+        }
+
+        /// A tabbed line's cells are its `split('\t')` parts, trimmed, each in its slot and
+        /// at the column after the parts before it and their tabs (tabs at either end, and
+        /// tabs side by side, too).
+        #[test]
+        fn tab_split_is_splits(s in "[\t a中\u{3000}]{0,24}") {
+            let mut want = Vec::new();
+            let mut start = 0;
+            for (slot, part) in s.split('\t').enumerate() {
+                let lead = part.chars().take_while(|&c| is_space(c)).count();
+                want.push((part.trim().to_string(), (start + lead + 1) as u32, slot as u32));
+                start += part.chars().count() + 1;
+            }
+            let got: Vec<(String, u32, u32)> = split_line_tabbed(&s, true)
+                .into_iter()
+                .map(|c| (c.text.into_owned(), c.col, c.slot))
+                .collect();
+            proptest::prop_assert_eq!(got, want);
         }
 
         /// The lines found by memchr are `split('\n')`'s, numbered from 1, a `\r` before
