@@ -174,7 +174,7 @@ impl Table {
 /// Whether two keys (`r1`, `total`, `art20_1` …) are the same: compared in place, byte by
 /// byte from the first (the rules look cells up by key many times, and keys of one length
 /// mostly differ early).
-fn same_key(a: &str, b: &str) -> bool {
+pub(crate) fn same_key(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 

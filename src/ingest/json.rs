@@ -260,16 +260,24 @@ fn read_row(
         None if table == TableId::T4 => format!("t4.{c}"),
         None => format!("{}.{key}.{c}", table.key()),
     };
-    for c in given.keys() {
-        if !columns.iter().any(|d| d.key == c.as_ref()) {
+    // Each given cell put under its column, found among the few of the row by comparing
+    // keys in place (not looked up in the map column by column).
+    let mut by_column = vec![None; columns.len()];
+    for (c, raw) in given {
+        let Some(i) = columns
+            .iter()
+            .position(|d| crate::model::same_key(d.key, c))
+        else {
             return Err(shape(format!("unknown cell \"{}\"", path(c))));
-        }
+        };
+        by_column[i] = Some(*raw);
     }
     let mut place = None;
     let cells = columns
         .iter()
-        .map(|c| {
-            let Some(raw) = given.get(c.key) else {
+        .zip(by_column)
+        .map(|(c, raw)| {
+            let Some(raw) = raw else {
                 return Cell::new(c.key, CellValue::Blank);
             };
             let at = lines.place(raw.get());
@@ -473,6 +481,23 @@ mod tests {
                 matches!(read(src, &mut Vec::new()), Err(InputError::Json { .. })),
                 "{src}"
             );
+        }
+    }
+
+    /// A cell no column of its row has is an error that names it; of several, the first
+    /// in key order, whatever order the JSON gives them in.
+    #[test]
+    fn an_unknown_cell_is_named() {
+        for src in [
+            r#"{"t3": {"new": {"zz": 1, "np": 2, "bogus": 3}}}"#,
+            r#"{"t3": {"new": {"bogus": 3, "np": 2, "zz": 1}}}"#,
+        ] {
+            match read(src, &mut Vec::new()) {
+                Err(InputError::Json { message, .. }) => {
+                    assert_eq!(message, r#"unknown cell "t3.new.bogus""#)
+                }
+                other => panic!("{src}: {other:?}"),
+            }
         }
     }
 
