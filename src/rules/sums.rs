@@ -383,13 +383,14 @@ fn t3_rules(report: &Report, version: Version, out: &mut Vec<Rule>) {
         ));
     }
     // A003: r7 = the version's result rows, per column.
+    let results = def.t3_results_given(&present);
     for c in &T3_COLUMNS {
         out.push(Rule::checking(
             Code::A003,
             Relation::Equal,
             CellRef::t3("r7", c.key),
-            def.t3_results_given(&present)
-                .into_iter()
+            results
+                .iter()
                 .map(|r| Term::plus(CellRef::t3(r.key, c.key)))
                 .collect(),
         ));
