@@ -15,7 +15,8 @@ use serde_json::ser::{CharEscape, Formatter};
 use serde_json::{Error, Result};
 
 /// Writes JSON into `out`, laid out by `formatter`. The output is a `Vec` (not any writer):
-/// a string without escapes is written with one reservation and one copy.
+/// a string without escapes is written with one reservation and one copy, as serde_json's
+/// default string methods would write it (neither formatter of [`super`] overrides them).
 pub(super) struct Serializer<'o, F> {
     writer: &'o mut Vec<u8>,
     formatter: F,
