@@ -154,10 +154,20 @@ impl Table {
         }
     }
 
+    /// The row of `key` (in `block`, in 表二). A table holds each row once: the readers make
+    /// each row of the template at most once.
     pub fn row(&self, block: Option<&str>, key: &str) -> Option<&Row> {
-        self.rows
-            .iter()
-            .find(|r| same_key(r.key, key) && r.block == block)
+        let found = |r: &&Row| r.block == block;
+        // The rules and the readers ask with the template's own strings, mostly the very
+        // strings the rows hold: a row is first told by where its key is (an address and
+        // a length, not the bytes), then, failing that, by the key's text.
+        let same_place = |r: &&Row| std::ptr::eq(r.key, key);
+        (self.rows.iter().filter(same_place).find(found)).or_else(|| {
+            self.rows
+                .iter()
+                .filter(|r| same_key(r.key, key))
+                .find(found)
+        })
     }
 
     pub fn row_mut(&mut self, block: Option<&str>, key: &str) -> Option<&mut Row> {
@@ -419,5 +429,39 @@ impl Serialize for Report {
         m.serialize_entry("t3", &self.t3)?;
         m.serialize_entry("t4", &self.t4)?;
         m.end()
+    }
+}
+
+#[cfg(test)]
+mod row_tests {
+    use super::*;
+
+    fn row(block: Option<&'static str>, key: &'static str) -> Row {
+        Row {
+            block,
+            key,
+            cells: Vec::new(),
+            place: None,
+        }
+    }
+
+    /// A key is found by its text when it is not the row's own string, and a row of
+    /// another block is not taken for it.
+    #[test]
+    fn rows_are_found_by_their_key_wherever_it_is() {
+        let mut t = Table::new(TableId::T2);
+        t.rows = vec![
+            row(Some("a"), "r1"),
+            row(Some("b"), "r1"),
+            row(Some("b"), "r2"),
+        ];
+        let elsewhere: &str = &String::from("r1");
+        assert!(!std::ptr::eq(elsewhere, t.rows[1].key));
+        for key in ["r1", elsewhere] {
+            assert!(std::ptr::eq(t.row(Some("b"), key).unwrap(), &t.rows[1]));
+            assert!(std::ptr::eq(t.row(Some("a"), key).unwrap(), &t.rows[0]));
+        }
+        assert!(t.row(Some("c"), "r1").is_none());
+        assert!(t.row(Some("a"), "r2").is_none());
     }
 }
