@@ -127,8 +127,11 @@ pub struct Row {
 }
 
 impl Row {
+    /// The cell of `column`: told first by where its key is, then by its text (as
+    /// [`Table::row`] tells rows).
     pub fn cell(&self, column: &str) -> Option<&Cell> {
-        self.cells.iter().find(|c| same_key(c.column, column))
+        (self.cells.iter().find(|c| std::ptr::eq(c.column, column)))
+            .or_else(|| self.cells.iter().find(|c| same_key(c.column, column)))
     }
 
     pub fn cell_mut(&mut self, column: &str) -> Option<&mut Cell> {
@@ -463,5 +466,20 @@ mod row_tests {
         }
         assert!(t.row(Some("c"), "r1").is_none());
         assert!(t.row(Some("a"), "r2").is_none());
+    }
+
+    /// A cell is found by its column's text too, when that is not the cell's own string.
+    #[test]
+    fn cells_are_found_by_their_column_wherever_it_is() {
+        let mut r = row(None, "r1");
+        r.cells = vec![
+            Cell::new("np", CellValue::Count(1)),
+            Cell::new("total", CellValue::Count(2)),
+        ];
+        let elsewhere: &str = &String::from("total");
+        for column in ["total", elsewhere] {
+            assert_eq!(r.cell(column).map(|c| &c.value), Some(&CellValue::Count(2)));
+        }
+        assert!(r.cell("nothing").is_none());
     }
 }
