@@ -451,44 +451,30 @@ impl<'a, 'o, F: Formatter> ser::Serializer for &'a mut Serializer<'o, F> {
     }
 }
 
-impl<F: Formatter> ser::SerializeSeq for Compound<'_, '_, F> {
-    type Ok = ();
-    type Error = Error;
+/// serde's three kinds of array (a sequence, a tuple, a tuple struct): each element
+/// written as an array's, the array closed at the end.
+macro_rules! array {
+    ($($kind:ident :: $method:ident),*) => {$(
+        impl<F: Formatter> ser::$kind for Compound<'_, '_, F> {
+            type Ok = ();
+            type Error = Error;
 
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.element(value)
-    }
+            fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+                self.element(value)
+            }
 
-    fn end(mut self) -> Result<()> {
-        self.close_array()
-    }
+            fn end(mut self) -> Result<()> {
+                self.close_array()
+            }
+        }
+    )*};
 }
 
-impl<F: Formatter> ser::SerializeTuple for Compound<'_, '_, F> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.element(value)
-    }
-
-    fn end(mut self) -> Result<()> {
-        self.close_array()
-    }
-}
-
-impl<F: Formatter> ser::SerializeTupleStruct for Compound<'_, '_, F> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.element(value)
-    }
-
-    fn end(mut self) -> Result<()> {
-        self.close_array()
-    }
-}
+array!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 impl<F: Formatter> ser::SerializeTupleVariant for Compound<'_, '_, F> {
     type Ok = ();
