@@ -157,21 +157,23 @@ enum Given {
 
 /// An input's bytes; `object`: the JSON text of a report object, which nobody has (so its
 /// findings get no line or column: [`crate::ingest::ingest_object`]).
-struct Input {
-    bytes: Vec<u8>,
-    object: bool,
+enum Input {
+    /// Bytes, read by their content.
+    Bytes(Vec<u8>),
+    /// A string: its text, already UTF-8.
+    Text(String),
+    /// A report object, as JSON.stringify wrote it.
+    Object(String),
 }
 
 impl Input {
     /// The input read as the engine reads it: a report object as canonical JSON without
-    /// places, anything else by its content (`ingest`).
+    /// places, anything else by its content (`ingest`; a string as its UTF-8 bytes).
     fn ingest(&self) -> Result<crate::Ingested, InputError> {
-        if self.object {
-            // JSON.stringify wrote it: UTF-8.
-            let json = std::str::from_utf8(&self.bytes).unwrap_or_default();
-            crate::ingest::ingest_object(json)
-        } else {
-            crate::ingest::ingest(&self.bytes)
+        match self {
+            Input::Bytes(bytes) => crate::ingest::ingest(bytes),
+            Input::Text(text) => crate::ingest::ingest_text(text),
+            Input::Object(json) => crate::ingest::ingest_object(json),
         }
     }
 }
@@ -285,10 +287,7 @@ async fn read_given(given: Given, whose: Whose, lang: Lang) -> Result<Input, JsV
     };
     let bytes = gloo_file::futures::read_as_bytes(&blob).await;
     bytes
-        .map(|bytes| Input {
-            bytes,
-            object: false,
-        })
+        .map(Input::Bytes)
         .map_err(|e| {
             // The file went away or changed on disk since it was picked, or the browser refused
             // to read it.
@@ -316,26 +315,19 @@ fn message_of(e: &JsValue) -> String {
 
 /// The bytes of an input: a string as UTF-8, bytes as they are, a report object as its JSON.
 fn input_bytes(input: &JsValue) -> Result<Input, JsValue> {
-    let bytes = |bytes| Input {
-        bytes,
-        object: false,
-    };
     if let Some(s) = input.as_string() {
-        return Ok(bytes(s.into_bytes()));
+        return Ok(Input::Text(s));
     }
     if let Some(b) = input.dyn_ref::<Uint8Array>() {
-        return Ok(bytes(b.to_vec()));
+        return Ok(Input::Bytes(b.to_vec()));
     }
     if let Some(buffer) = input.dyn_ref::<ArrayBuffer>() {
-        return Ok(bytes(Uint8Array::new(buffer).to_vec()));
+        return Ok(Input::Bytes(Uint8Array::new(buffer).to_vec()));
     }
     if input.is_object() && !Array::is_array(input) {
         let text = JSON::stringify(input)
             .map_err(|_| error("json", "the report object cannot be written as JSON"))?;
-        return Ok(Input {
-            bytes: String::from(text).into_bytes(),
-            object: true,
-        });
+        return Ok(Input::Object(String::from(text)));
     }
     Err(error(
         "input",

@@ -91,6 +91,13 @@ pub fn decode(input: &[u8]) -> Result<(String, &'static str), InputError> {
     finish(text.into_owned(), enc.name())
 }
 
+/// Text known to be UTF-8, read as [`decode_input`] reads its bytes: a UTF-8 BOM dropped
+/// (no other BOM starts UTF-8 text, and a page's declared charset is read only for bytes
+/// that are not UTF-8), binary data refused.
+pub fn decode_text(text: &str) -> Result<(String, &'static str), InputError> {
+    finish(text.strip_prefix('\u{FEFF}').unwrap_or(text).to_string(), "UTF-8")
+}
+
 /// The bytes as text when they are UTF-8.
 fn utf8(bytes: &[u8]) -> Option<&str> {
     simdutf8::basic::from_utf8(bytes).ok()
@@ -110,19 +117,52 @@ fn looks_binary(bytes: &[u8]) -> bool {
         return true;
     }
     let sample = &bytes[..bytes.len().min(64 * 1024)];
-    // Counted without a branch a byte, in blocks small enough for a byte counter and a
-    // whole number of 16-byte vectors, so that the loop runs on vectors.
-    let controls: usize = sample
-        .chunks(240)
-        .map(|block| {
-            let n = block.iter().fold(0u8, |n, &b| {
-                let control = (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') & (b != 0x0C);
-                n + u8::from(control)
-            });
-            usize::from(n)
-        })
-        .sum();
+    #[cfg(not(target_arch = "wasm32"))]
+    let controls = controls_by_vectors(sample);
+    // WebAssembly's core instructions have no vectors: eight bytes a word.
+    #[cfg(target_arch = "wasm32")]
+    let controls = controls_by_words(sample);
     controls * 20 > sample.len()
+}
+
+/// A control code other than tab, line feed, form feed and carriage return.
+fn is_control(b: u8) -> bool {
+    (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') & (b != 0x0C)
+}
+
+/// The control codes in `bytes`, counted without a branch a byte, in blocks small enough for
+/// a byte counter and a whole number of 16-byte vectors, so that the loop runs on vectors.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+fn controls_by_vectors(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(240)
+        .map(|block| usize::from(block.iter().fold(0u8, |n, &b| n + u8::from(is_control(b)))))
+        .sum()
+}
+
+/// The control codes in `bytes`, eight at a time in a `u64` (each test exact per byte: no
+/// carry or borrow crosses from one byte to the next).
+#[cfg_attr(not(any(test, target_arch = "wasm32")), allow(dead_code))]
+fn controls_by_words(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const LOW7: u64 = ONES * 0x7F;
+    const HIGH: u64 = ONES * 0x80;
+    // The high bit of each byte equal to `c`.
+    let equal = |w: u64, c: u8| {
+        let x = w ^ (ONES * u64::from(c));
+        !(((x & LOW7) + LOW7) | x) & HIGH
+    };
+    let mut words = bytes.chunks_exact(8);
+    let mut n = 0;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        // Below 0x20: 0x9F − (low 7 bits) keeps its high bit when they are below 0x20, and
+        // the byte's own high bit is clear.
+        let below = ((ONES * 0x9F) - (w & LOW7)) & !w & HIGH;
+        let spaces = equal(w, b'\t') | equal(w, b'\n') | equal(w, b'\r') | equal(w, 0x0C);
+        n += (below & !spaces).count_ones() as usize;
+    }
+    n + words.remainder().iter().filter(|&&b| is_control(b)).count()
 }
 
 #[cfg(all(test, feature = "readers"))]
@@ -156,5 +196,21 @@ mod tests {
         assert_eq!(decode(b"\x00\x01\x02abc"), Err(InputError::Binary));
         let noise: Vec<u8> = (0..4096u32).map(|i| (i * 7 % 31) as u8).collect();
         assert_eq!(decode(&noise), Err(InputError::Binary));
+    }
+
+    proptest::proptest! {
+        /// The word-at-a-time count (WebAssembly's) is the byte-at-a-time count, for bytes
+        /// drawn mostly near the control range (every byte value, every position in a word).
+        #[test]
+        fn control_codes_counted_by_words_as_by_bytes(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![0u8..0x22, proptest::num::u8::ANY],
+                0..100,
+            )
+        ) {
+            let by_bytes = bytes.iter().filter(|&&b| is_control(b)).count();
+            proptest::prop_assert_eq!(controls_by_words(&bytes), by_bytes);
+            proptest::prop_assert_eq!(controls_by_vectors(&bytes), by_bytes);
+        }
     }
 }

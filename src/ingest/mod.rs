@@ -276,7 +276,13 @@ impl std::error::Error for InputError {}
 
 /// Reads a report from bytes, telling the format by content, not by name.
 pub fn ingest(input: &[u8]) -> Result<Ingested, InputError> {
-    ingest_to(input, Depth::Whole)
+    ingest_to(input, None, Depth::Whole)
+}
+
+/// Reads a report from text (a host's string, UTF-8 already): exactly as [`ingest`] reads
+/// its bytes, without checking them for UTF-8 again.
+pub fn ingest_text(text: &str) -> Result<Ingested, InputError> {
+    ingest_to(text.as_bytes(), Some(text), Depth::Whole)
 }
 
 /// A report's title, agency and year (the rest of the report left empty): what [`ingest`]
@@ -284,7 +290,7 @@ pub fn ingest(input: &[u8]) -> Result<Ingested, InputError> {
 /// HTML page, a .docx or a PDF's text than the lines up to the title's end. A batch reads
 /// every file's title first, to pair each report with last year's of its agency.
 pub fn ingest_title(input: &[u8]) -> Result<Report, InputError> {
-    ingest_to(input, Depth::Title).map(|read| read.report)
+    ingest_to(input, None, Depth::Title).map(|read| read.report)
 }
 
 /// How much of a report is read.
@@ -304,7 +310,8 @@ fn read_doc(doc: &layout::Doc, findings: &mut Vec<Finding>, depth: Depth) -> Rep
     }
 }
 
-fn ingest_to(input: &[u8], depth: Depth) -> Result<Ingested, InputError> {
+/// `input` read to `depth`; `text`, when given, is `input` as a `str`.
+fn ingest_to(input: &[u8], text: Option<&str>, depth: Depth) -> Result<Ingested, InputError> {
     if input.len() > MAX_INPUT_BYTES {
         return Err(InputError::TooLarge {
             bytes: input.len(),
@@ -321,7 +328,10 @@ fn ingest_to(input: &[u8], depth: Depth) -> Result<Ingested, InputError> {
         return read_docx(input, depth);
     }
     let is_html = html::sniff(input);
-    let (mut source, encoding) = decode::decode_input(input, is_html)?;
+    let (mut source, encoding) = match text {
+        Some(text) => decode::decode_text(text)?,
+        None => decode::decode_input(input, is_html)?,
+    };
     if source.trim().is_empty() {
         return Err(InputError::Empty);
     }
@@ -566,5 +576,33 @@ mod tests {
         let read = ingest(pandoc.as_bytes()).unwrap();
         assert_eq!(read.format, Format::Text);
         assert_eq!(read.report.year, Some(2023));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// A string is read as its UTF-8 bytes are, whatever it holds: a report's text, a
+        /// page, JSON, control codes, a BOM, cut anywhere.
+        #[test]
+        fn text_is_read_as_its_bytes(
+            which in 0..5usize,
+            bom in proptest::prelude::any::<bool>(),
+            cut in proptest::prelude::any::<proptest::sample::Index>(),
+            noise in "[\\x00-\\x1f\\t\\n\\u{feff}a-z一二]{0,40}",
+        ) {
+            let base = match which {
+                0 => include_str!("../../examples/minhe-2020.txt").to_string(),
+                1 => include_str!("../../tests/fixtures/pingtan-2023.html").to_string(),
+                2 => r#"{"template": "2021", "year": 2023, "t4": {"1.result_corrected": 3}}"#.to_string(),
+                3 => noise.repeat(30),
+                _ => "<html><meta charset=\"gbk\"><p>一、总体情况</p>".to_string(),
+            };
+            let ends: Vec<usize> = (0..=base.len()).filter(|&i| base.is_char_boundary(i)).collect();
+            let text = format!("{}{}", if bom { "\u{feff}" } else { "" }, &base[..ends[cut.index(ends.len())]]);
+            proptest::prop_assert_eq!(
+                format!("{:?}", ingest_text(&text)),
+                format!("{:?}", ingest(text.as_bytes()))
+            );
+        }
     }
 }
