@@ -286,14 +286,12 @@ async fn read_given(given: Given, whose: Whose, lang: Lang) -> Result<Input, JsV
         Given::Blob(blob) => gloo_file::Blob::from(blob),
     };
     let bytes = gloo_file::futures::read_as_bytes(&blob).await;
-    bytes
-        .map(Input::Bytes)
-        .map_err(|e| {
-            // The file went away or changed on disk since it was picked, or the browser refused
-            // to read it.
-            let why = lang.say("无法读取文件：", "the file cannot be read: ");
-            whose.error("unreadable_file", &format!("{why}{e}"), lang)
-        })
+    bytes.map(Input::Bytes).map_err(|e| {
+        // The file went away or changed on disk since it was picked, or the browser refused
+        // to read it.
+        let why = lang.say("无法读取文件：", "the file cannot be read: ");
+        whose.error("unreadable_file", &format!("{why}{e}"), lang)
+    })
 }
 
 /// `reader_not_loaded`: the Error also names the reader (`reader`: `docx`, `pdf` or

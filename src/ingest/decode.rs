@@ -95,7 +95,10 @@ pub fn decode(input: &[u8]) -> Result<(String, &'static str), InputError> {
 /// (no other BOM starts UTF-8 text, and a page's declared charset is read only for bytes
 /// that are not UTF-8), binary data refused.
 pub fn decode_text(text: &str) -> Result<(String, &'static str), InputError> {
-    finish(text.strip_prefix('\u{FEFF}').unwrap_or(text).to_string(), "UTF-8")
+    finish(
+        text.strip_prefix('\u{FEFF}').unwrap_or(text).to_string(),
+        "UTF-8",
+    )
 }
 
 /// The bytes as text when they are UTF-8.
