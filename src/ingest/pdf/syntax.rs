@@ -138,6 +138,32 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// Whether what follows may be the rest of a reference, ` G R`: an integer, then the
+    /// keyword `R` (all the tokens of [`Lexer::object_from`]'s look ahead can be, told from
+    /// the bytes without reading them: a content stream's many numbers are told at once).
+    fn may_be_reference(&mut self) -> bool {
+        let save = self.pos;
+        self.skip_white();
+        let buf = self.buf;
+        let mut p = self.pos;
+        if matches!(buf.get(p), Some(b'+' | b'-')) {
+            p += 1;
+        }
+        let digits = p;
+        while buf.get(p).is_some_and(u8::is_ascii_digit) {
+            p += 1;
+        }
+        let regular_at = |p: usize| buf.get(p).is_some_and(|&c| is_regular(c));
+        let mut may = p > digits && !regular_at(p);
+        if may {
+            self.pos = p;
+            self.skip_white();
+            may = buf.get(self.pos) == Some(&b'R') && !regular_at(self.pos + 1);
+        }
+        self.pos = save;
+        may
+    }
+
     /// The next token, or `None` at the end.
     pub fn token(&mut self) -> Option<Token<'a>> {
         self.skip_white();
@@ -365,6 +391,7 @@ impl<'a> Lexer<'a> {
         }
         self.budget -= 1;
         match token {
+            Token::Int(n) if !self.may_be_reference() => Ok(Obj::Int(n)),
             Token::Int(n) => {
                 // `N G R`: look ahead without consuming unless it is a reference.
                 let save = self.pos;
@@ -487,6 +514,36 @@ mod tests {
                 let parsed = if text.starts_with('-') { -parsed } else { parsed };
                 proptest::prop_assert_eq!(v.to_bits(), parsed.to_bits(), "{}", text);
             }
+        }
+
+        /// An integer is a reference's number exactly when the two tokens after it are an
+        /// integer and `R` (what telling it from the bytes first must not change), and the
+        /// lexer stops where that reading leaves it.
+        #[test]
+        fn a_reference_is_what_the_tokens_after_it_say(
+            parts in proptest::collection::vec((
+                proptest::sample::select(&[
+                    "0", "12", "-3", "+4", "1.5", "4294967296", "99999999999999999999", "R",
+                    "Rx", "R/", "/N", "[", "]", "(s)", "<ab>", "<<", ">>", "x",
+                ][..]),
+                proptest::sample::select(&[" ", "\n", "\r", "", "%c\n ", "\t"][..]),
+            ), 0..5)
+        ) {
+            let parts: Vec<String> = parts.iter().map(|(t, s)| format!("{t}{s}")).collect();
+            let text = format!("7 {}", parts.concat());
+            let bytes = text.as_bytes();
+            let mut lexer = Lexer::new(bytes, 0);
+            let Some(Token::Int(n)) = lexer.token() else {
+                return Err(proptest::test_runner::TestCaseError::fail("7 is an integer"));
+            };
+            let after = lexer.pos;
+            let mut ahead = Lexer::new(bytes, after);
+            let expected = match (u32::try_from(n), ahead.token(), ahead.token()) {
+                (Ok(num), Some(Token::Int(_)), Some(Token::Keyword(b"R"))) => (Obj::Ref(num), ahead.pos),
+                _ => (Obj::Int(n), after),
+            };
+            let read = lexer.object_from(Token::Int(n), 0);
+            proptest::prop_assert_eq!((read, lexer.pos), (Ok(expected.0), expected.1), "{:?}", text);
         }
     }
 
