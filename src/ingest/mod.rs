@@ -302,6 +302,18 @@ enum Depth {
     Title,
 }
 
+/// What a text gives at the depth asked; for its title, only the lines the title needs
+/// are split.
+fn read_text(source: &str, findings: &mut Vec<Finding>, depth: Depth) -> Report {
+    match depth {
+        Depth::Whole => layout::read(&text::split(source), findings),
+        Depth::Title => {
+            let mut lines = text::Lines::new(source);
+            layout::read_title_from(|out| lines.push_next(out))
+        }
+    }
+}
+
 /// What a document read into lines gives at the depth asked.
 fn read_doc(doc: &layout::Doc, findings: &mut Vec<Finding>, depth: Depth) -> Report {
     match depth {
@@ -355,8 +367,7 @@ fn ingest_to(input: &[u8], text: Option<&str>, depth: Depth) -> Result<Ingested,
                 limit: MAX_TEXT_LINES,
             });
         }
-        let report = read_doc(&text::split(&source), &mut findings, depth);
-        (Format::Text, report)
+        (Format::Text, read_text(&source, &mut findings, depth))
     };
     Ok(Ingested {
         format,
@@ -394,7 +405,7 @@ pub fn ingest_object(json: &str) -> Result<Ingested, InputError> {
 fn read_pdf(input: &[u8], depth: Depth) -> Result<Ingested, InputError> {
     let mut findings = Vec::new();
     let source = pdf::to_text(input).map_err(InputError::Pdf)?;
-    let report = read_doc(&text::split(&source), &mut findings, depth);
+    let report = read_text(&source, &mut findings, depth);
     Ok(Ingested {
         format: Format::Pdf,
         report,
@@ -576,6 +587,26 @@ mod tests {
         let read = ingest(pandoc.as_bytes()).unwrap();
         assert_eq!(read.format, Format::Text);
         assert_eq!(read.report.year, Some(2023));
+    }
+
+    /// The title pass splits a text's lines a few at a time: a title after many blank
+    /// lines and page numbers is still read, as the whole read reads it.
+    #[test]
+    fn a_title_after_many_lines_is_the_whole_reads() {
+        for before in [0, 15, 16, 17, 63, 64, 65, 300] {
+            let text = format!(
+                "{}某县人民政府\n2023年政府信息公开工作年度报告\n\n一、总体情况\n正文",
+                "\n- 1 -\n".repeat(before)
+            );
+            let whole = ingest(text.as_bytes()).unwrap().report;
+            let title = ingest_title(text.as_bytes()).unwrap();
+            assert_eq!(title.year, Some(2023), "{before}");
+            assert_eq!(
+                (title.title, title.agency, title.year),
+                (whole.title, whole.agency, whole.year),
+                "{before}"
+            );
+        }
     }
 
     proptest::proptest! {

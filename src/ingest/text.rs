@@ -14,23 +14,49 @@ const MAX_ROW_CELLS: usize = 40;
 
 /// Splits text into lines and cells.
 pub fn split(source: &str) -> Doc<'_> {
-    let raws = raw_lines(source);
-    let mut lines = Vec::with_capacity(raws.len());
-    let mut i = 0;
-    while i < raws.len() {
+    let mut lines = Lines::new(source);
+    let mut out = Vec::with_capacity(lines.raws.len());
+    while lines.push_next(&mut out) {}
+    Doc { lines: out }
+}
+
+/// A text's lines as [`split`] gives them, split a group of source lines at a time (a
+/// line, a grid, an HTML table): a reader that needs only the first lines (the title's)
+/// splits no more.
+pub struct Lines<'a> {
+    raws: Vec<grid::Raw<'a>>,
+    /// The first source line not split yet.
+    next: usize,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(source: &'a str) -> Self {
+        Lines {
+            raws: raw_lines(source),
+            next: 0,
+        }
+    }
+
+    /// Splits the next group of source lines, its lines pushed to `out`; false when every
+    /// line was split.
+    pub fn push_next(&mut self, out: &mut Vec<DocLine<'a>>) -> bool {
+        let (raws, i) = (&self.raws, self.next);
+        if i >= raws.len() {
+            return false;
+        }
         let grid_end = i + raws[i..]
             .iter()
             .take_while(|(_, raw)| grid::is_grid_line(raw))
             .count();
         if grid_end > i {
-            lines.extend(grid::read_block(&raws[i..grid_end]));
-            i = grid_end;
-            continue;
+            out.extend(grid::read_block(&raws[i..grid_end]));
+            self.next = grid_end;
+            return true;
         }
         if let Some(end) = html_table_end(&raws[i..]) {
-            lines.extend(html_table(&raws[i..=i + end]));
-            i += end + 1;
-            continue;
+            out.extend(html_table(&raws[i..=i + end]));
+            self.next = i + end + 1;
+            return true;
         }
         let (line, raw) = raws[i];
         let tabbed = memchr::memchr(b'\t', raw.as_bytes()).is_some();
@@ -38,7 +64,7 @@ pub fn split(source: &str) -> Doc<'_> {
         if tabbed && cells.len() > MAX_ROW_CELLS {
             // Not a table row but a page's text nodes joined by tabs (BeautifulSoup's
             // `get_text("\t")`): each is a line of its own, as with `get_text("\n")`.
-            lines.extend(cells.into_iter().map(|c| DocLine {
+            out.extend(cells.into_iter().map(|c| DocLine {
                 line,
                 cells: vec![DocCell {
                     slot: c.col.saturating_sub(1),
@@ -47,15 +73,15 @@ pub fn split(source: &str) -> Doc<'_> {
                 tabbed: false,
             }));
         } else {
-            lines.push(DocLine {
+            out.push(DocLine {
                 line,
                 cells,
                 tabbed,
             });
         }
-        i += 1;
+        self.next = i + 1;
+        true
     }
-    Doc { lines }
 }
 
 /// The lines of `source` with their numbers: `source.split('\n')`, a `\r` before each break

@@ -165,27 +165,58 @@ pub fn read(doc: &Doc, findings: &mut Vec<Finding>) -> Report {
 /// first [`TITLE_LINES`] lines before the first heading that are neither blank nor a page
 /// number; a line is a heading or not by itself and the lines before it).
 pub fn read_title_only(doc: &Doc) -> Report {
+    title_within(doc, true).unwrap_or_default()
+}
+
+/// [`read_title_only`] of a document whose lines come a group at a time from `more` (which
+/// pushes a group's lines and says false when there are no more): only the first lines are
+/// made — as many as the title needs, found by reading it again on four times the lines
+/// when they ran out before its end.
+pub fn read_title_from<'a>(mut more: impl FnMut(&mut Vec<DocLine<'a>>) -> bool) -> Report {
+    let mut doc = Doc { lines: Vec::new() };
+    let mut want = 16;
+    let mut whole = false;
+    loop {
+        while !whole && doc.lines.len() < want {
+            whole = !more(&mut doc.lines);
+        }
+        if let Some(report) = title_within(&doc, whole) {
+            return report;
+        }
+        want *= 4;
+    }
+}
+
+/// The title read from `doc`'s lines; `None` when they ran out before the title's end and
+/// `doc` is not `whole` (the lines after them may belong to it).
+fn title_within(doc: &Doc, whole: bool) -> Option<Report> {
     let parted = unglue::unglue(doc);
     let mut lines: Vec<Line> = Vec::new();
     let mut candidates = 0;
     let mut shown = 0;
+    let mut ended = false;
     for (index, l) in parted.iter().enumerate() {
         let line = prepare(l);
         // As find_headings: past so many candidates, no line is a heading.
         if candidates <= MAX_HEADING_CANDIDATES
             && heading_at(index, &line, &mut candidates).is_some()
         {
+            ended = true;
             break;
         }
         shown += usize::from(!line.is_blank() && !line.page_number);
         lines.push(line);
         if shown == TITLE_LINES {
+            ended = true;
             break;
         }
     }
+    if !ended && !whole {
+        return None;
+    }
     let mut report = Report::default();
     read_title(&lines, &mut report);
-    report
+    Some(report)
 }
 
 #[cfg(test)]
