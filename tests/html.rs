@@ -127,7 +127,7 @@ fn gbk_page_is_decoded_by_its_meta_charset() {
 }
 
 /// A small page: spans expanded, `&nbsp;` around values dropped, values go to their columns
-/// (blank `&nbsp;` cells: the unit tests in src/ingest/html.rs).
+/// (blank `&nbsp;` cells: the unit tests in src/ingest/html/mod.rs).
 #[test]
 fn hand_written_page_with_spans() {
     let page = "<!DOCTYPE html><html><head><meta charset=utf-8><title>某县2022年度政府信息公开工作年度报告</title></head>\

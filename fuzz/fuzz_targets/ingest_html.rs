@@ -1,4 +1,4 @@
-//! Fuzzes the HTML ingest (src/ingest/html.rs) and the rules: the input is always read as
+//! Fuzzes the HTML ingest (src/ingest/html/) and the rules: the input is always read as
 //! an HTML page (a doctype is put before it when it does not look like one), and any bytes
 //! give a result or a clear error. Seed: tests/fixtures/pingtan-2023.html.
 #![no_main]

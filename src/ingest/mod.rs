@@ -350,7 +350,7 @@ fn ingest_to(input: &[u8], text: Option<&str>, depth: Depth) -> Result<Ingested,
     let mut findings = Vec::new();
     let (format, report) = if is_html {
         let doc = html::to_doc(&source)?;
-        // Places refer to the page as read (html.rs, "Places"): that is the text quoted.
+        // Places refer to the page as read (html/mod.rs, "Places"): that is the text quoted.
         if depth == Depth::Whole {
             source = html::render(&doc);
         }
