@@ -6,6 +6,9 @@
 //! `rules` → `model`, `normalize`, `template`, `finding`. Beside them, for hosts: `blanks` (a
 //! result's blank cells told a table at a time) and `labels`.
 
+// `unsafe` is allowed where a function says why it holds (one place: `pretty::to_string`).
+#![deny(unsafe_code)]
+
 pub mod agency;
 pub mod blanks;
 pub mod check;

@@ -2,6 +2,9 @@
 //! command line, and the HTTP API (`nianbao serve`, [`server`]). The command line lives in
 //! [`cli`]; the checking itself in the library.
 
+// `unsafe` is allowed where a function says why it holds (one place: `pretty::to_string`).
+#![deny(unsafe_code)]
+
 mod cli;
 mod server;
 mod store;
