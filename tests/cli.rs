@@ -363,6 +363,21 @@ fn a_directory_gives_a_result_per_file_and_a_summary() {
     let head = format!("[\n  {{\n    \"file\": \"{root}/bad.bin\",\n    \"error\": {{\n");
     assert!(run.stdout.starts_with(&head), "{}", run.stdout);
     assert!(run.stdout.ends_with("\n    }\n  }\n]\n"), "{}", run.stdout);
+    // Each result inside it is the one-file output, every line after its first indented.
+    let one = nianbao(&[
+        "check",
+        "--lang",
+        "en",
+        "--format",
+        "json",
+        &format!("{root}/minhe-2020.txt"),
+    ]);
+    let inner = one.stdout.trim_end().replace('\n', "\n    ");
+    assert!(
+        run.stdout.contains(&format!("\"result\": {inner}\n  }}")),
+        "{}",
+        run.stdout
+    );
 
     let run = nianbao(&["check", "--lang", "en", "--format", "ndjson", &root]);
     let mut lines: Vec<Value> = run.stdout.lines().map(json).collect();

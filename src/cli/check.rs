@@ -581,12 +581,13 @@ fn rendered(
         (OutputFormat::Json, _) => {
             let text = to_json(&entry(name, outcome), true)?;
             let mut indented = Vec::with_capacity(text.len() + text.len() / 8);
-            for &b in &text {
-                indented.push(b);
-                if b == b'\n' {
-                    indented.extend_from_slice(b"  ");
-                }
+            let mut from = 0;
+            for at in memchr::memchr_iter(b'\n', &text) {
+                indented.extend_from_slice(&text[from..=at]);
+                indented.extend_from_slice(b"  ");
+                from = at + 1;
             }
+            indented.extend_from_slice(&text[from..]);
             indented
         }
         (OutputFormat::Ndjson, _) => {
