@@ -21,7 +21,7 @@ pub fn fold(s: &str) -> Cow<'_, str> {
     } else {
         s.chars().all(|c| fold_char(c) == Some(c))
     };
-    if same && !s.contains("**") {
+    if same && !has_double_star(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
@@ -34,6 +34,13 @@ pub fn fold(s: &str) -> Cow<'_, str> {
         out = out.replace("**", "");
     }
     Cow::Owned(out)
+}
+
+/// Whether `s` holds `**`: its `*`s found by memchr (most texts have none), not by a
+/// substring search, which costs more to set up than a short text takes to scan.
+fn has_double_star(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    memchr::memchr_iter(b'*', bytes).any(|i| bytes.get(i + 1) == Some(&b'*'))
 }
 
 /// One character as [`fold`] maps it (`None`: dropped, as a zero-width space is).
@@ -484,11 +491,41 @@ const PLACEHOLDERS: &[&str] = &[
 pub fn is_placeholder(raw: &str) -> bool {
     // None has more than three characters besides spaces (and the `**` that `fold` drops):
     // a text with more is none, told without folding it.
-    let kept = |c: &char| *c != '*' && fold_char(*c).is_some_and(|f| !f.is_whitespace());
-    if raw.chars().filter(kept).nth(3).is_some() {
-        return false;
+    // Each character it keeps must be one a placeholder has (most label cells fail at
+    // their first).
+    let mut kept = 0;
+    for c in raw.chars() {
+        let Some(f) = fold_char(c).filter(|f| c != '*' && !f.is_whitespace()) else {
+            continue;
+        };
+        kept += 1;
+        if kept > 3 || !is_placeholder_char(f) {
+            return false;
+        }
     }
     PLACEHOLDERS.contains(&fold(raw).trim())
+}
+
+/// A character of one of the [`PLACEHOLDERS`] (a test holds the two together).
+fn is_placeholder_char(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '—'
+            | '/'
+            | '\\'
+            | '无'
+            | '空'
+            | '×'
+            | 'x'
+            | 'X'
+            | 'N'
+            | 'A'
+            | 'n'
+            | 'a'
+            | '.'
+            | '…'
+            | ' '
+    )
 }
 
 /// Reads a cell's text as a value of the column's kind. Never guesses: what does not read
@@ -798,6 +835,13 @@ mod tests {
         }
     }
 
+    /// The quick test passes over no character a placeholder has.
+    #[test]
+    fn placeholder_chars_are_the_placeholders() {
+        let chars: Vec<char> = PLACEHOLDERS.iter().flat_map(|p| p.chars()).collect();
+        assert!(chars.iter().all(|&c| is_placeholder_char(c)), "{chars:?}");
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
         /// Telling long texts by their characters answers as folding them does.
@@ -808,6 +852,12 @@ mod tests {
         ], 0..8)) {
             let raw: String = chars.into_iter().collect();
             proptest::prop_assert_eq!(is_placeholder(&raw), PLACEHOLDERS.contains(&fold(&raw).trim()));
+        }
+
+        /// `**` found by memchr is found as a substring search finds it.
+        #[test]
+        fn double_stars_are_found(s in "[*a中 ]{0,12}") {
+            proptest::prop_assert_eq!(has_double_star(&s), s.contains("**"));
         }
 
         /// Counted by layers, the characters a set may hold are as many as counted one by

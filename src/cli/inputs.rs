@@ -123,7 +123,7 @@ impl Input {
     /// held in memory.
     pub fn read(self) -> Result<Vec<u8>, ReadError> {
         match self.source {
-            Source::Stdin => read_limited(io::stdin().lock()),
+            Source::Stdin => read_limited(io::stdin().lock(), 0),
             Source::File(path) => {
                 let file = fs::File::open(&path)?;
                 let meta = file.metadata()?;
@@ -135,7 +135,8 @@ impl Input {
                 if meta.len() > MAX_INPUT_BYTES as u64 {
                     return Err(too_large(meta.len()));
                 }
-                read_limited(file)
+                // Room for the whole file at once (it may have grown since: read on).
+                read_limited(file, meta.len() as usize)
             }
             Source::Failed(e) => Err(e.into()),
         }
@@ -150,8 +151,9 @@ fn too_large(bytes: u64) -> ReadError {
     .into()
 }
 
-fn read_limited(mut reader: impl Read) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::new();
+/// The bytes of `reader`, `size` the count expected (room made for them first).
+fn read_limited(mut reader: impl Read, size: usize) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::with_capacity(size.min(MAX_INPUT_BYTES) + 1);
     (&mut reader)
         .take(MAX_INPUT_BYTES as u64 + 1)
         .read_to_end(&mut bytes)?;
@@ -254,10 +256,19 @@ mod tests {
         assert!(matches!(err, Some(Err(ReadError::Io(_)))));
     }
 
+    /// The size expected only makes room: a file that grew or shrank since is read whole.
+    #[test]
+    fn a_wrong_size_reads_every_byte() {
+        let bytes: Vec<u8> = (0..=255u8).cycle().take(10_000).collect();
+        for size in [0, 1, 9_999, 10_000, 10_001, 1 << 20] {
+            assert_eq!(read_limited(&bytes[..], size).ok().as_ref(), Some(&bytes));
+        }
+    }
+
     #[test]
     fn a_large_stream_is_refused_with_its_size() {
         let big = io::repeat(b'a').take(MAX_INPUT_BYTES as u64 + 4096);
-        match read_limited(big) {
+        match read_limited(big, 0) {
             Err(ReadError::Input(InputError::TooLarge { bytes, .. })) => {
                 assert_eq!(bytes, MAX_INPUT_BYTES + 4096)
             }

@@ -539,6 +539,10 @@ proptest::proptest! {
         proptest::char::range('\u{3000}', '\u{3010}'),
         proptest::char::range('\u{FF00}', '\u{FF20}'),
         proptest::char::range('\u{4E00}', '\u{4E10}'),
+        // The unified block's edges and what shares their lead bytes (E4, E9, EA): decoded
+        // by the bytes inside the block, by std outside it.
+        proptest::sample::select(vec!['\u{4000}', '\u{4DFF}', '\u{4DBF}', '\u{4DFF}', '\u{9FFF}',
+            '\u{9FFE}', '\u{A000}', '\u{3400}', '\u{1F600}', '\u{C2}', '\u{20000}']),
         proptest::char::range('0', '9'),
         proptest::char::range('a', 'c'),
     ], 0..40)) {
