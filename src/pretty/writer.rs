@@ -30,7 +30,7 @@ impl<'o, F: Formatter> Serializer<'o, F> {
     /// `value` as a JSON string: quoted, escaped as serde_json escapes.
     fn string(&mut self, value: &str) -> Result<()> {
         let bytes = value.as_bytes();
-        if !any_escape(bytes) {
+        let Some(first) = first_escape(bytes) else {
             // What `begin_string`, `write_string_fragment` and `end_string` write.
             let out = &mut *self.writer;
             out.reserve(bytes.len() + 2);
@@ -38,13 +38,13 @@ impl<'o, F: Formatter> Serializer<'o, F> {
             out.extend_from_slice(bytes);
             out.push(b'"');
             return Ok(());
-        }
+        };
         let (w, f) = (&mut *self.writer, &mut self.formatter);
         f.begin_string(w).map_err(Error::io)?;
         // The start of the bytes not yet written, and where the search stands: words
         // without a byte to escape are passed over whole. (The text is split only
         // before and after ASCII bytes, so at characters' boundaries.)
-        let (mut start, mut i) = (0, 0);
+        let (mut start, mut i) = (0, first);
         while i < bytes.len() {
             if let Some(word) = bytes.get(i..i + 8) {
                 if !needs_escape(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
@@ -166,20 +166,32 @@ fn needs_escape(word: u64) -> bool {
     (control | zero(word ^ (ONES * u64::from(b'"'))) | zero(word ^ (ONES * u64::from(b'\\')))) != 0
 }
 
-/// Whether some byte of `bytes` is escaped in JSON: eight bytes tested at once, the last
-/// eight (overlapping the word before) for what is left; strings shorter than a word byte
-/// by byte.
-fn any_escape(bytes: &[u8]) -> bool {
-    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("eight bytes"));
-    if bytes.len() < 8 {
-        return bytes.iter().any(|&b| escape(b).is_some());
+/// Where the first byte of `bytes` that JSON escapes is: eight bytes tested at once, the
+/// word that holds one (or the last bytes, fewer than a word) then byte by byte.
+fn first_escape(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(word) = bytes.get(at..at + 8) {
+        if needs_escape(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
+            break;
+        }
+        at += 8;
     }
-    let mut words = bytes.chunks_exact(8);
-    if words.any(|w| needs_escape(word(w))) {
-        return true;
-    }
-    !words.remainder().is_empty() && needs_escape(word(&bytes[bytes.len() - 8..]))
+    let rest = bytes.get(at..).unwrap_or_default();
+    rest.iter()
+        .position(|&b| ESCAPED[usize::from(b)])
+        .map(|p| at + p)
 }
+
+/// The bytes [`escape`] escapes, by value.
+const ESCAPED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = b < 0x20 || b == b'"' as usize || b == b'\\' as usize;
+        b += 1;
+    }
+    t
+};
 
 /// serde_json's escape of a byte, if it has one.
 fn escape(b: u8) -> Option<CharEscape> {
@@ -712,5 +724,28 @@ impl<F: Formatter> ser::Serializer for Key<'_, '_, F> {
         serialize_struct(&'static str, usize) -> Self::SerializeStruct;
         serialize_struct_variant(&'static str, u32, &'static str, usize)
             -> Self::SerializeStructVariant;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_the_escapes() {
+        for b in 0..=255u8 {
+            assert_eq!(ESCAPED[usize::from(b)], escape(b).is_some(), "{b:#04x}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        /// The first escaped byte found a word at a time is the first found a byte at a
+        /// time, wherever it stands in a word or in the bytes after the last whole one.
+        #[test]
+        fn first_escape_is_the_first(s in "[a中\"\\\\\u{0}\u{1f}\u{7f} ]{0,40}") {
+            let want = s.bytes().position(|b| escape(b).is_some());
+            proptest::prop_assert_eq!(first_escape(s.as_bytes()), want);
+        }
     }
 }

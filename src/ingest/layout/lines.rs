@@ -148,11 +148,13 @@ pub(crate) fn is_value(s: &str) -> bool {
             _ => return false,
         }
     }
+    // Digits with unreadable characters: told by the characters first (most label cells
+    // fail at their first), then whether one is unreadable.
     normalize::is_placeholder(s)
-        || (s.contains(char::REPLACEMENT_CHARACTER)
-            && s.chars().all(|c| {
-                c.is_ascii_digit() || matches!(c, '.' | ',' | char::REPLACEMENT_CHARACTER)
-            }))
+        || (s
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | char::REPLACEMENT_CHARACTER))
+            && s.contains(char::REPLACEMENT_CHARACTER))
 }
 
 /// Up to 18 ASCII digits (an `i64` holds them): a number in any column, `parse_cell`'s
