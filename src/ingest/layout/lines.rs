@@ -6,9 +6,17 @@ use super::*;
 // ---- lines ----------------------------------------------------------------------------
 
 pub(super) fn prepare<'a>(l: &'a DocLine<'_>) -> Line<'a> {
-    // The label's cells (one, mostly: then the label is that cell's text, not a copy).
-    let mut label_parts: Vec<&'a str> = Vec::new();
+    // The label's cells joined (one, mostly: then the label is that cell's text, not a
+    // copy).
+    let mut label: Option<Cow<'a, str>> = None;
     let mut label_col = 0;
+    let mut push_label = |part: &'a str, col: u32| match &mut label {
+        None => {
+            label = Some(Cow::Borrowed(part));
+            label_col = col;
+        }
+        Some(joined) => joined.to_mut().push_str(part),
+    };
     let mut cells: Vec<(&'a str, u32, u32)> = Vec::with_capacity(l.cells.len());
     cells.extend(
         l.cells
@@ -16,8 +24,8 @@ pub(super) fn prepare<'a>(l: &'a DocLine<'_>) -> Line<'a> {
             .filter(|c| !c.text.is_empty())
             .map(|c| (c.text.as_ref(), c.slot, c.col)),
     );
-    // Most value cells hold one value each.
-    let mut tokens = Vec::with_capacity(cells.len());
+    // Most value cells hold one value each (a line of one cell, mostly prose, none).
+    let mut tokens = Vec::with_capacity(if cells.len() > 1 { cells.len() } else { 0 });
     for &(text, slot, col) in &cells {
         let place = Place::new(l.line, col);
         if is_value(text) {
@@ -47,10 +55,7 @@ pub(super) fn prepare<'a>(l: &'a DocLine<'_>) -> Line<'a> {
         if let Some((label, parts)) = label_then_values(text) {
             // `一、本年新收… 3001 53 0 0 61 4 3119`: a row as flowing text writes it, parted
             // by single spaces. Where the values stand says nothing of their columns.
-            if label_parts.is_empty() {
-                label_col = col;
-            }
-            label_parts.push(label);
+            push_label(label, col);
             for (offset, part) in parts {
                 tokens.push(Token {
                     text: Cow::Borrowed(part),
@@ -63,10 +68,7 @@ pub(super) fn prepare<'a>(l: &'a DocLine<'_>) -> Line<'a> {
             continue;
         }
         if let Some((label, digits, offset)) = glued_digits(text) {
-            if label_parts.is_empty() {
-                label_col = col;
-            }
-            label_parts.push(label);
+            push_label(label, col);
             tokens.push(Token {
                 text: Cow::Borrowed(digits),
                 place: Place::new(l.line, col + offset),
@@ -77,10 +79,7 @@ pub(super) fn prepare<'a>(l: &'a DocLine<'_>) -> Line<'a> {
             continue;
         }
         if tokens.is_empty() {
-            if label_parts.is_empty() {
-                label_col = col;
-            }
-            label_parts.push(text);
+            push_label(text, col);
         }
     }
     let text: Cow<'a, str> = match cells.as_slice() {
@@ -94,11 +93,7 @@ pub(super) fn prepare<'a>(l: &'a DocLine<'_>) -> Line<'a> {
                 .join(" "),
         ),
     };
-    let label: Cow<'a, str> = match label_parts.as_slice() {
-        [] => Cow::Borrowed(""),
-        [only] => Cow::Borrowed(only),
-        parts => Cow::Owned(parts.concat()),
-    };
+    let label = label.unwrap_or(Cow::Borrowed(""));
     let indent = cells.first().map_or(0, |c| c.2.saturating_sub(1));
     let page_number = is_page_number(&text);
     let key = label_key(&text);

@@ -461,6 +461,7 @@ fn starts_row_label_folded(text: &str) -> bool {
 const OWN_NAMES: f32 = 0.8;
 
 /// A label key's characters, and the set of them.
+#[derive(Clone)]
 struct Letters {
     chars: Vec<char>,
     set: CharSet,
@@ -502,16 +503,32 @@ impl Letters {
     }
 }
 
+/// The rows of 表三 of both versions (what [`align`] is given), each label as [`Letters`]
+/// compared often: made once for every report, not for each. Any other label is made now.
+fn row_letters(label: &'static str) -> Cow<'static, Letters> {
+    static T3_ROWS: OnceLock<Vec<(&'static str, Letters)>> = OnceLock::new();
+    let rows = T3_ROWS.get_or_init(|| {
+        let mut rows: Vec<(&'static str, Letters)> = Vec::new();
+        for r in Version::ALL.iter().flat_map(|v| v.def().t3_rows()) {
+            if !rows.iter().any(|(l, _)| *l == r.label) {
+                rows.push((r.label, Letters::compared_often(&label_key(r.label))));
+            }
+        }
+        rows
+    });
+    match rows.iter().find(|(l, _)| *l == label) {
+        Some((_, letters)) => Cow::Borrowed(letters),
+        None => Cow::Owned(Letters::compared_often(&label_key(label))),
+    }
+}
+
 /// Matches raw rows to template rows in order, by label similarity (a monotone alignment).
 /// A row is named by its own label, the labels above it (its values follow its label, on
 /// its line or after it) or, a little less surely, those below (its values come first):
 /// when a row's labels stand both above and below, the reading that keeps each row's
 /// values after its own label wins.
 pub(super) fn align(rows: &[RawRow], ctx: &[(String, String)], expected: &[&RowDef]) -> Aligned {
-    let keys: Vec<Letters> = expected
-        .iter()
-        .map(|r| Letters::compared_often(&label_key(r.label)))
-        .collect();
+    let keys: Vec<Cow<Letters>> = expected.iter().map(|r| row_letters(r.label)).collect();
     // A key is a character's fold at a time, so the key of labels joined is their keys
     // joined: each label is keyed once, and the joined ones only for the rows that ask
     // (most are named by their own label).
