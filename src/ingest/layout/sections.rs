@@ -117,23 +117,38 @@ pub(super) fn strip_numeral(text: &str) -> Option<&str> {
 }
 
 pub(super) fn classify_heading(key: &str) -> Option<&'static str> {
-    // Each section's keywords and heading, keyed once.
-    type Keys = Vec<(Vec<String>, String)>;
+    // Each section's keywords and heading, keyed once; the heading as characters made
+    // ready for the common subsequence.
+    type Keys = Vec<(Vec<String>, Vec<char>, Option<normalize::Subsequence>)>;
     static KEYS: OnceLock<Keys> = OnceLock::new();
     let keys = KEYS.get_or_init(|| {
         SECTIONS
             .iter()
             .map(|s| {
                 let words = s.keywords.iter().map(|k| label_key(k)).collect();
-                (words, label_key(s.heading))
+                let heading: Vec<char> = label_key(s.heading).chars().collect();
+                let bits = normalize::Subsequence::new(&heading);
+                (words, heading, bits)
             })
             .collect()
     });
+    let chars: Vec<char> = key.chars().collect();
+    // `coverage(heading, key)`, from the heading's bits.
+    let coverage = |heading: &[char], bits: &Option<normalize::Subsequence>| {
+        if heading.is_empty() {
+            return 0.0;
+        }
+        let common = match bits {
+            Some(bits) => bits.lcs(&chars),
+            None => normalize::lcs(heading, &chars),
+        };
+        common as f32 / heading.len() as f32
+    };
     SECTIONS
         .iter()
         .zip(keys)
-        .filter(|(_, (words, _))| words.iter().any(|k| key.contains(k.as_str())))
-        .map(|(s, (_, heading))| (s.key, coverage(heading, key)))
+        .filter(|(_, (words, _, _))| words.iter().any(|k| key.contains(k.as_str())))
+        .map(|(s, (_, heading, bits))| (s.key, coverage(heading, bits)))
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(k, _)| k)
 }
@@ -336,18 +351,25 @@ pub(super) fn detect_version(lines: &[Line]) -> (Option<Version>, Markers) {
         keys.push_str(&l.key);
         keys.push('\n');
     }
-    for v in Version::ALL {
-        let found: Vec<&'static str> = v
-            .def()
-            .markers
+    // Each version's markers with a searcher for each one's key, made once.
+    type Finders = Vec<(&'static str, memchr::memmem::Finder<'static>)>;
+    static FINDERS: OnceLock<[Finders; 2]> = OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        Version::ALL.map(|v| {
+            let finder =
+                |m: &&'static str| (*m, memchr::memmem::Finder::new(&label_key(m)).into_owned());
+            v.def().markers.iter().map(finder).collect()
+        })
+    });
+    for (v, finders) in Version::ALL.into_iter().zip(finders) {
+        let found: Vec<&'static str> = finders
             .iter()
-            .copied()
-            .filter(|m| {
-                let mk = label_key(m);
+            .filter(|(_, finder)| {
                 // (An empty key is in every line: found when there is a short line.)
-                memchr::memmem::find(keys.as_bytes(), mk.as_bytes()).is_some()
-                    && (!mk.is_empty() || !keys.is_empty())
+                finder.find(keys.as_bytes()).is_some()
+                    && (!finder.needle().is_empty() || !keys.is_empty())
             })
+            .map(|(m, _)| *m)
             .collect();
         match v {
             Version::V2019 => markers.v2019 = found,
