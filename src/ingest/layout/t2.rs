@@ -43,6 +43,8 @@ pub(super) fn read_t2(
                 .iter()
                 .any(|k| lines[i].key.contains(k.as_str()))
         });
+        // Where the block's header puts the columns, for each of its rows.
+        let block_anchors = header.map(|h| header_anchors(&lines[h], block.columns));
         for row_def in block.rows {
             let want = label_key(row_def.label);
             // The other version's wording of the same row (2019's `规范性文件` in a 2021
@@ -163,7 +165,7 @@ pub(super) fn read_t2(
             };
             let anchors: Vec<Vec<u32>> = own
                 .into_iter()
-                .chain(header.map(|h| header_anchors(&lines[h], block.columns)))
+                .chain(block_anchors.iter().cloned())
                 .collect();
             match place_tokens(
                 &raw.tokens,
@@ -317,18 +319,30 @@ pub(super) fn read_t2(
 
 /// Where a block's header puts its value columns: the slot of each column label.
 pub(super) fn header_anchors(header: &Line, columns: &[template::ColumnDef]) -> Vec<u32> {
+    // Each cell keyed once, as characters too, for all the columns.
+    let cells: Vec<(String, Vec<char>, u32)> = header
+        .cells
+        .iter()
+        .map(|(text, slot, _)| {
+            let key = label_key(text);
+            let chars = key.chars().collect();
+            (key, chars, *slot)
+        })
+        .collect();
     columns
         .iter()
         .filter_map(|c| {
             let want = label_key(c.label);
-            header
-                .cells
+            let wanted: Vec<char> = want.chars().collect();
+            // `coverage(&want, have) >= 0.8`, on the characters.
+            let covered = |have: &[char]| {
+                !wanted.is_empty()
+                    && normalize::lcs(&wanted, have) as f32 / wanted.len() as f32 >= 0.8
+            };
+            cells
                 .iter()
-                .find(|(text, _, _)| {
-                    let have = label_key(text);
-                    !have.is_empty() && (have == want || coverage(&want, &have) >= 0.8)
-                })
-                .map(|(_, slot, _)| *slot)
+                .find(|(have, chars, _)| !have.is_empty() && (*have == want || covered(chars)))
+                .map(|(_, _, slot)| *slot)
         })
         .collect()
 }
