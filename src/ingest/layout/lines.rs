@@ -231,7 +231,7 @@ const MAX_ROW_LABEL_CHARS: usize = 60;
 /// each value is a plain number (digits, a decimal point), maybe signed (`-5`, 表二's
 /// 本年增/减) or in 万元.
 pub(super) fn label_then_values(s: &str) -> Option<(&str, Vec<(u32, &str)>)> {
-    if !s.ends_with(|c: char| normalize::is_digit(c) || "元.．".contains(c)) {
+    if !s.ends_with(|c: char| normalize::is_digit(c) || matches!(c, '元' | '.' | '．')) {
         return None;
     }
     let f = fold_digits(s);
