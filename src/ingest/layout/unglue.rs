@@ -124,13 +124,15 @@ pub(super) fn unglue<'a>(doc: &'a Doc<'a>) -> Vec<Cow<'a, DocLine<'a>>> {
 }
 
 /// Whether a cell is long enough, with places enough where a digit follows CJK, to be a
-/// report run together. Told from the bytes: characters are the bytes that start one; only
-/// an ASCII digit or a character starting `EF` (where the full-width digits are) is decoded
-/// and asked [`normalize::is_digit`], and then the character before it [`normalize::is_cjk`].
+/// report run together. Told from the bytes: characters are the bytes that start one
+/// (counted only when the bytes leave it open: a character is at most four bytes); a digit
+/// is an ASCII digit or a full-width one (`digit_at`), and only then is the character
+/// before it decoded and asked [`normalize::is_cjk`].
 fn long_run(text: &str) -> bool {
     let bytes = text.as_bytes();
     if bytes.len() < MIN_RUN_CHARS
-        || bytes.iter().filter(|&&b| (b as i8) >= -0x40).count() < MIN_RUN_CHARS
+        || (bytes.len() < 4 * MIN_RUN_CHARS
+            && bytes.iter().filter(|&&b| (b as i8) >= -0x40).count() < MIN_RUN_CHARS)
     {
         return false;
     }
@@ -139,9 +141,7 @@ fn long_run(text: &str) -> bool {
     while let Some(i) = normalize::next_byte_where(bytes, next, |b| b.is_ascii_digit() || b == 0xEF)
     {
         next = i + 1;
-        let digit =
-            bytes[i].is_ascii_digit() || text[i..].chars().next().is_some_and(normalize::is_digit);
-        if digit && text[..i].chars().next_back().is_some_and(normalize::is_cjk) {
+        if digit_at(bytes, i) && text[..i].chars().next_back().is_some_and(normalize::is_cjk) {
             rows += 1;
             if rows >= MIN_ROWS {
                 return true;
@@ -149,6 +149,16 @@ fn long_run(text: &str) -> bool {
         }
     }
     false
+}
+
+/// Whether the character at byte `i` (where one starts) is a digit [`normalize::is_digit`]
+/// knows: ASCII, or full-width `０`–`９` (U+FF10–U+FF19: EF BC 90–99), told by its bytes.
+fn digit_at(bytes: &[u8], i: usize) -> bool {
+    match bytes.get(i..) {
+        Some([b, ..]) if b.is_ascii_digit() => true,
+        Some([0xEF, 0xBC, 0x90..=0x99, ..]) => true,
+        _ => false,
+    }
 }
 
 /// `text` parted before each word found in it (leftmost, longest), each part with its
@@ -210,6 +220,16 @@ fn part(text: &str, words: &[Word]) -> Vec<(usize, String)> {
 mod tests {
     use super::*;
 
+    /// The digits told by their bytes are the characters `normalize::is_digit` knows.
+    #[test]
+    fn digits_by_bytes_are_the_digits() {
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            assert_eq!(digit_at(bytes, 0), normalize::is_digit(c), "{c:?}");
+        }
+    }
+
     #[test]
     fn long_run_decodes_every_digit() {
         // long_run decodes only ASCII digits and characters whose UTF-8 starts with EF:
@@ -230,6 +250,11 @@ mod tests {
         assert!(!long_run(
             &run.replace(|c: char| normalize::is_digit(c), "")
         ));
+        // Long enough by its bytes alone (not counted), and too short in characters
+        // however many bytes it has.
+        let longer = run.repeat(3);
+        assert!(longer.len() >= 4 * MIN_RUN_CHARS && long_run(&longer));
+        assert!(!long_run(&"本1".repeat(MIN_RUN_CHARS / 2 - 1)));
     }
 
     #[test]
