@@ -707,12 +707,21 @@ pub(super) fn header_damage(
     findings: &mut Vec<Finding>,
 ) {
     let mut seen: Vec<String> = Vec::new();
-    let keys: Vec<String> = labels.iter().map(|l| label_key(l)).collect();
+    // Each label's key with its length in characters: a damaged form has as many.
+    let keys: Vec<(String, usize)> = labels
+        .iter()
+        .map(|l| {
+            let key = label_key(l);
+            let chars = key.chars().count();
+            (key, chars)
+        })
+        .collect();
     let range = range.start..range.end.min(range.start + 40);
     for l in lines.get(range).unwrap_or_default() {
         for (text, _, col) in &l.cells {
             let found = label_key(text);
-            for (label, key) in labels.iter().zip(&keys) {
+            let chars = found.chars().count();
+            for (label, (key, _)) in labels.iter().zip(&keys).filter(|(_, k)| k.1 == chars) {
                 if normalize::is_damaged_form(key, &found) && !seen.contains(&found) {
                     seen.push(found.clone());
                     findings.push(Finding::unrendered(
