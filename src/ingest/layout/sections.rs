@@ -258,14 +258,25 @@ pub(super) const TITLE_LINES: usize = 6;
 /// The title (`<agency><year>年（度）政府信息公开工作年度报告`), its year and the agency.
 /// Returns how many lines the title takes (0 when there is none).
 pub(super) fn read_title(lines: &[Line], report: &mut Report) -> usize {
-    let (indices, texts): (Vec<usize>, Vec<String>) = lines
+    // The lines up to the first that holds `报告` (those after it are not read).
+    let (mut indices, mut texts) = (Vec::new(), Vec::new());
+    let mut end = None;
+    let candidates = lines
         .iter()
         .enumerate()
         .filter(|(_, l)| !l.is_blank() && !l.page_number)
-        .take(TITLE_LINES)
-        .map(|(i, l)| (i, collapse_title(&l.text)))
-        .unzip();
-    let Some(end) = texts.iter().position(|t| t.contains("报告")) else {
+        .take(TITLE_LINES);
+    for (i, l) in candidates {
+        let text = collapse_title(&l.text);
+        let last = text.contains("报告");
+        indices.push(i);
+        texts.push(text);
+        if last {
+            end = Some(texts.len() - 1);
+            break;
+        }
+    }
+    let Some(end) = end else {
         return 0;
     };
     let start = texts[..end]
@@ -302,6 +313,10 @@ pub(super) fn read_title(lines: &[Line], report: &mut Report) -> usize {
 pub(super) fn collapse_title(s: &str) -> String {
     let folded = fold(s);
     let s = collapse_cjk_spaces(&folded);
+    // Without a space left, every character is kept.
+    if !s.trim().contains(' ') {
+        return s.trim().to_string();
+    }
     let chars: Vec<char> = s.trim().chars().collect();
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {
