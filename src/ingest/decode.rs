@@ -8,6 +8,8 @@
 #[cfg(feature = "readers")]
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
+use std::borrow::Cow;
+
 use super::InputError;
 
 /// Decodes an input (`is_html`: an HTML page, whose `<meta charset>` is read when the
@@ -94,11 +96,31 @@ pub fn decode(input: &[u8]) -> Result<(String, &'static str), InputError> {
 /// Text known to be UTF-8, read as [`decode_input`] reads its bytes: a UTF-8 BOM dropped
 /// (no other BOM starts UTF-8 text, and a page's declared charset is read only for bytes
 /// that are not UTF-8), binary data refused.
-pub fn decode_text(text: &str) -> Result<(String, &'static str), InputError> {
-    finish(
-        text.strip_prefix('\u{FEFF}').unwrap_or(text).to_string(),
-        "UTF-8",
-    )
+pub fn decode_text(text: &str) -> Result<(Cow<'_, str>, &'static str), InputError> {
+    let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    if looks_binary(body.as_bytes()) {
+        return Err(InputError::Binary);
+    }
+    Ok((Cow::Borrowed(body), "UTF-8"))
+}
+
+/// [`decode_input`], the text borrowed from `input` where it is UTF-8 as it stands (no BOM:
+/// then both builds read it so, whatever a page declares), copied only where decoding made
+/// it.
+pub fn decode_borrowed(
+    input: &[u8],
+    is_html: bool,
+) -> Result<(Cow<'_, str>, &'static str), InputError> {
+    let bom = [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF"];
+    match utf8(input) {
+        Some(text) if !bom.iter().any(|b| input.starts_with(b)) => {
+            if looks_binary(input) {
+                return Err(InputError::Binary);
+            }
+            Ok((Cow::Borrowed(text), "UTF-8"))
+        }
+        _ => decode_input(input, is_html).map(|(text, name)| (Cow::Owned(text), name)),
+    }
 }
 
 /// The bytes as text when they are UTF-8.
@@ -214,6 +236,25 @@ mod tests {
             let by_bytes = bytes.iter().filter(|&&b| is_control(b)).count();
             proptest::prop_assert_eq!(controls_by_words(&bytes), by_bytes);
             proptest::prop_assert_eq!(controls_by_vectors(&bytes), by_bytes);
+        }
+
+        /// Borrowed or not, the text and the encoding are `decode_input`'s, and so is the
+        /// error: UTF-8 with and without BOMs of each kind, GBK, control codes, pages.
+        #[test]
+        fn borrowed_is_decoded(
+            head in proptest::sample::select(vec![&b""[..], b"\xEF\xBB\xBF", b"\xFF\xFE", b"\xFE\xFF", b"<html><meta charset=\"gbk\">"]),
+            text in "[a中\u{0}\u{1}\n年 ]{0,30}",
+            gbk in proptest::bool::ANY,
+            is_html in proptest::bool::ANY,
+        ) {
+            let mut bytes = head.to_vec();
+            if gbk {
+                bytes.extend_from_slice(&encoding_rs::GBK.encode(&text).0);
+            } else {
+                bytes.extend_from_slice(text.as_bytes());
+            }
+            let borrowed = decode_borrowed(&bytes, is_html).map(|(t, n)| (t.into_owned(), n));
+            proptest::prop_assert_eq!(borrowed, decode_input(&bytes, is_html));
         }
     }
 }

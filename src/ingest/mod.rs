@@ -298,7 +298,7 @@ pub fn ingest_title(input: &[u8]) -> Result<Report, InputError> {
 enum Depth {
     /// All of it, with the findings of reading it and the source it was read from.
     Whole,
-    /// Its title only (no findings; the source as decoded).
+    /// Its title only (no findings, no source).
     Title,
 }
 
@@ -340,9 +340,11 @@ fn ingest_to(input: &[u8], text: Option<&str>, depth: Depth) -> Result<Ingested,
         return read_docx(input, depth);
     }
     let is_html = html::sniff(input);
+    // Borrowed where the bytes are the text already: copied once, for a whole read's
+    // source, and not at all for a title.
     let (mut source, encoding) = match text {
         Some(text) => decode::decode_text(text)?,
-        None => decode::decode_input(input, is_html)?,
+        None => decode::decode_borrowed(input, is_html)?,
     };
     if source.trim().is_empty() {
         return Err(InputError::Empty);
@@ -352,7 +354,7 @@ fn ingest_to(input: &[u8], text: Option<&str>, depth: Depth) -> Result<Ingested,
         let doc = html::to_doc(&source)?;
         // Places refer to the page as read (html/mod.rs, "Places"): that is the text quoted.
         if depth == Depth::Whole {
-            source = html::render(&doc);
+            source = html::render(&doc).into();
         }
         (Format::Html, read_doc(&doc, &mut findings, depth))
     } else if is_json(&source) {
@@ -373,7 +375,10 @@ fn ingest_to(input: &[u8], text: Option<&str>, depth: Depth) -> Result<Ingested,
         format,
         report,
         findings,
-        source,
+        source: match depth {
+            Depth::Whole => source.into_owned(),
+            Depth::Title => String::new(),
+        },
         encoding,
     })
 }
