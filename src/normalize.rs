@@ -453,7 +453,15 @@ pub fn coverage(expected: &str, observed: &str) -> f32 {
         return 0.0;
     }
     let o: Vec<char> = observed.chars().collect();
-    lcs(&e, &o) as f32 / e.len() as f32
+    coverage_of(&e, &o)
+}
+
+/// [`coverage`] of texts already split into characters (for a text compared with many).
+pub fn coverage_of(expected: &[char], observed: &[char]) -> f32 {
+    if expected.is_empty() {
+        return 0.0;
+    }
+    lcs(expected, observed) as f32 / expected.len() as f32
 }
 
 /// Whether `observed` is `expected` with a few characters misread (OCR damage, N7): the

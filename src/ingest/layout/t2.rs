@@ -334,14 +334,12 @@ pub(super) fn header_anchors(header: &Line, columns: &[template::ColumnDef]) -> 
         .filter_map(|c| {
             let want = label_key(c.label);
             let wanted: Vec<char> = want.chars().collect();
-            // `coverage(&want, have) >= 0.8`, on the characters.
-            let covered = |have: &[char]| {
-                !wanted.is_empty()
-                    && normalize::lcs(&wanted, have) as f32 / wanted.len() as f32 >= 0.8
-            };
             cells
                 .iter()
-                .find(|(have, chars, _)| !have.is_empty() && (*have == want || covered(chars)))
+                .find(|(have, chars, _)| {
+                    !have.is_empty()
+                        && (*have == want || normalize::coverage_of(&wanted, chars) >= 0.8)
+                })
                 .map(|(_, _, slot)| *slot)
         })
         .collect()
