@@ -21,11 +21,12 @@ pub(super) struct RawRow<'a> {
 }
 
 /// Places a row's tokens into `n` columns: by count when they fill them, else by position
-/// against rows that do. `None` when they do not fit.
-pub(super) fn place_tokens<'a, 't, A: AsRef<[u32]>>(
+/// against rows that do (`anchors`, the slots of those rows, looked for only then: most
+/// rows fill their columns). `None` when they do not fit.
+pub(super) fn place_tokens<'a, 't, A: AsRef<[u32]>, L: AsRef<[A]>>(
     tokens: &'a [Token<'t>],
     n: usize,
-    anchors: &[A],
+    anchors: impl FnOnce() -> L,
     tabbed: bool,
 ) -> Option<(Vec<Option<&'a Token<'t>>>, Vec<u32>)> {
     if tokens.len() == n {
@@ -37,7 +38,13 @@ pub(super) fn place_tokens<'a, 't, A: AsRef<[u32]>>(
     if tokens.len() > n || tokens.iter().any(|t| t.shared || t.run) {
         return None;
     }
-    'anchor: for a in anchors.iter().map(A::as_ref).filter(|a| a.len() == n) {
+    let anchors = anchors();
+    'anchor: for a in anchors
+        .as_ref()
+        .iter()
+        .map(A::as_ref)
+        .filter(|a| a.len() == n)
+    {
         let mut out: Vec<Option<&Token<'t>>> = vec![None; n];
         let tolerance = if tabbed {
             0
@@ -742,9 +749,28 @@ pub(super) fn anchors_of(rows: &[RawRow], n: usize) -> Vec<(usize, Vec<u32>)> {
         .collect()
 }
 
+/// The anchors nearest line `at` first; of two as near, the one first in `anchors`.
 pub(super) fn nearest_anchors(anchors: &[(usize, Vec<u32>)], at: usize) -> Vec<Cow<'_, [u32]>> {
-    let mut sorted: Vec<&(usize, Vec<u32>)> = anchors.iter().collect();
-    sorted.sort_by_key(|(i, _)| i.abs_diff(at));
+    let mut sorted: Vec<&(usize, Vec<u32>)> = Vec::with_capacity(anchors.len());
+    if anchors.is_sorted_by(|a, b| a.0 < b.0) {
+        // In line order (as rows are read, one a line), the stable sort by distance is a merge outwards
+        // from `at`: on a tie the one above, first in `anchors`, goes first.
+        let split = anchors.partition_point(|(i, _)| *i < at);
+        let mut above = anchors[..split].iter().rev().peekable();
+        let mut below = anchors[split..].iter().peekable();
+        loop {
+            let next = match (above.peek(), below.peek()) {
+                (Some(a), Some(b)) if a.0.abs_diff(at) > b.0.abs_diff(at) => below.next(),
+                (Some(_), _) => above.next(),
+                (None, _) => below.next(),
+            };
+            let Some(next) = next else { break };
+            sorted.push(next);
+        }
+    } else {
+        sorted.extend(anchors);
+        sorted.sort_by_key(|(i, _)| i.abs_diff(at));
+    }
     sorted
         .into_iter()
         .map(|(_, a)| Cow::Borrowed(a.as_slice()))
@@ -781,6 +807,29 @@ mod tests {
         ) {
             let s: String = chars.into_iter().collect();
             proptest::prop_assert_eq!(starts_row_label(&s), starts_row_label_folded(&s));
+        }
+
+        /// The merge outwards orders the anchors as a stable sort by distance does, lines
+        /// in order or not (repeated, unordered: sorted).
+        #[test]
+        fn nearest_anchors_are_sorted_by_distance(
+            lines in proptest::collection::vec(0usize..40, 0..12),
+            in_order in proptest::bool::ANY,
+            at in 0usize..45,
+        ) {
+            let mut lines = lines;
+            if in_order {
+                lines.sort_unstable();
+                lines.dedup();
+            }
+            let anchors: Vec<(usize, Vec<u32>)> =
+                lines.iter().enumerate().map(|(k, &i)| (i, vec![k as u32])).collect();
+            let mut sorted: Vec<&(usize, Vec<u32>)> = anchors.iter().collect();
+            sorted.sort_by_key(|(i, _)| i.abs_diff(at));
+            let want: Vec<&[u32]> = sorted.iter().map(|(_, a)| a.as_slice()).collect();
+            let got = nearest_anchors(&anchors, at);
+            let got: Vec<&[u32]> = got.iter().map(|a| a.as_ref()).collect();
+            proptest::prop_assert_eq!(got, want);
         }
     }
 }

@@ -163,16 +163,13 @@ pub(super) fn read_t2(
                 [v] => own_grid_slots(&lines[*v], block.columns.len()),
                 _ => None,
             };
-            let anchors: Vec<Vec<u32>> = own
-                .into_iter()
-                .chain(block_anchors.iter().cloned())
-                .collect();
-            match place_tokens(
-                &raw.tokens,
-                block.columns.len(),
-                &anchors,
-                lines[end].tabbed,
-            ) {
+            let anchors = || -> Vec<Cow<'_, [u32]>> {
+                own.into_iter()
+                    .map(Cow::Owned)
+                    .chain(block_anchors.iter().map(|a| Cow::Borrowed(a.as_slice())))
+                    .collect()
+            };
+            match place_tokens(&raw.tokens, block.columns.len(), anchors, lines[end].tabbed) {
                 Some((placed, slots)) => {
                     let line = &lines[end];
                     let blank_at = |k: usize| slots.get(k).map(|s| line.place_of_slot(*s));

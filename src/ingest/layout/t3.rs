@@ -199,7 +199,7 @@ pub(super) fn read_t3(
         match place_tokens(
             &raw.tokens,
             T3_COLUMNS.len(),
-            &row_anchors(&anchors, &grid_sources, lines, raw.at, T3_COLUMNS.len()),
+            || row_anchors(&anchors, &grid_sources, lines, raw.at, T3_COLUMNS.len()),
             tabbed,
         ) {
             Some((placed, slots)) => {
