@@ -126,6 +126,28 @@ fn may_start_whitespace(b: u8) -> bool {
     b <= b' ' || b.wrapping_sub(0xC2) <= 0xE3 - 0xC2
 }
 
+/// `s.trim()`, told at once in the commonest case: a text whose first byte and whose last
+/// character's first byte start no whitespace has none to trim (std's trim decodes a
+/// character at each end and looks it up).
+pub fn trim(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return s;
+    };
+    // A character's first byte is any but a continuation byte (10xx_xxxx).
+    let last = bytes
+        .iter()
+        .rev()
+        .take(4)
+        .copied()
+        .find(|&b| b & 0xC0 != 0x80);
+    if may_start_whitespace(first) || last.is_none_or(may_start_whitespace) {
+        s.trim()
+    } else {
+        s
+    }
+}
+
 /// The first byte from `i` on that may start whitespace.
 fn next_candidate(bytes: &[u8], i: usize) -> Option<usize> {
     next_byte_where(bytes, i, may_start_whitespace)
@@ -556,7 +578,7 @@ pub fn parse_cell(raw: &str, kind: ColumnKind) -> Parsed {
     if folded != raw && raw.chars().any(|c| is_digit(c) && !c.is_ascii_digit()) {
         repairs.push(Code::F006);
     }
-    let s = folded.trim();
+    let s = trim(&folded);
     if s.is_empty() {
         return Parsed {
             value: CellValue::Blank,
@@ -958,6 +980,39 @@ mod tests {
             let s: String = chars.into_iter().collect();
             let (fast, slow) = (collapse_cjk_spaces(&s), collapse_by_chars(&s));
             proptest::prop_assert_eq!(fast.as_ref(), slow.as_str());
+        }
+    }
+
+    /// Every whitespace character starts with a byte `may_start_whitespace` allows (what
+    /// `trim` and the whitespace runs rely on), over every character there is.
+    #[test]
+    fn whitespace_starts_as_told() {
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+        {
+            assert!(
+                may_start_whitespace(c.encode_utf8(&mut buf).as_bytes()[0]),
+                "{c:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// `trim` is `str::trim`: whitespace of every kind at either end, or none.
+        #[test]
+        fn trim_is_std_trim(chars in proptest::collection::vec(proptest::prop_oneof![
+            proptest::sample::select(vec![' ', '\t', '\n', '\r', '\u{85}', '\u{a0}',
+                '\u{1680}', '\u{2000}', '\u{200b}', '\u{2028}', '\u{3000}', '\u{3001}',
+                '\u{e1}', '\u{2010}', '\u{1f600}', '\u{c3}']),
+            proptest::char::range('\u{4E00}', '\u{4E10}'),
+            proptest::char::range('a', 'e'),
+            proptest::char::any(),
+        ], 0..8)) {
+            let s: String = chars.into_iter().collect();
+            proptest::prop_assert_eq!(trim(&s), s.trim());
         }
     }
 

@@ -190,10 +190,9 @@ fn split_line_tabbed(raw: &str, tabbed: bool) -> Vec<DocCell<'_>> {
     let space_at = |at: usize| space_width(bytes, at);
     let (mut at, mut col) = (0, 0);
     while at < bytes.len() {
-        while let w @ 1.. = space_at(at) {
-            at += w;
-            col += 1;
-        }
+        let (width, spaces) = leading_spaces(bytes, at);
+        at += width;
+        col += spaces;
         let start = at;
         while at < bytes.len() {
             let w = space_at(at);
@@ -227,16 +226,42 @@ fn space_width(bytes: &[u8], at: usize) -> usize {
     }
 }
 
-/// A cell of `text`, which starts at character `start` of its line.
-fn push_cell<'a>(cells: &mut Vec<DocCell<'a>>, text: &'a str, start: usize, slot: u32) {
-    let mut lead = 0;
-    let mut at = 0;
-    while let w @ 1.. = space_width(text.as_bytes(), at) {
-        at += w;
-        lead += 1;
+/// The spaces (` `, U+00A0, U+3000) from byte `at` on: their bytes and how many they are.
+#[inline(always)]
+fn leading_spaces(bytes: &[u8], at: usize) -> (usize, usize) {
+    // Most cells start with no space at all: told here, without a call.
+    if matches!(bytes.get(at), Some(b' ' | 0xC2 | 0xE3)) {
+        space_run(bytes, at)
+    } else {
+        (0, 0)
     }
+}
+
+/// [`leading_spaces`] past its first byte. Runs of ASCII spaces, the commonest (layout text
+/// pads its columns with them), are passed over eight bytes at a time.
+fn space_run(bytes: &[u8], at: usize) -> (usize, usize) {
+    let (mut i, mut count) = (at, 0);
+    loop {
+        while bytes.get(i..).and_then(<[u8]>::first_chunk) == Some(b"        ") {
+            i += 8;
+            count += 8;
+        }
+        match bytes.get(i..).unwrap_or_default() {
+            [b' ', ..] => i += 1,
+            [0xC2, 0xA0, ..] => i += 2,
+            [0xE3, 0x80, 0x80, ..] => i += 3,
+            _ => return (i - at, count),
+        }
+        count += 1;
+    }
+}
+
+/// A cell of `text`, which starts at character `start` of its line.
+#[inline]
+fn push_cell<'a>(cells: &mut Vec<DocCell<'a>>, text: &'a str, start: usize, slot: u32) {
+    let (_, lead) = leading_spaces(text.as_bytes(), 0);
     cells.push(DocCell {
-        text: Cow::Borrowed(text.trim()),
+        text: Cow::Borrowed(crate::normalize::trim(text)),
         col: u32::try_from(start + lead + 1).unwrap_or(u32::MAX),
         slot,
     });
@@ -302,6 +327,20 @@ mod tests {
             proptest::char::range('\u{1F600}', '\u{1F604}'),
         ], 0..60)) {
             let raw: String = chars.into_iter().filter(|&c| c != '\t').collect();
+            let got: Vec<(String, u32, u32)> = split_line(&raw)
+                .into_iter()
+                .map(|c| (c.text.into_owned(), c.col, c.slot))
+                .collect();
+            proptest::prop_assert_eq!(got, layout_cells_by_chars(&raw));
+        }
+
+        /// The same, on layout lines of long space runs (padded columns, passed over eight
+        /// bytes at a time) between cells, other spaces among them.
+        #[test]
+        fn layout_split_of_padded_columns(parts in proptest::collection::vec(
+            "( {1,19}|[中a1，]{1,4}|\u{3000}|\u{00A0}| [\u{3000}\u{00A0}] )", 0..16,
+        )) {
+            let raw: String = parts.concat();
             let got: Vec<(String, u32, u32)> = split_line(&raw)
                 .into_iter()
                 .map(|c| (c.text.into_owned(), c.col, c.slot))

@@ -222,7 +222,7 @@ pub(super) fn join_paragraphs_placed(lines: &[&Line]) -> (String, Vec<TextLine>)
         if l.page_number || l.is_blank() {
             continue;
         }
-        let trimmed = l.text.trim();
+        let trimmed = normalize::trim(&l.text);
         let text = collapse_cjk_spaces(trimmed);
         if open && l.indent >= 2 {
             out.push('\n');
