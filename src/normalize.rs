@@ -293,6 +293,8 @@ const E4: u8 = 4;
 pub(crate) struct CharSet(u128);
 
 impl CharSet {
+    pub(crate) const EMPTY: CharSet = CharSet(0);
+
     pub(crate) fn of(s: &str) -> CharSet {
         let mut set = CharSet::default();
         for c in s.chars() {
@@ -305,17 +307,22 @@ impl CharSet {
         self.0 |= CharSet::bit(c);
     }
 
+    /// The set with `c` added (for sets made at compile time).
+    pub(crate) const fn with(self, c: char) -> CharSet {
+        CharSet(self.0 | CharSet::bit(c))
+    }
+
     pub(crate) fn may_hold(self, c: char) -> bool {
         self.0 & CharSet::bit(c) != 0
     }
 
-    fn bit(c: char) -> u128 {
+    const fn bit(c: char) -> u128 {
         1 << CharSet::slot(c)
     }
 
     /// Which of the 128 bits stands for `c` (a multiplicative hash).
     #[inline]
-    pub(crate) fn slot(c: char) -> usize {
+    pub(crate) const fn slot(c: char) -> usize {
         ((c as u32).wrapping_mul(2_654_435_761) >> 25) as usize
     }
 }

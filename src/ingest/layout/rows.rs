@@ -511,20 +511,25 @@ impl Letters {
 }
 
 /// The rows of 表三 of both versions (what [`align`] is given), each label as [`Letters`]
-/// compared often: made once for every report, not for each. Any other label is made now.
+/// compared often: made once for every report, not for each, and only when first asked
+/// for (a process that reads one report of one version makes that version's). Any other
+/// label is made now.
 fn row_letters(label: &'static str) -> Cow<'static, Letters> {
-    static T3_ROWS: OnceLock<Vec<(&'static str, Letters)>> = OnceLock::new();
+    type Rows = Vec<(&'static str, OnceLock<Letters>)>;
+    static T3_ROWS: OnceLock<Rows> = OnceLock::new();
     let rows = T3_ROWS.get_or_init(|| {
-        let mut rows: Vec<(&'static str, Letters)> = Vec::new();
+        let mut rows: Rows = Vec::new();
         for r in Version::ALL.iter().flat_map(|v| v.def().t3_rows()) {
             if !rows.iter().any(|(l, _)| *l == r.label) {
-                rows.push((r.label, Letters::compared_often(&label_key(r.label))));
+                rows.push((r.label, OnceLock::new()));
             }
         }
         rows
     });
     match rows.iter().find(|(l, _)| *l == label) {
-        Some((_, letters)) => Cow::Borrowed(letters),
+        Some((_, letters)) => {
+            Cow::Borrowed(letters.get_or_init(|| Letters::compared_often(&label_key(label))))
+        }
         None => Cow::Owned(Letters::compared_often(&label_key(label))),
     }
 }
