@@ -191,6 +191,14 @@ pub(crate) fn same_key(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
+/// A section's heading as written and where it stands (the order of sections is read from
+/// these).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Heading {
+    pub heading: String,
+    pub place: Option<Place>,
+}
+
 /// A section of the report as found.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Section {
@@ -203,6 +211,16 @@ pub struct Section {
     /// Where the lines of `text` stand in the source, when it was read from lines (text,
     /// PDF, HTML, Word): empty otherwise (JSON input).
     pub lines: Vec<TextLine>,
+}
+
+impl Section {
+    /// The section's heading and its place.
+    pub fn heading_of(&self) -> Heading {
+        Heading {
+            heading: self.heading.clone(),
+            place: self.place,
+        }
+    }
 }
 
 /// A stretch of [`Section::text`] that is one source line: from byte `offset` of the text
@@ -242,7 +260,8 @@ pub struct Sections {
     pub extra: Vec<Section>,
     /// Every heading in document order, with the key of the template section it was read
     /// as (`None` for an extra section); the structure rules read order and numbering here.
-    pub order: Vec<(Option<&'static str>, Section)>,
+    /// The headings only: the sections themselves are in `known` and `extra`.
+    pub order: Vec<(Option<&'static str>, Heading)>,
 }
 
 impl Sections {

@@ -119,7 +119,10 @@ fn read_with(
     }
     for (def, sec) in SECTIONS.iter().zip(&report.sections.known) {
         if let Some(sec) = sec {
-            report.sections.order.push((Some(def.key), sec.clone()));
+            report
+                .sections
+                .order
+                .push((Some(def.key), sec.heading_of()));
         }
     }
     for sec in input.extra_sections.unwrap_or_default() {
@@ -129,8 +132,8 @@ fn read_with(
             place: None,
             lines: Vec::new(),
         };
-        report.sections.extra.push(section.clone());
-        report.sections.order.push((None, section));
+        report.sections.order.push((None, section.heading_of()));
+        report.sections.extra.push(section);
     }
 
     if let Some(t3) = input.t3 {

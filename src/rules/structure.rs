@@ -287,7 +287,10 @@ mod tests {
             (Some("s4"), "五、政府信息公开行政复议、行政诉讼情况", 79),
             (Some("s5"), "六、存在的问题及下一步打算", 86),
         ];
-        r.sections.order = order.iter().map(|(k, h, l)| (*k, sec(h, *l))).collect();
+        r.sections.order = order
+            .iter()
+            .map(|(k, h, l)| (*k, sec(h, *l).heading_of()))
+            .collect();
         r.sections.known[5] = None;
         for (k, h, l) in order.iter().filter(|o| o.0.is_some()) {
             let i = SECTIONS.iter().position(|s| Some(s.key) == *k).unwrap();

@@ -196,11 +196,11 @@ pub(super) fn build_sections(
             place: Some(lines[h.index].place()),
             lines: placed,
         };
+        sections.order.push((h.key, section.heading_of()));
         match h.key.and_then(|k| SECTIONS.iter().position(|s| s.key == k)) {
-            Some(pos) => sections.known[pos] = Some(section.clone()),
-            None => sections.extra.push(section.clone()),
+            Some(pos) => sections.known[pos] = Some(section),
+            None => sections.extra.push(section),
         }
-        sections.order.push((h.key, section));
     }
     sections
 }
