@@ -28,23 +28,69 @@ struct InReport<'a> {
     #[serde(default)]
     preamble: Option<String>,
     #[serde(default, borrow)]
-    sections: Option<BTreeMap<Cow<'a, str>, Option<InSection>>>,
+    sections: Option<BTreeMap<Key<'a>, Option<InSection>>>,
     #[serde(default)]
     extra_sections: Option<Vec<InSection>>,
     #[serde(default, borrow)]
-    t2: Option<BTreeMap<Cow<'a, str>, InRows<'a>>>,
+    t2: Option<BTreeMap<Key<'a>, InRows<'a>>>,
     #[serde(default, borrow)]
     t3: Option<InRows<'a>>,
     #[serde(default, borrow)]
-    t4: Option<BTreeMap<Cow<'a, str>, &'a RawValue>>,
+    t4: Option<BTreeMap<Key<'a>, &'a RawValue>>,
 }
 
 /// A block's rows by their keys, borrowed from the text where no escape is in a key.
-type InRows<'a> = BTreeMap<Cow<'a, str>, InRow<'a>>;
+type InRows<'a> = BTreeMap<Key<'a>, InRow<'a>>;
 
 /// A row's cells as written: the JSON text of each value, kept with its place. Keys are
 /// slices of the JSON text (copied only when they hold an escape).
-type InRow<'a> = BTreeMap<Cow<'a, str>, &'a RawValue>;
+type InRow<'a> = BTreeMap<Key<'a>, &'a RawValue>;
+
+/// A key of the JSON: a slice of its text, copied only when it holds an escape. (serde's
+/// own `Cow<str>` is always a copy, even under `#[serde(borrow)]`, once inside a map.)
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visitor<'a> {
+            type Value = Key<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'a>, E> {
+                Ok(Key(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Key<'a>, E> {
+                Ok(Key(Cow::Owned(s.to_owned())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Key<'a>, E> {
+                Ok(Key(Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(Visitor(std::marker::PhantomData))
+    }
+}
+
+impl std::ops::Deref for Key<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Key<'_> {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Key<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -101,9 +147,12 @@ fn read_with(
     report.sections.preamble = input.preamble.unwrap_or_default();
     if let Some(sections) = input.sections {
         for (key, sec) in sections {
-            let pos = SECTIONS.iter().position(|s| s.key == key).ok_or_else(|| {
-                shape(format!("unknown section key \"{key}\" (expected s1 … s6)"))
-            })?;
+            let pos = SECTIONS
+                .iter()
+                .position(|s| s.key == &*key)
+                .ok_or_else(|| {
+                    shape(format!("unknown section key \"{key}\" (expected s1 … s6)"))
+                })?;
             if let Some(sec) = sec {
                 let section = Section {
                     heading: sec
@@ -185,7 +234,7 @@ fn read_with(
         ] {
             let given: InRow = t4
                 .iter()
-                .filter(|(k, _)| cols.iter().any(|c| c.key == k.as_ref()))
+                .filter(|(k, _)| cols.iter().any(|c| c.key == &***k))
                 .map(|(k, v)| (k.clone(), *v))
                 .collect();
             if !given.is_empty() {
@@ -212,7 +261,7 @@ fn read_with(
                 ))
             })?;
             for row_key in rows.keys() {
-                if !block.rows.iter().any(|r| r.key == row_key.as_ref()) {
+                if !block.rows.iter().any(|r| r.key == &**row_key) {
                     return Err(shape(format!("t2.{block_key} has no row \"{row_key}\"")));
                 }
             }
@@ -344,17 +393,17 @@ fn detect_by_keys(input: &InReport) -> (Option<Version>, Markers) {
                 let other_block = other.t2_block(b.key);
                 for (rk, cells) in rows {
                     for ck in cells.keys() {
-                        let here = b.columns.iter().find(|c| c.key == ck.as_ref());
-                        let there = other_block
-                            .is_some_and(|ob| ob.columns.iter().any(|c| c.key == ck.as_ref()));
+                        let here = b.columns.iter().find(|c| c.key == &**ck);
+                        let there =
+                            other_block.is_some_and(|ob| ob.columns.iter().any(|c| c.key == &**ck));
                         if let (Some(c), false) = (here, there) {
                             if !found.contains(&c.label) {
                                 found.push(c.label);
                             }
                         }
                     }
-                    if other_block.is_none_or(|ob| !ob.rows.iter().any(|r| r.key == rk.as_ref())) {
-                        if let Some(r) = b.rows.iter().find(|r| r.key == rk.as_ref()) {
+                    if other_block.is_none_or(|ob| !ob.rows.iter().any(|r| r.key == &**rk)) {
+                        if let Some(r) = b.rows.iter().find(|r| r.key == &**rk) {
                             if !found.contains(&r.label) {
                                 found.push(r.label);
                             }
@@ -426,6 +475,37 @@ impl<'a> LineIndex<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Keys with escapes (copied, not borrowed) read as the same keys written plainly, in
+    /// every map: sections, 表二's blocks and rows, 表三's rows, cells, 表四.
+    #[test]
+    fn escaped_keys_are_the_keys() {
+        let plain = r#"{"template":"2021","year":2022,"sections":{"s6":{"text":"无"}},
+ "t2":{"art20_1":{"regulations":{"made":1,"repealed":0,"valid":3}}},
+ "t3":{"new":{"np":1,"total":1}},"t4":{"rv_keep":5,"rv_total":5}}"#;
+        let escaped = r#"{"template":"2021","year":2022,"sections":{"s\u0036":{"text":"无"}},
+ "t2":{"art20\u005f1":{"regul\u0061tions":{"m\u0061de":1,"repealed":0,"valid":3}}},
+ "t3":{"\u006eew":{"\u006ep":1,"total":1}},"t4":{"rv\u005fkeep":5,"rv_total":5}}"#;
+        let (mut f, mut g) = (Vec::new(), Vec::new());
+        let (a, b) = (read(plain, &mut f).unwrap(), read(escaped, &mut g).unwrap());
+        let values = |r: &Report| {
+            [TableId::T2, TableId::T3, TableId::T4].map(|t| {
+                let rows = &r.table(t).expect("read").rows;
+                rows.iter()
+                    .flat_map(|row| {
+                        row.cells
+                            .iter()
+                            .map(|c| (row.key, c.column, c.value.clone()))
+                    })
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(values(&a), values(&b));
+        assert_eq!(b.sections.get("s6").map(|s| s.text.as_str()), Some("无"));
+        let mut h = Vec::new();
+        let unknown = read(r#"{"t3":{"n\u0065w":{"x\u0079":1}}}"#, &mut h).unwrap_err();
+        assert!(unknown.to_string().contains("t3.new.xy"), "{unknown}");
+    }
 
     #[test]
     fn reads_cells_of_every_kind() {
