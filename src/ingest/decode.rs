@@ -142,6 +142,12 @@ fn looks_binary(bytes: &[u8]) -> bool {
         return true;
     }
     let sample = &bytes[..bytes.len().min(64 * 1024)];
+    // The bytes below 0x20 bound the control codes from above, and are counted in a third
+    // of the time: a text has few (its line breaks), and needs no exact count.
+    #[cfg(not(target_arch = "wasm32"))]
+    if below_space_by_vectors(sample) * 20 <= sample.len() {
+        return false;
+    }
     #[cfg(not(target_arch = "wasm32"))]
     let controls = controls_by_vectors(sample);
     // WebAssembly's core instructions have no vectors: eight bytes a word.
@@ -162,6 +168,16 @@ fn controls_by_vectors(bytes: &[u8]) -> usize {
     bytes
         .chunks(240)
         .map(|block| usize::from(block.iter().fold(0u8, |n, &b| n + u8::from(is_control(b)))))
+        .sum()
+}
+
+/// The bytes below 0x20 in `bytes` (control codes, tabs, line breaks), counted as
+/// [`controls_by_vectors`] counts.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+fn below_space_by_vectors(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(240)
+        .map(|block| usize::from(block.iter().fold(0u8, |n, &b| n + u8::from(b < 0x20))))
         .sum()
 }
 
@@ -236,6 +252,25 @@ mod tests {
             let by_bytes = bytes.iter().filter(|&&b| is_control(b)).count();
             proptest::prop_assert_eq!(controls_by_words(&bytes), by_bytes);
             proptest::prop_assert_eq!(controls_by_vectors(&bytes), by_bytes);
+            let below = bytes.iter().filter(|&&b| b < 0x20).count();
+            proptest::prop_assert_eq!(below_space_by_vectors(&bytes), below);
+        }
+
+        /// Text is told from binary as the exact count of control codes tells it, whether
+        /// the bound on them decides or not (line breaks and tabs many or few).
+        #[test]
+        fn binary_as_control_codes_say(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    8 => proptest::sample::select(b"ab\xe4\xb8\xad".to_vec()),
+                    1 => proptest::sample::select(b"\n\t\r\x0c".to_vec()),
+                    1 => 1u8..0x20,
+                ],
+                0..400,
+            )
+        ) {
+            let controls = bytes.iter().filter(|&&b| is_control(b)).count();
+            proptest::prop_assert_eq!(looks_binary(&bytes), controls * 20 > bytes.len());
         }
 
         /// Borrowed or not, the text and the encoding are `decode_input`'s, and so is the
