@@ -304,7 +304,7 @@ impl CharSet {
     }
 
     pub(crate) fn add(&mut self, c: char) {
-        self.0 |= CharSet::bit(c);
+        *self = self.with(c);
     }
 
     /// The set with `c` added (for sets made at compile time).

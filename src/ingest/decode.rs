@@ -165,9 +165,16 @@ fn is_control(b: u8) -> bool {
 /// a byte counter and a whole number of 16-byte vectors, so that the loop runs on vectors.
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 fn controls_by_vectors(bytes: &[u8]) -> usize {
+    count_by_vectors(bytes, is_control)
+}
+
+/// The bytes of `bytes` that `wanted` says yes to, counted as described above.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+#[inline(always)]
+fn count_by_vectors(bytes: &[u8], wanted: impl Fn(u8) -> bool) -> usize {
     bytes
         .chunks(240)
-        .map(|block| usize::from(block.iter().fold(0u8, |n, &b| n + u8::from(is_control(b)))))
+        .map(|block| usize::from(block.iter().fold(0u8, |n, &b| n + u8::from(wanted(b)))))
         .sum()
 }
 
@@ -175,10 +182,7 @@ fn controls_by_vectors(bytes: &[u8]) -> usize {
 /// [`controls_by_vectors`] counts.
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 fn below_space_by_vectors(bytes: &[u8]) -> usize {
-    bytes
-        .chunks(240)
-        .map(|block| usize::from(block.iter().fold(0u8, |n, &b| n + u8::from(b < 0x20))))
-        .sum()
+    count_by_vectors(bytes, |b| b < 0x20)
 }
 
 /// The control codes in `bytes`, eight at a time in a `u64` (each test exact per byte: no

@@ -246,11 +246,9 @@ fn space_run(bytes: &[u8], at: usize) -> (usize, usize) {
             i += 8;
             count += 8;
         }
-        match bytes.get(i..).unwrap_or_default() {
-            [b' ', ..] => i += 1,
-            [0xC2, 0xA0, ..] => i += 2,
-            [0xE3, 0x80, 0x80, ..] => i += 3,
-            _ => return (i - at, count),
+        match space_width(bytes, i) {
+            0 => return (i - at, count),
+            w => i += w,
         }
         count += 1;
     }
