@@ -12,6 +12,7 @@
 pub mod agency;
 pub mod blanks;
 pub mod check;
+mod compile_time;
 pub mod finding;
 pub mod ingest;
 pub mod labels;

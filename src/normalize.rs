@@ -43,10 +43,14 @@ fn has_double_star(s: &str) -> bool {
     memchr::memchr_iter(b'*', bytes).any(|i| bytes.get(i + 1) == Some(&b'*'))
 }
 
-/// One character as [`fold`] maps it (`None`: dropped, as a zero-width space is).
-pub fn fold_char(c: char) -> Option<char> {
+/// One character as [`fold`] maps it (`None`: dropped, as a zero-width space is). A
+/// `const fn`, for the keys made at compile time.
+pub const fn fold_char(c: char) -> Option<char> {
     Some(match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{FF01}'..='\u{FF5E}' => match char::from_u32(c as u32 - 0xFEE0) {
+            Some(folded) => folded,
+            None => c,
+        },
         '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' => ' ',
         '\u{200B}' | '\u{FEFF}' => return None,
         '“' | '”' | '„' | '″' => '"',
@@ -295,6 +299,7 @@ pub(crate) struct CharSet(u128);
 impl CharSet {
     pub(crate) const EMPTY: CharSet = CharSet(0);
 
+    #[cfg(test)]
     pub(crate) fn of(s: &str) -> CharSet {
         let mut set = CharSet::default();
         for c in s.chars() {
@@ -316,7 +321,7 @@ impl CharSet {
         self.0 & CharSet::bit(c) != 0
     }
 
-    const fn bit(c: char) -> u128 {
+    pub(crate) const fn bit(c: char) -> u128 {
         1 << CharSet::slot(c)
     }
 
@@ -332,9 +337,14 @@ impl CharSet {
 /// is then a count of bits a layer (one or two, mostly), not a hash a character — for a
 /// text counted against many sets.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct CharCounts(Vec<u128>);
+pub(crate) struct CharCounts(Cow<'static, [u128]>);
 
 impl CharCounts {
+    /// Counts made at compile time (their layers as [`CharCounts::of`] makes them).
+    pub(crate) const fn made(layers: &'static [u128]) -> CharCounts {
+        CharCounts(Cow::Borrowed(layers))
+    }
+
     pub(crate) fn of(chars: &[char]) -> CharCounts {
         let mut layers: Vec<u128> = Vec::new();
         for &c in chars {
@@ -345,7 +355,7 @@ impl CharCounts {
                 None => layers.push(bit),
             }
         }
-        CharCounts(layers)
+        CharCounts(Cow::Owned(layers))
     }
 
     /// How many of the characters `set` may hold (each as often as it occurs).
@@ -376,20 +386,38 @@ pub fn lcs(a: &[char], b: &[char]) -> usize {
 /// The bits of each character of `a` (at most 64), sorted by character, into `masks`:
 /// how many there are, and the set of them.
 #[inline]
-fn bit_masks(a: &[char], masks: &mut [(char, u64); 64]) -> (usize, CharSet) {
+pub(crate) const fn bit_masks(a: &[char], masks: &mut [(char, u64); 64]) -> (usize, CharSet) {
+    // Loops written out (no iterator, search or copy of std's): a `const fn`, for the keys
+    // made at compile time as well.
     debug_assert!(a.len() <= 64);
     let mut n = 0;
-    let mut set = CharSet::default();
-    for (i, &c) in a.iter().enumerate().take(64) {
-        set.add(c);
-        match masks[..n].binary_search_by_key(&c, |&(k, _)| k) {
-            Ok(at) => masks[at].1 |= 1 << i,
-            Err(at) => {
-                masks.copy_within(at..n, at + 1);
-                masks[at] = (c, 1 << i);
-                n += 1;
+    let mut set = CharSet::EMPTY;
+    let mut i = 0;
+    while i < a.len() && i < 64 {
+        let c = a[i];
+        set = set.with(c);
+        // Where `c` is among the `n` masks sorted by character, or would go.
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if (masks[mid].0 as u32) < c as u32 {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
         }
+        if lo < n && masks[lo].0 as u32 == c as u32 {
+            masks[lo].1 |= 1 << i;
+        } else {
+            let mut k = n;
+            while k > lo {
+                masks[k] = masks[k - 1];
+                k -= 1;
+            }
+            masks[lo] = (c, 1 << i);
+            n += 1;
+        }
+        i += 1;
     }
     (n, set)
 }
@@ -423,12 +451,22 @@ fn lcs_bits(masks: &[(char, u64)], set: CharSet, len: usize, b: &[char]) -> usiz
 /// label compared with every line): its bits sorted once.
 #[derive(Debug, Clone)]
 pub struct Subsequence {
-    masks: Vec<(char, u64)>,
+    masks: Cow<'static, [(char, u64)]>,
     set: CharSet,
     len: usize,
 }
 
 impl Subsequence {
+    /// A text's bits made at compile time: its masks as [`bit_masks`] sorts them, the set
+    /// of its characters and their number.
+    pub(crate) const fn made(masks: &'static [(char, u64)], set: CharSet, len: usize) -> Self {
+        Subsequence {
+            masks: Cow::Borrowed(masks),
+            set,
+            len,
+        }
+    }
+
     /// `None` for a text longer than 64 characters.
     pub fn new(a: &[char]) -> Option<Subsequence> {
         if a.len() > 64 {
@@ -437,7 +475,7 @@ impl Subsequence {
         let mut masks = [('\0', 0u64); 64];
         let (n, set) = bit_masks(a, &mut masks);
         Some(Subsequence {
-            masks: masks[..n].to_vec(),
+            masks: Cow::Owned(masks[..n].to_vec()),
             set,
             len: a.len(),
         })

@@ -51,7 +51,7 @@ impl Version {
             .unwrap_or(Version::V2021)
     }
 
-    pub fn def(self) -> &'static TemplateDef {
+    pub const fn def(self) -> &'static TemplateDef {
         match self {
             Version::V2019 => &v2019::TEMPLATE,
             Version::V2021 => &v2021::TEMPLATE,
@@ -156,11 +156,17 @@ pub struct TemplateDef {
 impl TemplateDef {
     /// Every 表三 row in order.
     pub fn t3_rows(&self) -> impl Iterator<Item = &'static RowDef> + Clone {
-        common::T3_HEAD
-            .iter()
-            .chain(common::T3_RESULTS.iter())
-            .chain(self.t3_results_extra.iter())
-            .chain(common::T3_TAIL.iter())
+        self.t3_parts().into_iter().flatten()
+    }
+
+    /// [`Self::t3_rows`] in its parts, in order (for `const fn`s, which cannot chain them).
+    pub const fn t3_parts(&self) -> [&'static [RowDef]; 4] {
+        [
+            &common::T3_HEAD,
+            &common::T3_RESULTS,
+            self.t3_results_extra,
+            &common::T3_TAIL,
+        ]
     }
 
     /// The result rows whose sum is （七）总计 (RES_v of FORMAT.md §6).

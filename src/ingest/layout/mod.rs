@@ -27,6 +27,7 @@ use std::sync::OnceLock;
 
 use super::{read_cell, RowRef};
 
+mod keys;
 mod lines;
 mod rows;
 mod runs;

@@ -470,7 +470,7 @@ const OWN_NAMES: f32 = 0.8;
 /// A label key's characters, and the set of them.
 #[derive(Clone)]
 struct Letters {
-    chars: Vec<char>,
+    chars: Cow<'static, [char]>,
     set: CharSet,
     /// Made ready to be compared with many (a template row's key, with every row's).
     bits: Option<normalize::Subsequence>,
@@ -486,7 +486,7 @@ impl Letters {
             set.add(c);
         }
         Letters {
-            chars,
+            chars: Cow::Owned(chars),
             set,
             bits: None,
             counts: None,
@@ -510,27 +510,17 @@ impl Letters {
     }
 }
 
-/// The rows of 表三 of both versions (what [`align`] is given), each label as [`Letters`]
-/// compared often: made once for every report, not for each, and only when first asked
-/// for (a process that reads one report of one version makes that version's). Any other
-/// label is made now.
-fn row_letters(label: &'static str) -> Cow<'static, Letters> {
-    type Rows = Vec<(&'static str, OnceLock<Letters>)>;
-    static T3_ROWS: OnceLock<Rows> = OnceLock::new();
-    let rows = T3_ROWS.get_or_init(|| {
-        let mut rows: Rows = Vec::new();
-        for r in Version::ALL.iter().flat_map(|v| v.def().t3_rows()) {
-            if !rows.iter().any(|(l, _)| *l == r.label) {
-                rows.push((r.label, OnceLock::new()));
-            }
-        }
-        rows
-    });
-    match rows.iter().find(|(l, _)| *l == label) {
-        Some((_, letters)) => {
-            Cow::Borrowed(letters.get_or_init(|| Letters::compared_often(&label_key(label))))
-        }
-        None => Cow::Owned(Letters::compared_often(&label_key(label))),
+/// A template row's label as [`Letters`] compared often: 表三's rows of both versions as
+/// made at compile time ([`keys`]), any other label now.
+fn row_letters(label: &'static str) -> Letters {
+    match keys::t3_key(label) {
+        Some(key) => Letters {
+            chars: Cow::Borrowed(key.chars),
+            set: key.set,
+            bits: Some(key.bits()),
+            counts: Some(key.counts()),
+        },
+        None => Letters::compared_often(&label_key(label)),
     }
 }
 
@@ -540,7 +530,7 @@ fn row_letters(label: &'static str) -> Cow<'static, Letters> {
 /// when a row's labels stand both above and below, the reading that keeps each row's
 /// values after its own label wins.
 pub(super) fn align(rows: &[RawRow], ctx: &[(String, String)], expected: &[&RowDef]) -> Aligned {
-    let keys: Vec<Cow<Letters>> = expected.iter().map(|r| row_letters(r.label)).collect();
+    let keys: Vec<Letters> = expected.iter().map(|r| row_letters(r.label)).collect();
     // A key is a character's fold at a time, so the key of labels joined is their keys
     // joined: each label is keyed once, and the joined ones only for the rows that ask
     // (most are named by their own label).

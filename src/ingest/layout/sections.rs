@@ -42,10 +42,6 @@ pub(super) fn find_headings(lines: &[Line]) -> Vec<Heading> {
 /// The line at `index` as a heading, when it is one; `candidates` counts the lines that
 /// looked like one (a numeral, a short text), headings or not.
 pub(super) fn heading_at(index: usize, l: &Line, candidates: &mut usize) -> Option<Heading> {
-    // The keys of 表三's row labels, each as characters with the set of them and its bits
-    // for the common subsequence (made when first needed).
-    type Bits = OnceLock<Option<normalize::Subsequence>>;
-    static T3_LABELS: OnceLock<Vec<(Vec<char>, CharSet, Bits)>> = OnceLock::new();
     if !l.tokens.is_empty() || l.page_number {
         return None;
     }
@@ -60,39 +56,25 @@ pub(super) fn heading_at(index: usize, l: &Line, candidates: &mut usize) -> Opti
         return None;
     }
     *candidates += 1;
-    let t3_labels = T3_LABELS.get_or_init(|| {
-        Version::ALL
-            .iter()
-            .flat_map(|v| v.def().t3_rows())
-            .map(|r| label_key(r.label))
-            .chain(std::iter::once(label_key(template::T3_RESULTS_GROUP)))
-            .map(|k| {
-                // Each label's bits made when a line first passes the counts below.
-                (k.chars().collect(), CharSet::of(&k), OnceLock::new())
-            })
-            .collect()
-    });
     // A 表三 row label, or the first line of one wrapped (`一、本年新收政府信息`), is not a
     // heading.
     let whole: Vec<char> = label_key(&text).chars().collect();
     let whole_chars = whole.len();
     let whole_counts = CharCounts::of(&whole);
-    let t3_label = t3_labels.iter().any(|(t, set, bits)| {
+    let t3_label = keys::t3_keys().iter().any(|k| {
+        let t = k.chars;
         // Most of the line's characters must be in the label before it can be inside it:
         // the label is long enough, and holds enough of them (a count — of characters that
         // may be in it — cheaper than the comparison it spares).
         if t.len() * 10 < whole_chars * 6 {
             return false;
         }
-        let shared = whole_counts.held_by(*set);
+        let shared = whole_counts.held_by(k.set);
         if shared * 10 < whole_chars * 6 {
             return false;
         }
         // `coverage` both ways, from one common subsequence.
-        let common = match bits.get_or_init(|| normalize::Subsequence::new(t)) {
-            Some(bits) => bits.lcs(&whole),
-            None => normalize::lcs(&whole, t),
-        } as f32;
+        let common = k.bits().lcs(&whole) as f32;
         let inside = common / whole_chars as f32;
         (inside >= 0.6 && common / t.len() as f32 >= 0.8) || inside >= 0.9
     });

@@ -14,6 +14,7 @@
 //! the figure and leftwards with every place each may start, and the word sets are short
 //! (a few hundred words); the crate would add to the page's engine for no gain.
 
+use crate::compile_time::{char_at, same_str};
 use super::patterns::{self, Side, PATTERNS};
 use crate::normalize::CharSet;
 
@@ -43,29 +44,7 @@ fn suffix_len(chars: &[char], w: &str) -> Option<usize> {
 
 // ---- made at compile time -----------------------------------------------------------------
 // `const fn`s cannot call `str::chars`, compare `str`s or sort: what they need of each is
-// written out below, on bytes.
-
-/// The character at byte `i` of `b`, the bytes of a `str` (well-formed UTF-8; `i` starts a
-/// character).
-const fn char_at(b: &[u8], i: usize) -> char {
-    const fn tail(b: &[u8], at: usize) -> u32 {
-        (b[at] as u32) & 0x3F
-    }
-    let b0 = b[i] as u32;
-    let code = if b0 < 0x80 {
-        b0
-    } else if b0 < 0xE0 {
-        (b0 & 0x1F) << 6 | tail(b, i + 1)
-    } else if b0 < 0xF0 {
-        (b0 & 0x0F) << 12 | tail(b, i + 1) << 6 | tail(b, i + 2)
-    } else {
-        (b0 & 0x07) << 18 | tail(b, i + 1) << 12 | tail(b, i + 2) << 6 | tail(b, i + 3)
-    };
-    match char::from_u32(code) {
-        Some(c) => c,
-        None => panic!("a pattern's word is not UTF-8"),
-    }
-}
+// written out below, on bytes (and in `compile_time`).
 
 /// A word's first character (`last`: its last), none when it is empty.
 const fn end_char(w: &str, last: bool) -> Option<char> {
@@ -81,21 +60,6 @@ const fn end_char(w: &str, last: bool) -> Option<char> {
         i -= 1;
     }
     Some(char_at(b, i))
-}
-
-const fn same_str(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 const fn same_words(a: &[&str], b: &[&str]) -> bool {
