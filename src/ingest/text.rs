@@ -25,14 +25,19 @@ pub fn split(source: &str) -> Doc<'_> {
 /// splits no more.
 pub struct Lines<'a> {
     raws: Vec<grid::Raw<'a>>,
+    /// Whether each line holds a byte that a grid line, an HTML table or a tabbed line
+    /// needs (see [`marked_lines`]): a line that holds none is split as it is.
+    marked: Vec<bool>,
     /// The first source line not split yet.
     next: usize,
 }
 
 impl<'a> Lines<'a> {
     pub fn new(source: &'a str) -> Self {
+        let (raws, starts) = raw_lines(source);
         Lines {
-            raws: raw_lines(source),
+            marked: marked_lines(source, &starts),
+            raws,
             next: 0,
         }
     }
@@ -43,6 +48,16 @@ impl<'a> Lines<'a> {
         let (raws, i) = (&self.raws, self.next);
         if i >= raws.len() {
             return false;
+        }
+        let (line, raw) = raws[i];
+        if !self.marked[i] {
+            out.push(DocLine {
+                line,
+                cells: split_line_tabbed(raw, false),
+                tabbed: false,
+            });
+            self.next = i + 1;
+            return true;
         }
         let grid_end = i + raws[i..]
             .iter()
@@ -58,7 +73,6 @@ impl<'a> Lines<'a> {
             self.next = i + end + 1;
             return true;
         }
-        let (line, raw) = raws[i];
         let tabbed = memchr::memchr(b'\t', raw.as_bytes()).is_some();
         let cells = split_line_tabbed(raw, tabbed);
         if tabbed && cells.len() > MAX_ROW_CELLS {
@@ -85,18 +99,48 @@ impl<'a> Lines<'a> {
 }
 
 /// The lines of `source` with their numbers: `source.split('\n')`, a `\r` before each break
-/// dropped. Found by memchr: most lines are short, and std's search costs more per line.
-fn raw_lines(source: &str) -> Vec<grid::Raw<'_>> {
+/// dropped; and where each starts. Found by memchr: most lines are short, and std's search
+/// costs more per line.
+fn raw_lines(source: &str) -> (Vec<grid::Raw<'_>>, Vec<usize>) {
     let mut raws = Vec::with_capacity(source.len() / 32 + 1);
+    let mut starts = Vec::with_capacity(raws.capacity());
     let mut start = 0;
     let ends = memchr::memchr_iter(b'\n', source.as_bytes()).chain([source.len()]);
     for (i, end) in ends.enumerate() {
         let raw = &source[start..end];
         let line = u32::try_from(i + 1).unwrap_or(u32::MAX);
         raws.push((line, raw.strip_suffix('\r').unwrap_or(raw)));
+        starts.push(start);
         start = end + 1;
     }
-    raws
+    (raws, starts)
+}
+
+/// For each line (`starts`: where each starts in `source`), whether it holds a tab, `<`
+/// (an HTML table), `|` or `+` (a pipe table or its rule) or E2 (the first byte of a
+/// box-drawing character). Most lines hold none: found over the whole text by memchr,
+/// instead of four searches a line, and a line found marked is passed over whole.
+fn marked_lines(source: &str, starts: &[usize]) -> Vec<bool> {
+    let bytes = source.as_bytes();
+    let mut marked = vec![false; starts.len()];
+    type Search = fn(&[u8]) -> Option<usize>;
+    let searches: [Search; 2] = [
+        |b| memchr::memchr3(b'\t', b'<', b'|', b),
+        |b| memchr::memchr2(b'+', 0xE2, b),
+    ];
+    for search in searches {
+        let (mut at, mut line) = (0, 0);
+        while let Some(found) = bytes.get(at..).and_then(search) {
+            let found = at + found;
+            // The line it is on: the last that starts at or before it (lines only ahead).
+            while starts.get(line + 1).is_some_and(|&s| s <= found) {
+                line += 1;
+            }
+            marked[line] = true;
+            at = starts.get(line + 1).copied().unwrap_or(bytes.len());
+        }
+    }
+    marked
 }
 
 /// The most lines an HTML `<table>` inside a text may span.
@@ -374,7 +418,54 @@ mod tests {
                 .enumerate()
                 .map(|(i, l)| (i as u32 + 1, l.strip_suffix('\r').unwrap_or(l)))
                 .collect();
-            proptest::prop_assert_eq!(raw_lines(&s), want);
+            let (raws, starts) = raw_lines(&s);
+            proptest::prop_assert_eq!(raws, want);
+            // Each line starts where the one before ends, past its break.
+            let mut at = 0;
+            for (start, part) in starts.iter().zip(s.split('\n')) {
+                proptest::prop_assert_eq!(*start, at);
+                at += part.len() + 1;
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// A line is marked when it holds any of the bytes, and a text splits as when every
+        /// line is looked at whole (grids, HTML tables, tabs among plain lines).
+        #[test]
+        fn unmarked_lines_split_as_any_line(lines in proptest::collection::vec(proptest::prop_oneof![
+            "[中 a1]{0,12}",
+            "[中 a1\t]{0,12}",
+            "\\|[中 1]{0,4}\\|[中 1]{0,4}\\|",
+            "[-+|]{0,6}",
+            "[┌─┬│中“ ]{0,8}",
+            "<table><tr><td>[中1]{0,3}</td></tr></table>",
+            "<table>",
+            "</table>",
+        ], 0..12)) {
+            let source = lines.join("\n");
+            let (raws, starts) = raw_lines(&source);
+            let marked = marked_lines(&source, &starts);
+            for ((_, raw), m) in raws.iter().zip(&marked) {
+                let any = raw.bytes().any(|b| matches!(b, b'\t' | b'<' | b'|' | b'+' | 0xE2));
+                proptest::prop_assert_eq!(*m, any, "{:?}", raw);
+            }
+            type Cells = Vec<(u32, Vec<(String, u32, u32)>, bool)>;
+            let cells = |doc: Doc| -> Cells {
+                doc.lines
+                    .into_iter()
+                    .map(|l| {
+                        let cells = l.cells.into_iter().map(|c| (c.text.into_owned(), c.col, c.slot));
+                        (l.line, cells.collect(), l.tabbed)
+                    })
+                    .collect()
+            };
+            let mut whole = Lines { marked: vec![true; raws.len()], raws, next: 0 };
+            let mut out = Vec::new();
+            while whole.push_next(&mut out) {}
+            proptest::prop_assert_eq!(cells(split(&source)), cells(Doc { lines: out }));
         }
     }
 
