@@ -11,6 +11,11 @@
 //!
 //! Smoke run of 2026-12-07 (fuzz/README.md): two more ingest_text slow units of the same
 //! kind (3 KB reports flattened onto one line; 0.03 s each in a release build).
+//!
+//! Campaign of 2026-12-08: ingest_pdf ran out of memory on a damaged PDF that places a
+//! character at x ≈ 10⁹: the layout text padded its line with spaces to that column
+//! (23 GB before the kernel killed the process). The padding is now bounded by the text's
+//! limit and the file is "too large" (`PdfLimit::Text`), in 0.01 s.
 
 use nianbao::{Lang, Options, Severity};
 

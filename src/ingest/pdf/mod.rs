@@ -260,7 +260,7 @@ pub fn to_text(input: &[u8]) -> Result<String, PdfError> {
             if (i == 0 || i == last) && is_page_number(line, left, right) {
                 continue;
             }
-            write_line(&mut out, line, left, unit);
+            write_line(&mut out, line, left, unit)?;
             lines += 1;
             if out.len() > MAX_INPUT_BYTES || lines > MAX_TEXT_LINES {
                 return Err(PdfError::TooLarge(PdfLimit::Text));
@@ -300,8 +300,10 @@ fn lines_of(mut placed: Vec<content::Placed>) -> Vec<Line> {
     lines
 }
 
-/// Writes a line: cells at the columns their left edges stand at.
-fn write_line(out: &mut String, line: &Line, left: f64, unit: f64) {
+/// Writes a line: cells at the columns their left edges stand at. A column so far to the
+/// right that its padding would pass the bound of the text (a character placed at x = 10⁹
+/// by a damaged or hostile file) is [`PdfLimit::Text`], found before the padding is made.
+fn write_line(out: &mut String, line: &Line, left: f64, unit: f64) -> Result<(), PdfError> {
     let mut col = 0usize;
     let mut prev: Option<&content::Placed> = None;
     for p in &line.chars {
@@ -309,13 +311,13 @@ fn write_line(out: &mut String, line: &Line, left: f64, unit: f64) {
         let target = ((p.x - left) / unit).round().max(0.0) as usize;
         match prev {
             None => {
-                pad(out, &mut col, target);
+                pad(out, &mut col, target)?;
             }
             Some(q) => {
                 let gap = p.x - (q.x + q.width);
                 if gap > CELL_GAP * size {
                     let at = target.max(col + 2);
-                    pad(out, &mut col, at);
+                    pad(out, &mut col, at)?;
                 } else if gap > WORD_GAP * size {
                     out.push(' ');
                     col += 1;
@@ -330,13 +332,19 @@ fn write_line(out: &mut String, line: &Line, left: f64, unit: f64) {
         prev = Some(p);
     }
     out.push('\n');
+    Ok(())
 }
 
-fn pad(out: &mut String, col: &mut usize, target: usize) {
-    while *col < target {
-        out.push(' ');
-        *col += 1;
+/// Pads `out` with spaces from column `col` to `target`, unless that passes the bound of
+/// the text.
+fn pad(out: &mut String, col: &mut usize, target: usize) -> Result<(), PdfError> {
+    let n = target.saturating_sub(*col);
+    if out.len().saturating_add(n) > MAX_INPUT_BYTES {
+        return Err(PdfError::TooLarge(PdfLimit::Text));
     }
+    out.extend(std::iter::repeat_n(' ', n));
+    *col += n;
+    Ok(())
 }
 
 /// A page number standing alone: what the text reader takes for one (`- 4 -`, `第 4 页`,
@@ -417,10 +425,28 @@ mod tests {
             ("0", 105.0),
             ("5", 200.0),
         ]);
-        write_line(&mut out, &l, 0.0, 5.0);
+        write_line(&mut out, &l, 0.0, 5.0).expect("a line of a page");
         assert_eq!(
             out,
             format!("本年{}30{}5\n", " ".repeat(18), " ".repeat(18))
         );
+    }
+
+    /// A character placed far to the right (a fuzzed PDF drew one at x = 10⁹, and its
+    /// line's padding took all the memory there was) is too large a text, said before the
+    /// padding is made; so is a gap to one; up to the bound, the padding is written.
+    #[test]
+    fn columns_past_the_bound_are_too_large() {
+        let too_large = Err(PdfError::TooLarge(PdfLimit::Text));
+        for far in [[("本", 1e9), ("年", 1e9 + 10.0)], [("本", 0.0), ("年", 1e12)]] {
+            let mut out = String::new();
+            assert_eq!(write_line(&mut out, &line(&far), 0.0, 5.0), too_large);
+            assert!(out.len() <= MAX_INPUT_BYTES);
+        }
+        let mut out = String::new();
+        let edge = (MAX_INPUT_BYTES - 1) as f64 * 5.0;
+        write_line(&mut out, &line(&[("1", edge)]), 0.0, 5.0).expect("within the bound");
+        assert_eq!(out.len(), MAX_INPUT_BYTES + 1);
+        assert!(out.ends_with(" 1\n"));
     }
 }
