@@ -177,56 +177,35 @@ const fn totals() -> [usize; 3] {
 
 const TOTALS: [usize; 3] = totals();
 
-/// Every label's key, one after another.
-static CHARS: [char; TOTALS[0]] = {
-    let mut out = ['\0'; TOTALS[0]];
-    let (mut at, mut i) = (0, 0);
-    while i < LABEL_COUNT {
-        let (chars, n) = key_of(LABELS[i]);
-        let mut k = 0;
-        while k < n {
-            out[at + k] = chars[k];
-            k += 1;
+/// What `$of` (one of [`key_of`], [`masks_of`], [`layers_of`]) makes of every label, one
+/// label's after another: `$len` items of `$zero`'s type. (A macro: a `const fn` cannot
+/// call a function it is given.)
+macro_rules! flat {
+    ($of:ident, $len:expr, $zero:expr) => {{
+        let mut out = [$zero; $len];
+        let (mut at, mut i) = (0, 0);
+        while i < LABEL_COUNT {
+            let (items, n) = $of(LABELS[i]);
+            let mut k = 0;
+            while k < n {
+                out[at + k] = items[k];
+                k += 1;
+            }
+            at += n;
+            i += 1;
         }
-        at += n;
-        i += 1;
-    }
-    out
-};
+        out
+    }};
+}
+
+/// Every label's key, one after another.
+static CHARS: [char; TOTALS[0]] = flat!(key_of, TOTALS[0], '\0');
 
 /// Every label's masks, one after another.
-static MASKS: [(char, u64); TOTALS[1]] = {
-    let mut out = [('\0', 0u64); TOTALS[1]];
-    let (mut at, mut i) = (0, 0);
-    while i < LABEL_COUNT {
-        let (masks, n) = masks_of(LABELS[i]);
-        let mut k = 0;
-        while k < n {
-            out[at + k] = masks[k];
-            k += 1;
-        }
-        at += n;
-        i += 1;
-    }
-    out
-};
+static MASKS: [(char, u64); TOTALS[1]] = flat!(masks_of, TOTALS[1], ('\0', 0u64));
 
 /// Every label's layers, one after another.
-static LAYERS: [u128; TOTALS[2]] = {
-    let mut out = [0u128; TOTALS[2]];
-    let (mut at, mut i) = (0, 0);
-    while i < LABEL_COUNT {
-        let (layers, n) = layers_of(LABELS[i]);
-        let mut k = 0;
-        while k < n {
-            out[at + k] = layers[k];
-            k += 1;
-        }
-        at += n;
-        i += 1;
-    }
-    out
-};
+static LAYERS: [u128; TOTALS[2]] = flat!(layers_of, TOTALS[2], 0u128);
 
 /// The `n` items of `all` from `at`.
 const fn part<T>(all: &'static [T], at: usize, n: usize) -> &'static [T] {
