@@ -39,4 +39,3 @@ pub(crate) const fn same_str(a: &str, b: &str) -> bool {
     }
     true
 }
-

@@ -284,7 +284,12 @@ mod tests {
             assert_eq!(k.chars, chars.as_slice(), "{}", k.label);
             assert_eq!(k.set, CharSet::of(&key), "{}", k.label);
             let made = Subsequence::new(&chars).expect("at most 64 characters");
-            assert_eq!(format!("{:?}", k.bits()), format!("{made:?}"), "{}", k.label);
+            assert_eq!(
+                format!("{:?}", k.bits()),
+                format!("{made:?}"),
+                "{}",
+                k.label
+            );
             assert_eq!(
                 format!("{:?}", k.counts()),
                 format!("{:?}", CharCounts::of(&chars)),
@@ -292,7 +297,10 @@ mod tests {
                 k.label
             );
         }
-        assert_eq!(t3_key(T3_RESULTS_GROUP).map(|k| k.label), Some(T3_RESULTS_GROUP));
+        assert_eq!(
+            t3_key(T3_RESULTS_GROUP).map(|k| k.label),
+            Some(T3_RESULTS_GROUP)
+        );
         assert!(t3_key("（八）不是表三的行").is_none());
     }
 }

@@ -438,7 +438,10 @@ mod tests {
     #[test]
     fn columns_past_the_bound_are_too_large() {
         let too_large = Err(PdfError::TooLarge(PdfLimit::Text));
-        for far in [[("本", 1e9), ("年", 1e9 + 10.0)], [("本", 0.0), ("年", 1e12)]] {
+        for far in [
+            [("本", 1e9), ("年", 1e9 + 10.0)],
+            [("本", 0.0), ("年", 1e12)],
+        ] {
             let mut out = String::new();
             assert_eq!(write_line(&mut out, &line(&far), 0.0, 5.0), too_large);
             assert!(out.len() <= MAX_INPUT_BYTES);

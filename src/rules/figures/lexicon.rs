@@ -14,8 +14,8 @@
 //! the figure and leftwards with every place each may start, and the word sets are short
 //! (a few hundred words); the crate would add to the page's engine for no gain.
 
-use crate::compile_time::{char_at, same_str};
 use super::patterns::{self, Side, PATTERNS};
+use crate::compile_time::{char_at, same_str};
 use crate::normalize::CharSet;
 
 /// How many characters `w` is when `chars` starts with it.
