@@ -349,13 +349,23 @@ impl CharCounts {
         let mut layers: Vec<u128> = Vec::new();
         for &c in chars {
             let bit = CharSet::bit(c);
-            // A slot's n-th character goes in the n-th layer.
-            match layers.iter_mut().find(|l| **l & bit == 0) {
-                Some(layer) => *layer |= bit,
-                None => layers.push(bit),
+            match CharCounts::layer_for(&layers, bit) {
+                l if l < layers.len() => layers[l] |= bit,
+                _ => layers.push(bit),
             }
         }
         CharCounts(Cow::Owned(layers))
+    }
+
+    /// The layer a character of slot `bit` goes in, given the layers so far: a slot's n-th
+    /// character goes in the n-th layer, the first without its bit (`layers.len()`: a new
+    /// one). A `const fn`, for the counts made at compile time as well.
+    pub(crate) const fn layer_for(layers: &[u128], bit: u128) -> usize {
+        let mut l = 0;
+        while l < layers.len() && layers[l] & bit != 0 {
+            l += 1;
+        }
+        l
     }
 
     /// How many of the characters `set` may hold (each as often as it occurs).

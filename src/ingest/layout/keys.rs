@@ -149,10 +149,7 @@ const fn layers_of(label: &str) -> ([u128; 64], usize) {
     let mut i = 0;
     while i < n {
         let bit = CharSet::bit(chars[i]);
-        let mut l = 0;
-        while l < count && layers[l] & bit != 0 {
-            l += 1;
-        }
+        let l = CharCounts::layer_for(layers.split_at(count).0, bit);
         layers[l] |= bit;
         if l == count {
             count += 1;
